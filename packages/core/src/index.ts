@@ -1,1 +1,61 @@
-export {};
+/**
+ * @simloop/core: CPython 3.11 asyncio's event loop, exact, on virtual time.
+ *
+ * @packageDocumentation
+ */
+export { EventLoop } from "./event-loop.ts";
+export type {
+  EventLoopOptions,
+  ExceptionContext,
+  ExceptionHandler,
+  UnhandledMode,
+} from "./event-loop.ts";
+export { Future } from "./future.ts";
+export type { DoneCallback, FutureState } from "./future.ts";
+export { Task, isGenerator } from "./task.ts";
+export type { Coroutine, TaskOptions, Yieldable } from "./task.ts";
+export { Handle, TimerHandle } from "./handle.ts";
+export type { HandleKind } from "./handle.ts";
+export {
+  allTasks,
+  currentTask,
+  getEventLoop,
+  getRunningLoop,
+  newEventLoop,
+  setEventLoop,
+} from "./current-loop.ts";
+export { fifo, NO_LEVELS } from "./policy.ts";
+export type {
+  ChoicePoint,
+  ChoiceRecord,
+  FaultChoice,
+  InterleaveChoice,
+  JitterPoint,
+  PolicyLevels,
+  SchedulingPolicy,
+  TieChoice,
+} from "./policy.ts";
+export { Trace } from "./trace.ts";
+export type { TraceEvent, TraceKind, TraceOptions } from "./trace.ts";
+export { Random } from "./random.ts";
+export {
+  ArgumentError,
+  AwaitOutsideTaskError,
+  BadYieldError,
+  CancelledError,
+  CloseRunningLoopError,
+  DeadlockError,
+  InvalidStateError,
+  LoopClosedError,
+  LoopMisuseError,
+  LoopRunningError,
+  LoopStoppedError,
+  NoRunningLoopError,
+  PolicyError,
+  SimloopError,
+  StepBudgetExceededError,
+  TimeoutError,
+  UnhandledErrorsError,
+  WrongLoopError,
+  isCancellation,
+} from "./errors.ts";

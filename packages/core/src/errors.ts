@@ -1,0 +1,254 @@
+/**
+ * Every error simloop throws is a {@link SimloopError}: one base class with a stable `code`, so a program
+ * can tell errors apart without parsing messages. Loop misuse (asyncio's `RuntimeError` cases) shares
+ * the {@link LoopMisuseError} subclass, whose messages start with asyncio's own text and then say what to
+ * do instead.
+ *
+ * @module
+ */
+
+/**
+ * The base class of every error simloop throws.
+ *
+ * @example
+ * ```ts
+ * try { loop.runForever(); } catch (e) { if (e instanceof SimloopError) console.log(e.code); }
+ * ```
+ */
+export class SimloopError extends Error {
+  override readonly name: string = "SimloopError";
+  /** A stable identifier of the error's kind, such as `"LOOP_CLOSED"`. */
+  readonly code: string;
+
+  constructor(code: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/**
+ * The operation was cancelled: thrown into a coroutine at its `yield*` when its task is cancelled, and
+ * by `result()` of a cancelled future. A plain `catch (e)` catches it too (JavaScript has no
+ * `except Exception`): re-throw it unless the cancellation is really handled, see {@link isCancellation}.
+ */
+export class CancelledError extends SimloopError {
+  override readonly name: string = "CancelledError";
+
+  constructor(message?: string) {
+    super("CANCELLED", message ?? "");
+  }
+}
+
+/** True when `error` is a {@link CancelledError}: `catch (e) { if (isCancellation(e)) throw e; … }`. */
+export function isCancellation(error: unknown): error is CancelledError {
+  return error instanceof CancelledError;
+}
+
+/** A future or task was asked for something its state does not allow (asyncio's `InvalidStateError`). */
+export class InvalidStateError extends SimloopError {
+  override readonly name: string = "InvalidStateError";
+
+  constructor(message: string) {
+    super("INVALID_STATE", message);
+  }
+}
+
+/** An operation ran out of (virtual) time: raised by `waitFor` and `timeout`, as asyncio's `TimeoutError`. */
+export class TimeoutError extends SimloopError {
+  override readonly name: string = "TimeoutError";
+
+  constructor(message = "The operation exceeded the given deadline.") {
+    super("TIMEOUT", message);
+  }
+}
+
+/** A bad argument: a non-finite delay, a callback that is not a function, a coroutine that is not one. */
+export class ArgumentError extends SimloopError {
+  override readonly name: string = "ArgumentError";
+
+  constructor(message: string) {
+    super("INVALID_ARGUMENT", message);
+  }
+}
+
+/**
+ * The event loop was used in a way asyncio forbids with a `RuntimeError`. Subclasses name each case; the
+ * message starts with asyncio's text and then says what to do.
+ */
+export class LoopMisuseError extends SimloopError {
+  override readonly name: string = "LoopMisuseError";
+}
+
+/** `runForever`/`runUntilComplete` was called while this loop (or another) is already running. */
+export class LoopRunningError extends LoopMisuseError {
+  override readonly name: string = "LoopRunningError";
+}
+
+/** The loop is closed: it no longer schedules or runs anything. */
+export class LoopClosedError extends LoopMisuseError {
+  override readonly name: string = "LoopClosedError";
+
+  constructor(action: string) {
+    super(
+      "LOOP_CLOSED",
+      `Event loop is closed: cannot ${action}. Create a new loop with newEventLoop() (and setEventLoop() it) instead.`,
+    );
+  }
+}
+
+/** `close()` was called while the loop runs. */
+export class CloseRunningLoopError extends LoopMisuseError {
+  override readonly name: string = "CloseRunningLoopError";
+
+  constructor() {
+    super(
+      "CLOSE_RUNNING",
+      "Cannot close a running event loop. Call loop.stop() from a callback or task, and close() once the run call has returned.",
+    );
+  }
+}
+
+/** `runUntilComplete(f)` returned because the loop stopped before `f` was done. */
+export class LoopStoppedError extends LoopMisuseError {
+  override readonly name: string = "LoopStoppedError";
+
+  constructor() {
+    super(
+      "STOPPED_BEFORE_COMPLETE",
+      "Event loop stopped before Future completed. Something called loop.stop() while runUntilComplete() was waiting; " +
+        "let the future finish, or use runForever() when stopping early is intended.",
+    );
+  }
+}
+
+/** No loop is running (asyncio's `get_running_loop()` outside a callback or task). */
+export class NoRunningLoopError extends LoopMisuseError {
+  override readonly name: string = "NoRunningLoopError";
+
+  constructor() {
+    super(
+      "NO_RUNNING_LOOP",
+      "no running event loop. Call this from inside a task or callback, or use getEventLoop() outside one.",
+    );
+  }
+}
+
+/** A future or task of one loop was used with another. */
+export class WrongLoopError extends LoopMisuseError {
+  override readonly name: string = "WrongLoopError";
+}
+
+/** A coroutine yielded something a task cannot wait on. Thrown into the coroutine at its next step. */
+export class BadYieldError extends LoopMisuseError {
+  override readonly name: string = "BadYieldError";
+  /** What was yielded. */
+  readonly value: unknown;
+
+  constructor(message: string, value: unknown) {
+    super("BAD_YIELD", message);
+    this.value = value;
+  }
+}
+
+/** A future was iterated (`yield*`, destructuring, spread) outside a task, where nothing can wait on it. */
+export class AwaitOutsideTaskError extends LoopMisuseError {
+  override readonly name: string = "AwaitOutsideTaskError";
+
+  constructor(what: string) {
+    super(
+      "AWAIT_OUTSIDE_TASK",
+      `${what} was iterated outside a task. Futures are awaited with \`yield* future\` inside a coroutine ` +
+        "(a generator function run by a task); from outside, use loop.runUntilComplete(future).",
+    );
+  }
+}
+
+/**
+ * Nothing is ready, no timer is pending and the loop is not stopping: asyncio would block forever.
+ * `pending` lists every task still pending and what it waits on.
+ */
+export class DeadlockError extends SimloopError {
+  override readonly name: string = "DeadlockError";
+  /** One line per pending task (or awaited future), as in the message. */
+  readonly pending: readonly string[];
+  /** The virtual time at which the loop found itself stuck. */
+  readonly time: number;
+
+  constructor(time: number, pending: readonly string[]) {
+    const list =
+      pending.length > 0
+        ? pending.map((line) => `  - ${line}`).join("\n")
+        : "  (no pending task)";
+    super(
+      "DEADLOCK",
+      `Deadlock at t=${time}: nothing is ready and no timer is pending, so the loop would wait forever.\n` +
+        `Pending:\n${list}\n` +
+        "Resolve the awaited futures, or use runUntilIdle() when running out of events is expected.",
+    );
+    this.pending = pending;
+    this.time = time;
+  }
+}
+
+/** The loop ran more iterations than its `maxSteps` budget in one run call (a livelock, or a budget too small). */
+export class StepBudgetExceededError extends SimloopError {
+  override readonly name: string = "StepBudgetExceededError";
+  /** The budget that was exceeded. */
+  readonly maxSteps: number;
+  /** The last callbacks dispatched before the budget ran out, most recent last. */
+  readonly recent: readonly string[];
+
+  constructor(maxSteps: number, time: number, recent: readonly string[]) {
+    super(
+      "STEP_BUDGET",
+      `The loop ran ${maxSteps} iterations in one run call without finishing (t=${time}): a livelock, or maxSteps is too small.\n` +
+        `Last callbacks:\n${recent.map((line) => `  ${line}`).join("\n")}\n` +
+        "Raise maxSteps in the loop options if the program is simply long.",
+    );
+    this.maxSteps = maxSteps;
+    this.recent = recent;
+  }
+}
+
+/** Errors reached the exception handler during a run and the loop's `unhandled` option is `"throw"`. */
+export class UnhandledErrorsError extends SimloopError {
+  override readonly name: string = "UnhandledErrorsError";
+  /** The exceptions, in the order they reached the handler. */
+  readonly errors: readonly unknown[];
+  /** The handler contexts, in the same order. */
+  readonly contexts: readonly { readonly message: string }[];
+
+  constructor(
+    contexts: readonly {
+      readonly message: string;
+      readonly exception?: unknown;
+    }[],
+  ) {
+    const lines = contexts.map(
+      (c) =>
+        `  - ${c.message}${c.exception !== undefined ? `: ${describeError(c.exception)}` : ""}`,
+    );
+    super(
+      "UNHANDLED_ERRORS",
+      `${contexts.length} error(s) escaped callbacks or tasks during the run:\n${lines.join("\n")}\n` +
+        "Catch them where they happen, or set an exception handler with loop.setExceptionHandler().",
+    );
+    this.contexts = contexts;
+    this.errors = contexts.map((c) => c.exception);
+  }
+}
+
+/** A scheduling policy broke its contract (threw, or picked an option that does not exist). */
+export class PolicyError extends SimloopError {
+  override readonly name: string = "PolicyError";
+
+  constructor(message: string, options?: ErrorOptions) {
+    super("POLICY", message, options);
+  }
+}
+
+/** One line describing a thrown value, for messages. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}

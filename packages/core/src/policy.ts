@@ -1,0 +1,139 @@
+/**
+ * The scheduling-policy hook: the loop asks a policy at every *choice point*, a moment where two or more
+ * candidates could go next. Index 0 is always asyncio's own choice, so a policy that answers 0 everywhere
+ * reproduces asyncio exactly; any other answer is a *deviation*.
+ *
+ * Why a hook with levels: exploration (random, PCT, exhaustive, fast-check-driven) lives in
+ * `@simloop/check`, but only the loop knows where a choice is real. The loop therefore describes each
+ * choice point (its kind, its candidates, the virtual time and iteration) and the policy answers with an
+ * index. With no policy installed the loop never builds a choice point at all (the FIFO fast path).
+ *
+ * Choice points, by level:
+ * - `ties`: two or more due timers share the earliest due deadline. The policy picks which fires next;
+ *   after the first pick of an iteration it may instead *defer* the rest to the next iteration at the
+ *   same instant (option `candidates.length`), so the first one's consequences run before they fire.
+ * - `interleave`: within a batch, callbacks from two or more sources are queued; the policy picks whose
+ *   next callback runs. Each source keeps its own FIFO order (Trio leaves this order unspecified).
+ * - `faults`: a task created with `cancellable: true` has just suspended; option 1 cancels it there.
+ * - `jitter`: a duration the program declared uncertain (`loop.jitter(min, max)`) is drawn by
+ *   `chooseDuration` within its bounds.
+ *
+ * Only real decision points (two or more options) are asked. Every answer is recorded in
+ * `loop.choiceLog()` so that a run can be replayed from its choices.
+ *
+ * @module
+ */
+import type { Handle, TimerHandle } from "./handle.ts";
+import type { Task } from "./task.ts";
+
+/** Which choice points a policy wants to be asked about. */
+export interface PolicyLevels {
+  /** Timers due at the same instant (on by default in exploration). */
+  readonly ties: boolean;
+  /** The order of different sources within a batch (opt-in). */
+  readonly interleave: boolean;
+  /** Durations declared uncertain with `loop.jitter` (opt-in). */
+  readonly jitter: boolean;
+  /** Cancelling tasks marked `cancellable` at their suspension points (opt-in). */
+  readonly faults: boolean;
+}
+
+interface ChoiceBase {
+  /** The virtual time of the choice. */
+  readonly time: number;
+  /** The loop iteration (batch number) in which the choice is made. */
+  readonly iteration: number;
+  /** The number of options: the answer must be an integer in `[0, options)`. Always 2 or more. */
+  readonly options: number;
+}
+
+/**
+ * Timers due at the same instant: pick one (index into `candidates`, in `(when, seq)` order), or, when
+ * `canDefer` is true, `candidates.length` to leave them all for the next iteration.
+ */
+export interface TieChoice extends ChoiceBase {
+  readonly kind: "tie";
+  readonly candidates: readonly TimerHandle[];
+  readonly canDefer: boolean;
+}
+
+/** Callbacks of different sources in one batch: pick whose next callback runs (heads, in queue order). */
+export interface InterleaveChoice extends ChoiceBase {
+  readonly kind: "interleave";
+  readonly candidates: readonly Handle[];
+}
+
+/** A cancellable task has just suspended: 0 lets it wait, 1 cancels it at this suspension point. */
+export interface FaultChoice extends ChoiceBase {
+  readonly kind: "fault";
+  readonly task: Task<unknown>;
+}
+
+/** A choice point the loop asks a policy about. */
+export type ChoicePoint = TieChoice | InterleaveChoice | FaultChoice;
+
+/** An uncertain duration: the policy draws a value in `[min, max]`. */
+export interface JitterPoint {
+  readonly kind: "jitter";
+  readonly time: number;
+  readonly iteration: number;
+  readonly min: number;
+  readonly max: number;
+  /** The task that asked, if any. */
+  readonly task: Task<unknown> | null;
+}
+
+/** One recorded answer: what was asked and what the policy picked. */
+export interface ChoiceRecord {
+  readonly kind: ChoicePoint["kind"] | "jitter";
+  readonly time: number;
+  readonly iteration: number;
+  /** The number of options (for jitter: 0, the value is continuous). */
+  readonly options: number;
+  /** The index picked (for jitter: the duration drawn). */
+  readonly pick: number;
+}
+
+/**
+ * A scheduling policy. Implementations live in `@simloop/check`; the loop only needs these members.
+ *
+ * @example
+ * ```ts
+ * const reversed: SchedulingPolicy = {
+ *   name: "last-first",
+ *   levels: { ties: true, interleave: false, jitter: false, faults: false },
+ *   choose: (point) => (point.kind === "tie" ? point.candidates.length - 1 : 0),
+ *   chooseDuration: (point) => point.min,
+ * };
+ * const loop = new EventLoop({ policy: reversed });
+ * ```
+ */
+export interface SchedulingPolicy {
+  /** A name for reports. */
+  readonly name: string;
+  /** The choice points this policy wants to see. */
+  readonly levels: PolicyLevels;
+  /** Answers a choice point with an integer in `[0, point.options)`; 0 is asyncio's choice. */
+  choose(point: ChoicePoint): number;
+  /** Draws an uncertain duration in `[point.min, point.max]`. */
+  chooseDuration(point: JitterPoint): number;
+}
+
+/** No level enabled. */
+export const NO_LEVELS: PolicyLevels = Object.freeze({
+  ties: false,
+  interleave: false,
+  jitter: false,
+  faults: false,
+});
+
+/**
+ * asyncio's order at every choice point: the policy a loop has when none is given. Installing it
+ * explicitly is the same as installing none (the loop keeps its fast path).
+ */
+export const fifo: SchedulingPolicy = Object.freeze({
+  name: "fifo",
+  levels: NO_LEVELS,
+  choose: (): number => 0,
+  chooseDuration: (point: JitterPoint): number => point.min,
+});

@@ -1,0 +1,325 @@
+/**
+ * Tasks: the driver that steps a coroutine (a generator) and waits on what it yields, as asyncio's
+ * `tasks.Task` does.
+ *
+ * A step sends a value (or throws an exception) into the generator and looks at what comes out:
+ * - a pending {@link Future} yielded by `yield* future` → the task sleeps until that future is done, and
+ *   its done callback schedules the next step (a wake-up);
+ * - `undefined` (a bare `yield`) → the task gives up one loop iteration (asyncio's `sleep(0)`);
+ * - anything else → a "bad yield": a {@link BadYieldError} is thrown into the coroutine at its next step,
+ *   so its own `try` can see it (asyncio's behaviour, with a message that shows the fix).
+ *
+ * Cancellation is a request (asyncio 3.11): `cancel()` cancels the future the task waits on, or, when a
+ * step is already queued, makes that step throw {@link CancelledError} into the coroutine.
+ *
+ * @module
+ */
+import {
+  BadYieldError,
+  CancelledError,
+  InvalidStateError,
+  LoopMisuseError,
+  WrongLoopError,
+} from "./errors.ts";
+import type { EventLoop } from "./event-loop.ts";
+import { CANCELLED, FINISHED, Future, PENDING } from "./future.ts";
+
+/** What a coroutine may yield to its task: a future (through `yield* future`) or nothing (a bare `yield`). */
+export type Yieldable = Future<unknown> | undefined;
+
+/**
+ * A coroutine: what a generator function written for simloop returns. `T` is its return value, the
+ * result of `yield* coroutine` and of the task that runs it.
+ */
+export type Coroutine<T = unknown> = Generator<Yieldable, T, unknown>;
+
+/** Options of `loop.createTask`. */
+export interface TaskOptions {
+  /** The task's name; by default `Task-<n>`, counted per loop. */
+  readonly name?: string;
+  /**
+   * Marks the task as one a scheduling policy with the `faults` level may cancel at any of its
+   * suspension points (fault injection for exploration). Plain runs ignore it.
+   */
+  readonly cancellable?: boolean;
+}
+
+/** @internal Marks "no exception to throw in" for a step. */
+export const NO_EXCEPTION: unique symbol = Symbol("no exception");
+
+const GeneratorPrototype = Object.getPrototypeOf(
+  function* () {}.prototype,
+) as object;
+
+/** True when `value` is a generator object (a coroutine), started or not. */
+export function isGenerator(value: unknown): value is Generator {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    Object.getPrototypeOf(Object.getPrototypeOf(value)) === GeneratorPrototype
+  );
+}
+
+/**
+ * Runs a coroutine on a loop: asyncio's `Task`. A task is a {@link Future} of the coroutine's return
+ * value, so it can be awaited (`yield* task`) and given done callbacks.
+ *
+ * Invariants: the first step is scheduled with `callSoon` at creation (creating a task runs nothing);
+ * a task is woken by its awaited future's done callback; `cancel()` returns true for every call while
+ * the task is pending and counts them in `cancelling()`.
+ *
+ * @example
+ * ```ts
+ * function* worker() { yield* sleep(1); return "done"; }
+ * const task = loop.createTask(worker(), { name: "worker" });
+ * loop.runUntilComplete(task); // "done"
+ * ```
+ */
+export class Task<T> extends Future<T> {
+  /** @internal */
+  readonly _coro: Coroutine<T>;
+  /** @internal */
+  _name: string;
+  /** @internal */
+  _mustCancel = false;
+  /** @internal The future this task waits on, if any. */
+  _futWaiter: Future<unknown> | null = null;
+  /** @internal */
+  _numCancelsRequested = 0;
+  /** @internal */
+  readonly _cancellable: boolean;
+
+  /** @internal Tasks are created with `loop.createTask(coro)`. */
+  constructor(
+    loop: EventLoop,
+    coro: Coroutine<T>,
+    name: string,
+    cancellable: boolean,
+  ) {
+    super(loop);
+    this._coro = coro;
+    this._name = name;
+    this._cancellable = cancellable;
+  }
+
+  /** The task's name. */
+  getName(): string {
+    return this._name;
+  }
+
+  /** Renames the task. */
+  setName(name: string): void {
+    this._name = String(name);
+  }
+
+  /** The coroutine this task runs. */
+  getCoro(): Coroutine<T> {
+    return this._coro;
+  }
+
+  /** Tasks are settled by their coroutine only. @throws {@link LoopMisuseError} always. */
+  override setResult(_value: T): void {
+    throw new LoopMisuseError(
+      "TASK_SET_RESULT",
+      "Task does not support set_result() operation: a task's result is its coroutine's return value. Use a plain future (loop.createFuture()) to settle by hand.",
+    );
+  }
+
+  /** Tasks are settled by their coroutine only. @throws {@link LoopMisuseError} always. */
+  override setException(_exception: unknown): void {
+    throw new LoopMisuseError(
+      "TASK_SET_EXCEPTION",
+      "Task does not support set_exception() operation: a task fails when its coroutine throws. Use a plain future (loop.createFuture()) to settle by hand.",
+    );
+  }
+
+  /**
+   * Requests cancellation: the coroutine gets a {@link CancelledError} at its current `yield*` (or, if
+   * it has not started, never runs). Returns false if the task is already done, true otherwise — on
+   * every call, each of which increments {@link Task.cancelling}.
+   */
+  override cancel(message?: string): boolean {
+    this._retrieved();
+    if (this._state !== PENDING) return false;
+    this._numCancelsRequested += 1;
+    const waiter = this._futWaiter;
+    if (waiter !== null && waiter.cancel(message)) return true;
+    this._mustCancel = true;
+    this._cancelMessage = message;
+    return true;
+  }
+
+  /** The number of pending cancellation requests (asyncio 3.11's `cancelling()`). */
+  cancelling(): number {
+    return this._numCancelsRequested;
+  }
+
+  /** Decrements the cancellation count and returns the new count (used by `timeout` and task groups). */
+  uncancel(): number {
+    if (this._numCancelsRequested > 0) this._numCancelsRequested -= 1;
+    return this._numCancelsRequested;
+  }
+
+  /** The future this task is waiting on, or `null` when it is ready to run or done. */
+  waitingOn(): Future<unknown> | null {
+    return this._futWaiter;
+  }
+
+  /** A readable description, such as `<Task pending name='worker'>`. */
+  override toString(): string {
+    return `<Task ${this.state} name='${this._name}'>`;
+  }
+
+  /** @internal One step of the coroutine (asyncio's `Task.__step`). */
+  _step(excIn: unknown): void {
+    if (this._state !== PENDING) {
+      throw new InvalidStateError(`_step(): already done: ${this.toString()}`);
+    }
+    let exc = excIn;
+    if (this._mustCancel) {
+      if (!(exc instanceof CancelledError)) exc = this._makeCancelledError();
+      this._mustCancel = false;
+    }
+    this._futWaiter = null;
+    const loop = this._loop;
+    loop._enterTask(this);
+    try {
+      let r: IteratorResult<Yieldable, T>;
+      try {
+        r =
+          exc === NO_EXCEPTION
+            ? this._coro.next(undefined)
+            : this._coro.throw(exc);
+      } catch (error) {
+        if (error instanceof CancelledError) {
+          this._cancelledExc = error;
+          this._settleCancelled(undefined);
+        } else {
+          this._settleException(error);
+        }
+        return;
+      }
+      if (r.done === true) {
+        if (this._mustCancel) {
+          this._mustCancel = false;
+          this._settleCancelled(this._cancelMessage);
+        } else {
+          this._settleResult(r.value);
+        }
+        return;
+      }
+      this._handleYield(r.value);
+    } finally {
+      loop._leaveTask(this);
+    }
+  }
+
+  /** @internal Resumes the task once the future it waited on is done (asyncio's `Task.__wakeup`). */
+  _wakeup(future: Future<unknown>): void {
+    let exc: unknown = NO_EXCEPTION;
+    if (future._state === CANCELLED) {
+      exc = future._makeCancelledError();
+    } else if (future._hasException) {
+      future._retrieved();
+      exc = future._exception;
+    }
+    this._step(exc);
+  }
+
+  private _handleYield(value: unknown): void {
+    const loop = this._loop;
+    if (value === undefined) {
+      loop._scheduleStep(this, NO_EXCEPTION);
+      loop._maybeInjectFault(this);
+      return;
+    }
+    if (value instanceof Future) {
+      if (value._loop !== loop) {
+        loop._scheduleStep(
+          this,
+          new WrongLoopError(
+            "WRONG_LOOP",
+            `Task ${this.toString()} got Future ${value.toString()} attached to a different loop. Create futures with the loop the task runs on.`,
+          ),
+        );
+      } else if (value._blocking) {
+        if (value === (this as Future<unknown>)) {
+          loop._scheduleStep(
+            this,
+            new LoopMisuseError(
+              "AWAIT_SELF",
+              `Task cannot await on itself: ${this.toString()}.`,
+            ),
+          );
+          return;
+        }
+        value._blocking = false;
+        value._addWakeup(this as Task<unknown>);
+        this._futWaiter = value;
+        if (this._mustCancel && value.cancel(this._cancelMessage))
+          this._mustCancel = false;
+        loop._maybeInjectFault(this);
+      } else {
+        loop._scheduleStep(
+          this,
+          new BadYieldError(
+            `yield was used instead of yield* in task ${this.toString()} with ${value.toString()}: write \`yield* future\`, which returns its result.`,
+            value,
+          ),
+        );
+      }
+      return;
+    }
+    loop._scheduleStep(
+      this,
+      new BadYieldError(badYieldMessage(this, value), value),
+    );
+  }
+
+  private _settleResult(value: T): void {
+    this._result = value;
+    this._state = FINISHED;
+    this._loop._taskDone(this);
+    this._scheduleCallbacks();
+  }
+
+  private _settleException(error: unknown): void {
+    this._exception = error;
+    this._hasException = true;
+    this._state = FINISHED;
+    this._logTraceback = true;
+    this._loop._noteUnretrieved(this);
+    this._loop._taskDone(this);
+    this._scheduleCallbacks();
+  }
+
+  private _settleCancelled(message: string | undefined): void {
+    this._state = CANCELLED;
+    this._cancelMessage = message;
+    this._loop._taskDone(this);
+    this._scheduleCallbacks();
+  }
+}
+
+function badYieldMessage(task: Task<unknown>, value: unknown): string {
+  if (isGenerator(value)) {
+    return `yield was used instead of yield* for a generator in task ${task.toString()}: write \`yield* coroutine()\` to await a coroutine inline.`;
+  }
+  if (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === "function"
+  ) {
+    return (
+      `Task ${task.toString()} yielded a Promise. Promises and async functions cannot run on virtual time (the JS engine owns the microtask queue): ` +
+      "write the operation as a generator function and `yield*` it, or settle a loop future (loop.createFuture()) from a callback."
+    );
+  }
+  let shown: string;
+  try {
+    shown = typeof value === "string" ? JSON.stringify(value) : String(value);
+  } catch {
+    shown = typeof value;
+  }
+  return `Task got bad yield: ${shown} (${typeof value}) in task ${task.toString()}. A coroutine yields only through \`yield* future\`, \`yield* coroutine()\`, or a bare \`yield\` to give up one iteration.`;
+}
