@@ -5,11 +5,7 @@
  */
 import { NoRunningLoopError } from "./errors.ts";
 import { EventLoop, type EventLoopOptions } from "./event-loop.ts";
-import {
-  currentLoopOrNull,
-  runningLoopOrNull,
-  setCurrentLoop,
-} from "./running.ts";
+import { currentLoopOrNull, runningLoopOrNull, setCurrentLoop } from "./running.ts";
 import type { Task } from "./task.ts";
 
 /**

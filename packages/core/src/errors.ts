@@ -175,10 +175,7 @@ export class DeadlockError extends SimloopError {
   readonly time: number;
 
   constructor(time: number, pending: readonly string[]) {
-    const list =
-      pending.length > 0
-        ? pending.map((line) => `  - ${line}`).join("\n")
-        : "  (no pending task)";
+    const list = pending.length > 0 ? pending.map((line) => `  - ${line}`).join("\n") : "  (no pending task)";
     super(
       "DEADLOCK",
       `Deadlock at t=${time}: nothing is ready and no timer is pending, so the loop would wait forever.\n` +
@@ -225,8 +222,7 @@ export class UnhandledErrorsError extends SimloopError {
     }[],
   ) {
     const lines = contexts.map(
-      (c) =>
-        `  - ${c.message}${c.exception !== undefined ? `: ${describeError(c.exception)}` : ""}`,
+      (c) => `  - ${c.message}${c.exception !== undefined ? `: ${describeError(c.exception)}` : ""}`,
     );
     super(
       "UNHANDLED_ERRORS",

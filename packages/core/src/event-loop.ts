@@ -30,31 +30,12 @@ import {
   describeError,
 } from "./errors.ts";
 import { Future } from "./future.ts";
-import {
-  Handle,
-  KIND_CALLBACK,
-  KIND_DONE,
-  KIND_STEP,
-  KIND_WAKEUP,
-  TimerHandle,
-} from "./handle.ts";
-import type {
-  ChoicePoint,
-  ChoiceRecord,
-  JitterPoint,
-  PolicyLevels,
-  SchedulingPolicy,
-} from "./policy.ts";
+import { Handle, KIND_CALLBACK, KIND_DONE, KIND_STEP, KIND_WAKEUP, TimerHandle } from "./handle.ts";
+import type { ChoicePoint, ChoiceRecord, JitterPoint, PolicyLevels, SchedulingPolicy } from "./policy.ts";
 import { Random } from "./random.ts";
 import { ReadyQueue } from "./ready-queue.ts";
 import { runningLoopOrNull, setRunningLoop } from "./running.ts";
-import {
-  NO_EXCEPTION,
-  Task,
-  isGenerator,
-  type Coroutine,
-  type TaskOptions,
-} from "./task.ts";
+import { NO_EXCEPTION, Task, isGenerator, type Coroutine, type TaskOptions } from "./task.ts";
 import { TimerQueue } from "./timer-queue.ts";
 import { Trace, type TraceOptions } from "./trace.ts";
 
@@ -99,10 +80,7 @@ export interface ExceptionContext {
 }
 
 /** A custom exception handler, as asyncio's `(loop, context)`. */
-export type ExceptionHandler = (
-  loop: EventLoop,
-  context: ExceptionContext,
-) => void;
+export type ExceptionHandler = (loop: EventLoop, context: ExceptionContext) => void;
 
 // biome-ignore lint: callbacks take any arguments
 type AnyFunction = (...args: any[]) => unknown;
@@ -113,9 +91,7 @@ const MODE_FOREVER = 0;
 const MODE_IDLE = 1;
 const MODE_UNTIL = 2;
 
-const GeneratorFunctionPrototype = Object.getPrototypeOf(
-  function* () {},
-) as object;
+const GeneratorFunctionPrototype = Object.getPrototypeOf(function* () {}) as object;
 
 function runUntilCompleteCallback(future: Future<unknown>): void {
   future._loop.stop();
@@ -169,55 +145,32 @@ export class EventLoop {
   private readonly _levels: PolicyLevels | null;
   private readonly _choices: ChoiceRecord[] = [];
   private _policyError: PolicyError | null = null;
-  private readonly _recent: (Handle | undefined)[] = new Array<
-    Handle | undefined
-  >(RECENT).fill(undefined);
+  private readonly _recent: (Handle | undefined)[] = new Array<Handle | undefined>(RECENT).fill(undefined);
   private readonly _recentTimes = new Float64Array(RECENT);
   private _recentCount = 0;
 
   constructor(options: EventLoopOptions = {}) {
-    const {
-      seed = 0,
-      policy,
-      trace,
-      maxSteps = Infinity,
-      unhandled = "log",
-      startTime = 0,
-    } = options;
+    const { seed = 0, policy, trace, maxSteps = Infinity, unhandled = "log", startTime = 0 } = options;
     if (!Number.isFinite(startTime)) {
-      throw new ArgumentError(
-        `Expected \`startTime\` to be a finite number, got \`${String(startTime)}\`.`,
-      );
+      throw new ArgumentError(`Expected \`startTime\` to be a finite number, got \`${String(startTime)}\`.`);
     }
-    if (
-      !(maxSteps > 0) ||
-      (Number.isFinite(maxSteps) && !Number.isInteger(maxSteps))
-    ) {
+    if (!(maxSteps > 0) || (Number.isFinite(maxSteps) && !Number.isInteger(maxSteps))) {
       throw new ArgumentError(
         `Expected \`maxSteps\` to be a positive integer or Infinity, got \`${String(maxSteps)}\`.`,
       );
     }
-    if (
-      unhandled !== "log" &&
-      unhandled !== "collect" &&
-      unhandled !== "throw"
-    ) {
+    if (unhandled !== "log" && unhandled !== "collect" && unhandled !== "throw") {
       throw new ArgumentError(
         `Expected \`unhandled\` to be "log", "collect" or "throw", got \`${String(unhandled)}\`.`,
       );
     }
     this._now = startTime;
     this.random = new Random(seed);
-    this.trace =
-      trace === undefined || trace === false
-        ? null
-        : new Trace(trace === true ? {} : trace);
+    this.trace = trace === undefined || trace === false ? null : new Trace(trace === true ? {} : trace);
     this._maxSteps = maxSteps;
     this._unhandledMode = unhandled;
     const levels = policy?.levels;
-    const active =
-      levels !== undefined &&
-      (levels.ties || levels.interleave || levels.jitter || levels.faults);
+    const active = levels !== undefined && (levels.ties || levels.interleave || levels.jitter || levels.faults);
     this._policy = active ? (policy as SchedulingPolicy) : null;
     this._levels = active ? (levels as PolicyLevels) : null;
   }
@@ -255,10 +208,7 @@ export class EventLoop {
    * Schedules `callback(...args)` for the next iteration, after everything already ready (FIFO).
    * @throws {@link LoopClosedError} on a closed loop; {@link ArgumentError} if `callback` is not a function.
    */
-  callSoon<A extends unknown[]>(
-    callback: (...args: A) => unknown,
-    ...args: A
-  ): Handle {
+  callSoon<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle {
     this._checkCallback(callback, "callSoon");
     const handle = new Handle(
       this,
@@ -277,37 +227,20 @@ export class EventLoop {
    * Schedules `callback(...args)` at `time() + delay`. A negative delay is due at once.
    * @throws {@link ArgumentError} for a non-finite delay; {@link LoopClosedError} on a closed loop.
    */
-  callLater<A extends unknown[]>(
-    delay: number,
-    callback: (...args: A) => unknown,
-    ...args: A
-  ): TimerHandle {
+  callLater<A extends unknown[]>(delay: number, callback: (...args: A) => unknown, ...args: A): TimerHandle {
     if (typeof delay !== "number" || !Number.isFinite(delay)) {
-      throw new ArgumentError(
-        `Expected \`delay\` to be a finite number, got \`${String(delay)}\` (${typeof delay}).`,
-      );
+      throw new ArgumentError(`Expected \`delay\` to be a finite number, got \`${String(delay)}\` (${typeof delay}).`);
     }
-    return this._callAt(
-      this._now + delay,
-      callback as AnyFunction,
-      args,
-      "callLater",
-    );
+    return this._callAt(this._now + delay, callback as AnyFunction, args, "callLater");
   }
 
   /**
    * Schedules `callback(...args)` at virtual time `when`. A time in the past is due at once.
    * @throws {@link ArgumentError} for a non-finite time; {@link LoopClosedError} on a closed loop.
    */
-  callAt<A extends unknown[]>(
-    when: number,
-    callback: (...args: A) => unknown,
-    ...args: A
-  ): TimerHandle {
+  callAt<A extends unknown[]>(when: number, callback: (...args: A) => unknown, ...args: A): TimerHandle {
     if (typeof when !== "number" || !Number.isFinite(when)) {
-      throw new ArgumentError(
-        `Expected \`when\` to be a finite number, got \`${String(when)}\` (${typeof when}).`,
-      );
+      throw new ArgumentError(`Expected \`when\` to be a finite number, got \`${String(when)}\` (${typeof when}).`);
     }
     return this._callAt(when, callback as AnyFunction, args, "callAt");
   }
@@ -324,8 +257,7 @@ export class EventLoop {
    */
   createTask<T>(coro: Coroutine<T>, options: TaskOptions = {}): Task<T> {
     this._checkClosed("createTask");
-    if (!isGenerator(coro))
-      throw new ArgumentError(notACoroutine(coro, "createTask"));
+    if (!isGenerator(coro)) throw new ArgumentError(notACoroutine(coro, "createTask"));
     const name = options.name ?? `Task-${++this._taskCounter}`;
     const task = new Task<T>(this, coro, name, options.cancellable === true);
     this._pendingTasks.add(task as Task<unknown>);
@@ -350,17 +282,10 @@ export class EventLoop {
    */
   jitter(min: number, max: number): number {
     if (!Number.isFinite(min) || !Number.isFinite(max) || min > max) {
-      throw new ArgumentError(
-        `Expected finite bounds with min <= max, got min=${String(min)}, max=${String(max)}.`,
-      );
+      throw new ArgumentError(`Expected finite bounds with min <= max, got min=${String(min)}, max=${String(max)}.`);
     }
     const policy = this._policy;
-    if (
-      policy === null ||
-      min === max ||
-      !(this._levels as PolicyLevels).jitter
-    )
-      return min;
+    if (policy === null || min === max || !(this._levels as PolicyLevels).jitter) return min;
     const point: JitterPoint = {
       kind: "jitter",
       time: this._now,
@@ -374,10 +299,9 @@ export class EventLoop {
       value = policy.chooseDuration(point);
     } catch (error) {
       this._failPolicy(
-        new PolicyError(
-          `Policy "${policy.name}" threw while drawing a duration: ${describeError(error)}`,
-          { cause: error },
-        ),
+        new PolicyError(`Policy "${policy.name}" threw while drawing a duration: ${describeError(error)}`, {
+          cause: error,
+        }),
       );
       return min;
     }
@@ -408,8 +332,7 @@ export class EventLoop {
   note(label: string, detail?: unknown): void {
     const trace = this.trace;
     if (trace === null) return;
-    const source =
-      this._currentTask?.getName() ?? this._currentHandle?.label ?? "main";
+    const source = this._currentTask?.getName() ?? this._currentHandle?.label ?? "main";
     trace.record(
       detail === undefined
         ? {
@@ -488,11 +411,7 @@ export class EventLoop {
    * @throws {@link ArgumentError} if `when` is not finite or is before the current time.
    */
   runUntilTime(when: number): void {
-    if (
-      typeof when !== "number" ||
-      !Number.isFinite(when) ||
-      when < this._now
-    ) {
+    if (typeof when !== "number" || !Number.isFinite(when) || when < this._now) {
       throw new ArgumentError(
         `Expected \`when\` to be a finite time >= the current time (${this._now}), got \`${String(when)}\`.`,
       );
@@ -508,14 +427,8 @@ export class EventLoop {
    * @throws {@link ArgumentError} if `duration` is negative or not finite.
    */
   runFor(duration: number): void {
-    if (
-      typeof duration !== "number" ||
-      !Number.isFinite(duration) ||
-      duration < 0
-    ) {
-      throw new ArgumentError(
-        `Expected \`duration\` to be a finite number >= 0, got \`${String(duration)}\`.`,
-      );
+    if (typeof duration !== "number" || !Number.isFinite(duration) || duration < 0) {
+      throw new ArgumentError(`Expected \`duration\` to be a finite number >= 0, got \`${String(duration)}\`.`);
     }
     this.runUntilTime(this._now + duration);
   }
@@ -528,8 +441,7 @@ export class EventLoop {
     this._checkClosed("step");
     this._checkRunning();
     this._dropCancelledHead();
-    if (this._ready.length === 0 && this._timers.size === 0 && !this._stopping)
-      return false;
+    if (this._ready.length === 0 && this._timers.size === 0 && !this._stopping) return false;
     this._enterRun();
     try {
       this._runOnce();
@@ -577,9 +489,7 @@ export class EventLoop {
   /** Sets the handler called with `(loop, context)` for errors escaping callbacks; `null` restores the default. */
   setExceptionHandler(handler: ExceptionHandler | null): void {
     if (handler !== null && typeof handler !== "function") {
-      throw new ArgumentError(
-        `Expected the exception handler to be a function or null, got ${typeof handler}.`,
-      );
+      throw new ArgumentError(`Expected the exception handler to be a function or null, got ${typeof handler}.`);
     }
     this._exceptionHandler = handler;
   }
@@ -596,10 +506,7 @@ export class EventLoop {
   defaultExceptionHandler(context: ExceptionContext): void {
     this._unhandled.push(context);
     if (this._unhandledMode === "log") {
-      const detail =
-        context.exception === undefined
-          ? ""
-          : `\n${describeError(context.exception)}`;
+      const detail = context.exception === undefined ? "" : `\n${describeError(context.exception)}`;
       console.error(`[simloop t=${this._now}] ${context.message}${detail}`);
     }
   }
@@ -654,48 +561,20 @@ export class EventLoop {
   /** @internal Schedules a task step; `exc` is thrown into the coroutine unless it is `NO_EXCEPTION`. */
   _scheduleStep(task: Task<unknown>, exc: unknown): void {
     this._checkClosed("schedule a task step");
-    this._ready.push(
-      new Handle(
-        this,
-        KIND_STEP,
-        null,
-        null,
-        task,
-        exc,
-        this._currentTask ?? this._currentHandle,
-      ),
-    );
+    this._ready.push(new Handle(this, KIND_STEP, null, null, task, exc, this._currentTask ?? this._currentHandle));
   }
 
   /** @internal Schedules a task's wake-up from `future`. */
   _scheduleWakeup(task: Task<unknown>, future: Future<unknown>): void {
     this._checkClosed("wake a task");
-    this._ready.push(
-      new Handle(
-        this,
-        KIND_WAKEUP,
-        null,
-        null,
-        task,
-        future,
-        this._currentTask ?? this._currentHandle,
-      ),
-    );
+    this._ready.push(new Handle(this, KIND_WAKEUP, null, null, task, future, this._currentTask ?? this._currentHandle));
   }
 
   /** @internal Schedules a done callback. */
   _scheduleDone(callback: AnyFunction, future: Future<unknown>): void {
     this._checkClosed("schedule a done callback");
     this._ready.push(
-      new Handle(
-        this,
-        KIND_DONE,
-        callback,
-        null,
-        null,
-        future,
-        this._currentTask ?? this._currentHandle,
-      ),
+      new Handle(this, KIND_DONE, callback, null, null, future, this._currentTask ?? this._currentHandle),
     );
   }
 
@@ -739,12 +618,7 @@ export class EventLoop {
 
   /** @internal Asks the policy (faults level) whether to cancel a cancellable task that just suspended. */
   _maybeInjectFault(task: Task<unknown>): void {
-    if (
-      this._policy === null ||
-      !task._cancellable ||
-      !(this._levels as PolicyLevels).faults ||
-      task._mustCancel
-    )
+    if (this._policy === null || !task._cancellable || !(this._levels as PolicyLevels).faults || task._mustCancel)
       return;
     const pick = this._ask({
       kind: "fault",
@@ -753,8 +627,7 @@ export class EventLoop {
       options: 2,
       task,
     });
-    if (pick === 1)
-      task.cancel("cancelled by the scheduling policy (fault injection)");
+    if (pick === 1) task.cancel("cancelled by the scheduling policy (fault injection)");
   }
 
   /** @internal Wraps a coroutine in a task; checks a future's loop. */
@@ -775,12 +648,7 @@ export class EventLoop {
 
   // ---------------------------------------------------------------- the iteration
 
-  private _callAt(
-    when: number,
-    callback: AnyFunction,
-    args: unknown[],
-    caller: string,
-  ): TimerHandle {
+  private _callAt(when: number, callback: AnyFunction, args: unknown[], caller: string): TimerHandle {
     this._checkCallback(callback, caller);
     const handle = new TimerHandle(
       this,
@@ -846,32 +714,18 @@ export class EventLoop {
   }
 
   /** Runs iterations in the given mode; returns true when it ended because it ran out of work. */
-  private _run(
-    mode: number,
-    until: number,
-    awaited: Future<unknown> | null,
-  ): boolean {
+  private _run(mode: number, until: number, awaited: Future<unknown> | null): boolean {
     this._enterRun();
     let steps = 0;
     const maxSteps = this._maxSteps;
     try {
       for (;;) {
-        if (
-          mode !== MODE_FOREVER &&
-          !this._stopping &&
-          this._ready.length === 0
-        ) {
+        if (mode !== MODE_FOREVER && !this._stopping && this._ready.length === 0) {
           this._dropCancelledHead();
           const next = this._timers.peekWhen();
-          if (mode === MODE_IDLE ? next === Infinity : next > until)
-            return true;
+          if (mode === MODE_IDLE ? next === Infinity : next > until) return true;
         }
-        if (++steps > maxSteps)
-          throw new StepBudgetExceededError(
-            maxSteps,
-            this._now,
-            this._recentLines(),
-          );
+        if (++steps > maxSteps) throw new StepBudgetExceededError(maxSteps, this._now, this._recentLines());
         this._runOnce(awaited);
         this._throwPolicyError();
         if (this._stopping) return false;
@@ -894,10 +748,7 @@ export class EventLoop {
     this._iteration++;
     const timers = this._timers;
     const ready = this._ready;
-    if (
-      timers.size > MIN_SCHEDULED_TIMER_HANDLES &&
-      this._timerCancelledCount * 2 > timers.size
-    ) {
+    if (timers.size > MIN_SCHEDULED_TIMER_HANDLES && this._timerCancelledCount * 2 > timers.size) {
       timers.retain((handle) => {
         if (!handle._cancelled) return true;
         handle._scheduled = false;
@@ -908,8 +759,7 @@ export class EventLoop {
       this._dropCancelledHead();
     }
     if (ready.length === 0 && !this._stopping) {
-      if (timers.size === 0)
-        throw new DeadlockError(this._now, this._describePending(awaited));
+      if (timers.size === 0) throw new DeadlockError(this._now, this._describePending(awaited));
       const when = timers.peekWhen();
       if (when > this._now) this._now = when;
     }
@@ -1045,10 +895,9 @@ export class EventLoop {
       pick = policy.choose(point);
     } catch (error) {
       this._failPolicy(
-        new PolicyError(
-          `Policy "${policy.name}" threw at a ${point.kind} choice: ${describeError(error)}`,
-          { cause: error },
-        ),
+        new PolicyError(`Policy "${policy.name}" threw at a ${point.kind} choice: ${describeError(error)}`, {
+          cause: error,
+        }),
       );
       return 0;
     }
@@ -1100,11 +949,7 @@ export class EventLoop {
   }
 
   private _throwUnhandled(): void {
-    if (
-      this._unhandledMode !== "throw" ||
-      this._unhandled.length <= this._unhandledThrowFrom
-    )
-      return;
+    if (this._unhandledMode !== "throw" || this._unhandled.length <= this._unhandledThrowFrom) return;
     const contexts = this._unhandled.slice(this._unhandledThrowFrom);
     this._unhandledThrowFrom = this._unhandled.length;
     throw new UnhandledErrorsError(contexts);
@@ -1116,9 +961,7 @@ export class EventLoop {
     for (let k = this._recentCount - count; k < this._recentCount; k++) {
       const slot = k & (RECENT - 1);
       const handle = this._recent[slot] as Handle;
-      lines.push(
-        `t=${this._recentTimes[slot] as number} ${handle.kind} ${handle.label}`,
-      );
+      lines.push(`t=${this._recentTimes[slot] as number} ${handle.kind} ${handle.label}`);
     }
     return lines;
   }
@@ -1141,8 +984,7 @@ export class EventLoop {
 function describeFuture(future: Future<unknown>): string {
   if (future instanceof Task) return `task '${future.getName()}'`;
   const creator = future._creator;
-  const where =
-    creator === null ? "outside any task" : `by task '${creator.getName()}'`;
+  const where = creator === null ? "outside any task" : `by task '${creator.getName()}'`;
   return `${future.toString()}, created ${where}`;
 }
 
@@ -1158,11 +1000,7 @@ function notACoroutine(value: unknown, caller: string): string {
     const name = value.name || "coroutine";
     return `${caller}() expects a coroutine (a generator object), got the function \`${name}\`. Call it: ${caller}(${name}()).`;
   }
-  if (
-    typeof value === "object" &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === "function"
-  ) {
+  if (typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function") {
     return (
       `${caller}() got a Promise. Promises and async functions cannot run on virtual time (the JS engine owns the microtask queue): ` +
       "write a generator function (`function*`, with `yield*` where you would `await`) and pass its generator."

@@ -9,12 +9,7 @@
  *
  * @module
  */
-import {
-  AwaitOutsideTaskError,
-  CancelledError,
-  InvalidStateError,
-  LoopMisuseError,
-} from "./errors.ts";
+import { AwaitOutsideTaskError, CancelledError, InvalidStateError, LoopMisuseError } from "./errors.ts";
 import type { EventLoop } from "./event-loop.ts";
 import { runningLoopOrNull } from "./running.ts";
 import type { Task } from "./task.ts";
@@ -192,9 +187,7 @@ export class Future<T> {
    */
   addDoneCallback(callback: DoneCallback<this>): void {
     if (typeof callback !== "function") {
-      throw new TypeError(
-        `addDoneCallback() expects a function, got ${typeof callback}.`,
-      );
+      throw new TypeError(`addDoneCallback() expects a function, got ${typeof callback}.`);
     }
     if (this._state !== PENDING) {
       this._loop._scheduleDone(callback as DoneCallback<never>, this);
@@ -226,8 +219,7 @@ export class Future<T> {
   *[Symbol.iterator](): Generator<Future<T>, T, unknown> {
     if (this._state === PENDING) {
       const running = runningLoopOrNull();
-      if (running === null || running._currentTask === null)
-        throw new AwaitOutsideTaskError(this.toString());
+      if (running === null || running._currentTask === null) throw new AwaitOutsideTaskError(this.toString());
       this._blocking = true;
       yield this;
     }

@@ -25,13 +25,7 @@ export const KIND_WAKEUP = 3;
 /** @internal */
 export const KIND_DONE = 4;
 
-const KIND_NAMES: readonly HandleKind[] = [
-  "callback",
-  "timer",
-  "step",
-  "step",
-  "done",
-];
+const KIND_NAMES: readonly HandleKind[] = ["callback", "timer", "step", "step", "done"];
 
 // biome-ignore lint: callbacks take any arguments
 type AnyFunction = (...args: any[]) => unknown;

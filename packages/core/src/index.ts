@@ -4,26 +4,14 @@
  * @packageDocumentation
  */
 export { EventLoop } from "./event-loop.ts";
-export type {
-  EventLoopOptions,
-  ExceptionContext,
-  ExceptionHandler,
-  UnhandledMode,
-} from "./event-loop.ts";
+export type { EventLoopOptions, ExceptionContext, ExceptionHandler, UnhandledMode } from "./event-loop.ts";
 export { Future } from "./future.ts";
 export type { DoneCallback, FutureState } from "./future.ts";
 export { Task, isGenerator } from "./task.ts";
 export type { Coroutine, TaskOptions, Yieldable } from "./task.ts";
 export { Handle, TimerHandle } from "./handle.ts";
 export type { HandleKind } from "./handle.ts";
-export {
-  allTasks,
-  currentTask,
-  getEventLoop,
-  getRunningLoop,
-  newEventLoop,
-  setEventLoop,
-} from "./current-loop.ts";
+export { allTasks, currentTask, getEventLoop, getRunningLoop, newEventLoop, setEventLoop } from "./current-loop.ts";
 export { fifo, NO_LEVELS } from "./policy.ts";
 export type {
   ChoicePoint,

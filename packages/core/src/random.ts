@@ -38,9 +38,7 @@ export class Random {
 
   constructor(seed = 0) {
     if (!Number.isFinite(seed))
-      throw new ArgumentError(
-        `Expected \`seed\` to be a finite number, got \`${String(seed)}\`.`,
-      );
+      throw new ArgumentError(`Expected \`seed\` to be a finite number, got \`${String(seed)}\`.`);
     this.seed = seed;
     let state = (Math.trunc(seed) ^ Math.trunc(seed / 2 ** 32)) | 0;
     let out: number;
@@ -85,9 +83,7 @@ export class Random {
   /** A uniform integer in `[min, max]`, both included. */
   integer(min: number, max: number): number {
     if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max) || max < min) {
-      throw new ArgumentError(
-        `Expected integers with min <= max, got min=${String(min)}, max=${String(max)}.`,
-      );
+      throw new ArgumentError(`Expected integers with min <= max, got min=${String(min)}, max=${String(max)}.`);
     }
     return min + Math.floor(this.next() * (max - min + 1));
   }
@@ -95,9 +91,7 @@ export class Random {
   /** An exponential variate with the given `rate` (mean `1 / rate`), as Python's `random.expovariate`. */
   exponential(rate: number): number {
     if (!(rate > 0) || !Number.isFinite(rate)) {
-      throw new ArgumentError(
-        `Expected \`rate\` to be a finite number > 0, got \`${String(rate)}\`.`,
-      );
+      throw new ArgumentError(`Expected \`rate\` to be a finite number > 0, got \`${String(rate)}\`.`);
     }
     return -Math.log(1 - this.next()) / rate;
   }
@@ -106,9 +100,7 @@ export class Random {
   normal(mean = 0, sd = 1): number {
     requireFinite("mean", mean);
     if (!(sd >= 0) || !Number.isFinite(sd)) {
-      throw new ArgumentError(
-        `Expected \`sd\` to be a finite number >= 0, got \`${String(sd)}\`.`,
-      );
+      throw new ArgumentError(`Expected \`sd\` to be a finite number >= 0, got \`${String(sd)}\`.`);
     }
     const u = 1 - this.next();
     const v = this.next();
@@ -117,17 +109,13 @@ export class Random {
 
   /** `true` with probability `p`. */
   bernoulli(p: number): boolean {
-    if (!(p >= 0 && p <= 1))
-      throw new ArgumentError(
-        `Expected \`p\` in [0, 1], got \`${String(p)}\`.`,
-      );
+    if (!(p >= 0 && p <= 1)) throw new ArgumentError(`Expected \`p\` in [0, 1], got \`${String(p)}\`.`);
     return this.next() < p;
   }
 
   /** A uniformly chosen element of a non-empty array. */
   choice<T>(items: readonly T[]): T {
-    if (items.length === 0)
-      throw new ArgumentError("choice() needs a non-empty array.");
+    if (items.length === 0) throw new ArgumentError("choice() needs a non-empty array.");
     return items[Math.floor(this.next() * items.length)] as T;
   }
 
@@ -154,7 +142,5 @@ function rotl(x: number, k: number): number {
 
 function requireFinite(name: string, value: number): void {
   if (!Number.isFinite(value))
-    throw new ArgumentError(
-      `Expected \`${name}\` to be a finite number, got \`${String(value)}\`.`,
-    );
+    throw new ArgumentError(`Expected \`${name}\` to be a finite number, got \`${String(value)}\`.`);
 }

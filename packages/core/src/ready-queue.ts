@@ -7,9 +7,7 @@ import type { Handle } from "./handle.ts";
 
 /** A FIFO ring buffer of handles with power-of-two capacity. */
 export class ReadyQueue {
-  private _buf: (Handle | undefined)[] = new Array<Handle | undefined>(16).fill(
-    undefined,
-  );
+  private _buf: (Handle | undefined)[] = new Array<Handle | undefined>(16).fill(undefined);
   private _mask = 15;
   private _head = 0;
   private _length = 0;
@@ -38,9 +36,7 @@ export class ReadyQueue {
 
   /** The handle at position `index` from the front, without removing it. */
   at(index: number): Handle | undefined {
-    return index < this._length
-      ? this._buf[(this._head + index) & this._mask]
-      : undefined;
+    return index < this._length ? this._buf[(this._head + index) & this._mask] : undefined;
   }
 
   /** Removes every handle. */
@@ -54,8 +50,7 @@ export class ReadyQueue {
     const old = this._buf;
     const capacity = old.length * 2;
     const buf = new Array<Handle | undefined>(capacity).fill(undefined);
-    for (let i = 0; i < this._length; i++)
-      buf[i] = old[(this._head + i) & this._mask];
+    for (let i = 0; i < this._length; i++) buf[i] = old[(this._head + i) & this._mask];
     this._buf = buf;
     this._head = 0;
     this._mask = capacity - 1;

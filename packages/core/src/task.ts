@@ -14,13 +14,7 @@
  *
  * @module
  */
-import {
-  BadYieldError,
-  CancelledError,
-  InvalidStateError,
-  LoopMisuseError,
-  WrongLoopError,
-} from "./errors.ts";
+import { BadYieldError, CancelledError, InvalidStateError, LoopMisuseError, WrongLoopError } from "./errors.ts";
 import type { EventLoop } from "./event-loop.ts";
 import { CANCELLED, FINISHED, Future, PENDING } from "./future.ts";
 
@@ -47,9 +41,7 @@ export interface TaskOptions {
 /** @internal Marks "no exception to throw in" for a step. */
 export const NO_EXCEPTION: unique symbol = Symbol("no exception");
 
-const GeneratorPrototype = Object.getPrototypeOf(
-  function* () {}.prototype,
-) as object;
+const GeneratorPrototype = Object.getPrototypeOf(function* () {}.prototype) as object;
 
 /** True when `value` is a generator object (a coroutine), started or not. */
 export function isGenerator(value: unknown): value is Generator {
@@ -90,12 +82,7 @@ export class Task<T> extends Future<T> {
   readonly _cancellable: boolean;
 
   /** @internal Tasks are created with `loop.createTask(coro)`. */
-  constructor(
-    loop: EventLoop,
-    coro: Coroutine<T>,
-    name: string,
-    cancellable: boolean,
-  ) {
+  constructor(loop: EventLoop, coro: Coroutine<T>, name: string, cancellable: boolean) {
     super(loop);
     this._coro = coro;
     this._name = name;
@@ -186,10 +173,7 @@ export class Task<T> extends Future<T> {
     try {
       let r: IteratorResult<Yieldable, T>;
       try {
-        r =
-          exc === NO_EXCEPTION
-            ? this._coro.next(undefined)
-            : this._coro.throw(exc);
+        r = exc === NO_EXCEPTION ? this._coro.next(undefined) : this._coro.throw(exc);
       } catch (error) {
         if (error instanceof CancelledError) {
           this._cancelledExc = error;
@@ -246,18 +230,14 @@ export class Task<T> extends Future<T> {
         if (value === (this as Future<unknown>)) {
           loop._scheduleStep(
             this,
-            new LoopMisuseError(
-              "AWAIT_SELF",
-              `Task cannot await on itself: ${this.toString()}.`,
-            ),
+            new LoopMisuseError("AWAIT_SELF", `Task cannot await on itself: ${this.toString()}.`),
           );
           return;
         }
         value._blocking = false;
         value._addWakeup(this as Task<unknown>);
         this._futWaiter = value;
-        if (this._mustCancel && value.cancel(this._cancelMessage))
-          this._mustCancel = false;
+        if (this._mustCancel && value.cancel(this._cancelMessage)) this._mustCancel = false;
         loop._maybeInjectFault(this);
       } else {
         loop._scheduleStep(
@@ -270,10 +250,7 @@ export class Task<T> extends Future<T> {
       }
       return;
     }
-    loop._scheduleStep(
-      this,
-      new BadYieldError(badYieldMessage(this, value), value),
-    );
+    loop._scheduleStep(this, new BadYieldError(badYieldMessage(this, value), value));
   }
 
   private _settleResult(value: T): void {
@@ -305,11 +282,7 @@ function badYieldMessage(task: Task<unknown>, value: unknown): string {
   if (isGenerator(value)) {
     return `yield was used instead of yield* for a generator in task ${task.toString()}: write \`yield* coroutine()\` to await a coroutine inline.`;
   }
-  if (
-    typeof value === "object" &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === "function"
-  ) {
+  if (typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function") {
     return (
       `Task ${task.toString()} yielded a Promise. Promises and async functions cannot run on virtual time (the JS engine owns the microtask queue): ` +
       "write the operation as a generator function and `yield*` it, or settle a loop future (loop.createFuture()) from a callback."

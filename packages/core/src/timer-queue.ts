@@ -17,9 +17,7 @@ import type { TimerHandle } from "./handle.ts";
 export class TimerQueue {
   private _whens: Float64Array = new Float64Array(16);
   private _seqs: Float64Array = new Float64Array(16);
-  private _items: (TimerHandle | undefined)[] = new Array<
-    TimerHandle | undefined
-  >(16).fill(undefined);
+  private _items: (TimerHandle | undefined)[] = new Array<TimerHandle | undefined>(16).fill(undefined);
   private _size = 0;
 
   /** The number of timers held, cancelled ones included. */

@@ -6,8 +6,7 @@
  */
 
 /** What a trace event records. `note` events come from `loop.note()`; `choice` events from a policy. */
-export type TraceKind =
-  "callback" | "timer" | "step" | "done" | "choice" | "note";
+export type TraceKind = "callback" | "timer" | "step" | "done" | "choice" | "note";
 
 /** One entry of the trace. */
 export interface TraceEvent {

@@ -6,9 +6,7 @@
  */
 import { isGenerator } from "@simloop/core";
 
-const GeneratorFunctionPrototype = Object.getPrototypeOf(
-  function* () {},
-) as object;
+const GeneratorFunctionPrototype = Object.getPrototypeOf(function* () {}) as object;
 
 /**
  * True when `fn` is a coroutine function: a generator function (`function*`), which is what simloop
@@ -22,10 +20,7 @@ const GeneratorFunctionPrototype = Object.getPrototypeOf(
  * ```
  */
 export function isCoroutineFunction(fn: unknown): boolean {
-  return (
-    typeof fn === "function" &&
-    Object.getPrototypeOf(fn) === GeneratorFunctionPrototype
-  );
+  return typeof fn === "function" && Object.getPrototypeOf(fn) === GeneratorFunctionPrototype;
 }
 
 /** True when `value` is a coroutine: a generator object, such as `task()` for a generator function `task`. */

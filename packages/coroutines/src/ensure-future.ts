@@ -3,14 +3,7 @@
  *
  * @module
  */
-import {
-  ArgumentError,
-  Future,
-  WrongLoopError,
-  isGenerator,
-  type Coroutine,
-  type EventLoop,
-} from "@simloop/core";
+import { ArgumentError, Future, WrongLoopError, isGenerator, type Coroutine, type EventLoop } from "@simloop/core";
 import { defaultLoop } from "./loop-of.ts";
 
 /**
@@ -26,10 +19,7 @@ import { defaultLoop } from "./loop-of.ts";
  * loop.runUntilComplete(fut);
  * ```
  */
-export function ensureFuture<T>(
-  value: Future<T> | Coroutine<T>,
-  loop?: EventLoop,
-): Future<T> {
+export function ensureFuture<T>(value: Future<T> | Coroutine<T>, loop?: EventLoop): Future<T> {
   if (value instanceof Future) {
     if (loop !== undefined && loop !== value.getLoop()) {
       throw new WrongLoopError(
@@ -39,8 +29,7 @@ export function ensureFuture<T>(
     }
     return value;
   }
-  if (isGenerator(value))
-    return defaultLoop(loop).createTask(value as Coroutine<T>);
+  if (isGenerator(value)) return defaultLoop(loop).createTask(value as Coroutine<T>);
   throw new ArgumentError(
     typeof value === "function"
       ? `ensureFuture() expects a coroutine or a future, got the function \`${(value as () => unknown).name}\`: call it first.`

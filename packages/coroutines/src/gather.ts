@@ -13,12 +13,7 @@
  *
  * @module
  */
-import {
-  CancelledError,
-  Future,
-  type Coroutine,
-  type EventLoop,
-} from "@simloop/core";
+import { CancelledError, Future, type Coroutine, type EventLoop } from "@simloop/core";
 import { ensureFuture } from "./ensure-future.ts";
 import { defaultLoop } from "./loop-of.ts";
 
@@ -26,8 +21,7 @@ import { defaultLoop } from "./loop-of.ts";
 export type Awaitable<T> = Future<T> | Coroutine<T>;
 
 /** The value type of an awaitable. */
-export type AwaitedOf<A> =
-  A extends Future<infer T> ? T : A extends Coroutine<infer T> ? T : never;
+export type AwaitedOf<A> = A extends Future<infer T> ? T : A extends Coroutine<infer T> ? T : never;
 
 /** The results of `gather(...aws)`: a tuple in argument order. */
 export type GatherResults<A extends readonly unknown[]> = {
@@ -79,10 +73,7 @@ export class GatheringFuture<T> extends Future<T> {
   }
 }
 
-function gatherImpl(
-  awaitables: readonly Awaitable<unknown>[],
-  returnExceptions: boolean,
-): Future<unknown[]> {
+function gatherImpl(awaitables: readonly Awaitable<unknown>[], returnExceptions: boolean): Future<unknown[]> {
   if (awaitables.length === 0) {
     const outer = defaultLoop().createFuture<unknown[]>("gather");
     outer.setResult([]);
@@ -115,8 +106,7 @@ function gatherImpl(
     if (finished === count) {
       const results: unknown[] = [];
       for (const fut of children) {
-        if (fut.cancelled())
-          results.push(new CancelledError(cancelMessageOf(fut)));
+        if (fut.cancelled()) results.push(new CancelledError(cancelMessageOf(fut)));
         else if (childFailed(fut)) results.push(fut.exception());
         else results.push(fut.result());
       }
@@ -150,9 +140,7 @@ function gatherImpl(
  * const [a, b] = yield* gather(task(1), task(3)); // typed [string, string]
  * ```
  */
-export function gather<const A extends readonly Awaitable<unknown>[]>(
-  ...awaitables: A
-): Future<GatherResults<A>> {
+export function gather<const A extends readonly Awaitable<unknown>[]>(...awaitables: A): Future<GatherResults<A>> {
   return gatherImpl(awaitables, false) as Future<GatherResults<A>>;
 }
 
@@ -165,9 +153,9 @@ export function gather<const A extends readonly Awaitable<unknown>[]>(
  * const [ok, err] = yield* gatherReturnExceptions(fine(), failing()); // err is the thrown error
  * ```
  */
-export function gatherReturnExceptions<
-  const A extends readonly Awaitable<unknown>[],
->(...awaitables: A): Future<SettledResults<A>> {
+export function gatherReturnExceptions<const A extends readonly Awaitable<unknown>[]>(
+  ...awaitables: A
+): Future<SettledResults<A>> {
   return gatherImpl(awaitables, true) as Future<SettledResults<A>>;
 }
 

@@ -8,12 +8,7 @@
  *
  * @module
  */
-import {
-  ArgumentError,
-  getRunningLoop,
-  type Coroutine,
-  type Future,
-} from "@simloop/core";
+import { ArgumentError, getRunningLoop, type Coroutine, type Future } from "@simloop/core";
 
 function setResultUnlessCancelled<T>(future: Future<T>, value: T): void {
   if (!future.cancelled()) future.setResult(value);
@@ -36,9 +31,7 @@ export function sleep(delay: number): Coroutine<undefined>;
 export function sleep<T>(delay: number, value: T): Coroutine<T>;
 export function* sleep<T>(delay: number, value?: T): Coroutine<T | undefined> {
   if (typeof delay !== "number" || Number.isNaN(delay) || delay === Infinity) {
-    throw new ArgumentError(
-      `Expected \`delay\` to be a finite number, got \`${String(delay)}\` (${typeof delay}).`,
-    );
+    throw new ArgumentError(`Expected \`delay\` to be a finite number, got \`${String(delay)}\` (${typeof delay}).`);
   }
   if (delay <= 0) {
     yield;

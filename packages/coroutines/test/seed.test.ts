@@ -1,16 +1,6 @@
-import {
-  EventLoop,
-  setEventLoop,
-  getEventLoop,
-  type Coroutine,
-} from "@simloop/core";
+import { EventLoop, setEventLoop, getEventLoop, type Coroutine } from "@simloop/core";
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  ensureFuture,
-  gather,
-  isCoroutineFunction,
-  sleep,
-} from "../src/index.ts";
+import { ensureFuture, gather, isCoroutineFunction, sleep } from "../src/index.ts";
 
 /** The seed's six scenarios, end to end, with virtual timestamps. */
 describe("the seed scenarios", () => {
@@ -82,11 +72,6 @@ describe("the seed scenarios", () => {
     });
     all.addDoneCallback(() => log.push(`${loop.time()} sibling`));
     loop.runForever();
-    expect(log).toEqual([
-      "0 please wait 1 seconds",
-      "0 please wait 3 seconds",
-      "3 stop",
-      "3 sibling",
-    ]);
+    expect(log).toEqual(["0 please wait 1 seconds", "0 please wait 3 seconds", "3 stop", "3 sibling"]);
   });
 });
