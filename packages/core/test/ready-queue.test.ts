@@ -1,0 +1,28 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { EventLoop, Handle } from "../src/index.ts";
+import { ReadyQueue } from "../src/ready-queue.ts";
+
+const loop = new EventLoop();
+
+describe("ReadyQueue", () => {
+  it("is FIFO across growth and wrap-around", () => {
+    fc.assert(
+      fc.property(fc.array(fc.boolean(), { maxLength: 500 }), (ops) => {
+        const queue = new ReadyQueue();
+        const model: Handle[] = [];
+        for (const push of ops) {
+          if (push || model.length === 0) {
+            const handle = new Handle(loop, 0, () => {}, null, null, undefined, null);
+            queue.push(handle);
+            model.push(handle);
+          } else {
+            expect(queue.shift()).toBe(model.shift());
+          }
+          expect(queue.length).toBe(model.length);
+          expect(queue.at(0)).toBe(model[0]);
+        }
+      }),
+    );
+  });
+});
