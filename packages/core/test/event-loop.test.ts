@@ -227,7 +227,7 @@ describe("runUntilComplete", () => {
       throw new Error("boom");
     }
     expect(() => loop.runUntilComplete(fails())).toThrow("boom");
-    expect(loop.unretrievedFutures()).toEqual([]);
+    expect(loop.unretrievedFutures()).toHaveLength(0);
   });
 
   it("throws LoopStoppedError when stopped before the future completed, and stays usable", () => {
@@ -337,14 +337,18 @@ describe("deadlock", () => {
 
   it("names a plain future that runUntilComplete waits on", () => {
     const loop = new EventLoop();
-    expect(() => loop.runUntilComplete(loop.createFuture("lonely"))).toThrow(/runUntilComplete\(\) waits on <Future pending lonely>/);
+    expect(() => loop.runUntilComplete(loop.createFuture("lonely"))).toThrow(
+      /runUntilComplete\(\) waits on <Future pending lonely>/,
+    );
   });
 
   it("is not reported by runUntilIdle, which returns instead", () => {
     const loop = new EventLoop();
-    loop.createTask((function* () {
-      yield* loop.createFuture<void>();
-    })());
+    loop.createTask(
+      (function* () {
+        yield* loop.createFuture<void>();
+      })(),
+    );
     expect(() => loop.runUntilIdle()).not.toThrow();
     expect(loop.allTasks().size).toBe(1);
   });

@@ -8,9 +8,13 @@ export function* nap(delay: number): Coroutine<void> {
   }
   const loop = getRunningLoop();
   const future = loop.createFuture<void>("nap");
-  const handle = loop.callLater(delay, (f: Future<void>) => {
-    if (!f.cancelled()) f.setResult(undefined);
-  }, future);
+  const handle = loop.callLater(
+    delay,
+    (f: Future<void>) => {
+      if (!f.cancelled()) f.setResult(undefined);
+    },
+    future,
+  );
   try {
     yield* future;
   } finally {

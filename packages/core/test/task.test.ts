@@ -1,0 +1,315 @@
+import { describe, expect, it } from "vitest";
+import {
+  BadYieldError,
+  CancelledError,
+  EventLoop,
+  LoopMisuseError,
+  Task,
+  WrongLoopError,
+  allTasks,
+  currentTask,
+  isCancellation,
+  type Coroutine,
+  type Future,
+} from "../src/index.ts";
+import { nap, recorder } from "./helpers.ts";
+
+describe("Task", () => {
+  it("runs nothing at creation; its first step runs in the next iteration (rule 18)", () => {
+    const loop = new EventLoop();
+    const log: string[] = [];
+    function* body(): Coroutine<void> {
+      log.push(`body@${loop.iteration}`);
+    }
+    loop.callSoon(() => {
+      loop.createTask(body());
+      log.push(`creator goes on@${loop.iteration}`);
+    });
+    loop.runUntilIdle();
+    expect(log).toEqual(["creator goes on@1", "body@2"]);
+  });
+
+  it("gives up exactly one iteration on a bare yield (rule 19)", () => {
+    const loop = new EventLoop();
+    const log: string[] = [];
+    function* body(): Coroutine<void> {
+      log.push("a");
+      yield;
+      log.push("c");
+    }
+    loop.createTask(body());
+    loop.callSoon(() => log.push("b"));
+    loop.runUntilIdle();
+    expect(log).toEqual(["a", "b", "c"]);
+    expect(loop.iteration).toBe(2);
+  });
+
+  it("pays an extra hop after a timer: a same-deadline callLater runs one iteration before the sleeper (rule 20)", () => {
+    const loop = new EventLoop();
+    const { log, at } = recorder(loop);
+    function* sleeper(): Coroutine<void> {
+      yield* nap(1);
+      at(`sleeper@${loop.iteration}`);
+    }
+    loop.createTask(sleeper());
+    loop.callSoon(() => loop.callLater(1, () => at(`timer@${loop.iteration}`)));
+    loop.runUntilIdle();
+    expect(log).toEqual(["1 timer@2", "1 sleeper@3"]);
+  });
+
+  it("does not yield when awaiting a done future (rule 17)", () => {
+    const loop = new EventLoop();
+    const log: string[] = [];
+    const fut = loop.createFuture<number>();
+    fut.setResult(5);
+    function* body(): Coroutine<void> {
+      const value = yield* fut;
+      log.push(`got ${value}@${loop.iteration}`);
+    }
+    loop.createTask(body());
+    loop.runUntilIdle();
+    expect(log).toEqual(["got 5@1"]);
+  });
+
+  it("awaits a coroutine inline, without a task (rule 21)", () => {
+    const loop = new EventLoop();
+    function* inner(): Coroutine<number> {
+      return 3;
+    }
+    function* outer(): Coroutine<number> {
+      return (yield* inner()) + 1;
+    }
+    expect(loop.runUntilComplete(outer())).toBe(4);
+    // One iteration for the task's only step, one for runUntilComplete's stop callback.
+    expect(loop.iteration).toBe(2);
+  });
+
+  it("cancelled before its first step never runs, not even its finally (rule 23)", () => {
+    const loop = new EventLoop();
+    const log: string[] = [];
+    function* body(): Coroutine<void> {
+      try {
+        log.push("body");
+      } finally {
+        log.push("finally");
+      }
+    }
+    const task = loop.createTask(body());
+    expect(task.cancel()).toBe(true);
+    expect(() => loop.runUntilComplete(task)).toThrow(CancelledError);
+    expect(log).toEqual([]);
+    expect(task.cancelled()).toBe(true);
+  });
+
+  it("cancelled while sleeping gets CancelledError at its yield*, runs its finally, and is cancelled (rule 22)", () => {
+    const loop = new EventLoop();
+    const { log, at } = recorder(loop);
+    function* body(): Coroutine<void> {
+      try {
+        yield* nap(10);
+      } finally {
+        at("finally");
+      }
+    }
+    const task = loop.createTask(body());
+    loop.callLater(2, () => task.cancel("stop it"));
+    expect(() => loop.runUntilComplete(task)).toThrow("stop it");
+    expect(log).toEqual(["2 finally"]);
+    expect(loop.peek()).toBe(Infinity);
+  });
+
+  it("throws CancelledError at the next step even when the awaited future already completed (rule 22)", () => {
+    const loop = new EventLoop();
+    const log: string[] = [];
+    const fut = loop.createFuture<number>();
+    function* body(): Coroutine<void> {
+      try {
+        yield* fut;
+        log.push("resumed normally");
+      } catch (error) {
+        log.push(isCancellation(error) ? "cancelled" : "other");
+        throw error;
+      }
+    }
+    const task = loop.createTask(body());
+    loop.callSoon(() => {
+      fut.setResult(1);
+      expect(task.cancel()).toBe(true);
+    });
+    expect(() => loop.runUntilComplete(task)).toThrow(CancelledError);
+    expect(log).toEqual(["cancelled"]);
+  });
+
+  it("returns true from cancel() on every call while pending and counts them; false when done (rule 24)", () => {
+    const loop = new EventLoop();
+    function* body(): Coroutine<string> {
+      try {
+        yield* nap(5);
+      } catch {
+        return "swallowed";
+      }
+      return "normal";
+    }
+    const task = loop.createTask(body());
+    loop.callLater(1, () => {
+      expect(task.cancel()).toBe(true);
+      expect(task.cancel()).toBe(true);
+    });
+    expect(loop.runUntilComplete(task)).toBe("swallowed");
+    expect(task.cancelling()).toBe(2);
+    expect(task.uncancel()).toBe(1);
+    expect(task.cancel()).toBe(false);
+  });
+
+  it("completes normally when it swallows CancelledError, keeping cancelling() at 1 (rule 25)", () => {
+    const loop = new EventLoop();
+    function* body(): Coroutine<number> {
+      try {
+        yield* nap(5);
+      } catch {
+        /* swallowed */
+      }
+      return 9;
+    }
+    const task = loop.createTask(body());
+    loop.callLater(1, () => task.cancel());
+    expect(loop.runUntilComplete(task)).toBe(9);
+    expect(task.cancelled()).toBe(false);
+    expect(task.cancelling()).toBe(1);
+  });
+
+  it("is cancelled when its coroutine throws CancelledError by itself (rule 26)", () => {
+    const loop = new EventLoop();
+    function* body(): Coroutine<void> {
+      yield;
+      throw new CancelledError("self");
+    }
+    const task = loop.createTask(body());
+    expect(() => loop.runUntilComplete(task)).toThrow("self");
+    expect(task.cancelled()).toBe(true);
+  });
+
+  it("does not report a failed task nobody awaits to the handler (rule 27), but lists it as unretrieved", () => {
+    const loop = new EventLoop({ unhandled: "throw" });
+    function* body(): Coroutine<void> {
+      throw new Error("ignored");
+    }
+    const task = loop.createTask(body());
+    loop.runUntilIdle();
+    expect(loop.unhandledErrors()).toEqual([]);
+    expect(loop.unretrievedFutures()).toHaveLength(1);
+    expect(loop.unretrievedFutures()[0]).toBe(task);
+  });
+
+  it("throws a bad yield into the coroutine at its next step, where its own try sees it", () => {
+    const loop = new EventLoop();
+    const caught: string[] = [];
+    const values: unknown[] = [42, "text", Promise.resolve(1), (function* () {})(), null];
+    function* body(): Coroutine<void> {
+      for (const value of values) {
+        try {
+          yield value as Future<unknown>;
+        } catch (error) {
+          caught.push(`${(error as BadYieldError).name}: ${(error as Error).message.split(":")[0]}`);
+          expect(error).toBeInstanceOf(BadYieldError);
+        }
+      }
+    }
+    loop.runUntilComplete(body());
+    expect(caught).toEqual([
+      "BadYieldError: Task got bad yield",
+      "BadYieldError: Task got bad yield",
+      "BadYieldError: Task <Task pending name='Task-1'> yielded a Promise. Promises and async functions cannot run on virtual time (the JS engine owns the microtask queue)",
+      "BadYieldError: yield was used instead of yield* for a generator in task <Task pending name='Task-1'>",
+      "BadYieldError: Task got bad yield",
+    ]);
+  });
+
+  it("fails with the bad yield when the coroutine does not catch it", () => {
+    const loop = new EventLoop();
+    function* body(): Coroutine<void> {
+      yield Promise.resolve() as never;
+    }
+    expect(() => loop.runUntilComplete(body())).toThrow(/yield\*/);
+  });
+
+  it("refuses `yield future` without the star, a future of another loop, and awaiting itself", () => {
+    const loop = new EventLoop();
+    const other = new EventLoop();
+    const errors: string[] = [];
+    let self: Task<void> | null = null;
+    function* body(): Coroutine<void> {
+      for (const attempt of [
+        () => loop.createFuture<void>(),
+        () => other.createFuture<void>(),
+        () => self as Task<void>,
+      ]) {
+        try {
+          const fut = attempt();
+          if (fut === self) yield* fut;
+          else if (fut.getLoop() === other) yield* fut;
+          else yield fut;
+        } catch (error) {
+          errors.push((error as LoopMisuseError).code);
+        }
+      }
+    }
+    self = loop.createTask(body());
+    loop.runUntilComplete(self);
+    expect(errors).toEqual(["BAD_YIELD", "WRONG_LOOP", "AWAIT_SELF"]);
+    expect(WrongLoopError.name).toBe("WrongLoopError");
+  });
+
+  it("counts default names per loop, and keeps given names", () => {
+    const a = new EventLoop();
+    const b = new EventLoop();
+    const body = function* (): Coroutine<void> {};
+    expect(a.createTask(body()).getName()).toBe("Task-1");
+    expect(a.createTask(body(), { name: "worker" }).getName()).toBe("worker");
+    expect(a.createTask(body()).getName()).toBe("Task-2");
+    expect(b.createTask(body()).getName()).toBe("Task-1");
+  });
+
+  it("reports currentTask inside a step and allTasks while pending", () => {
+    const loop = new EventLoop();
+    const seen: unknown[] = [];
+    function* body(): Coroutine<void> {
+      seen.push(currentTask());
+      seen.push(allTasks().size);
+      yield;
+    }
+    const task = loop.createTask(body());
+    loop.callSoon(() => seen.push(currentTask()));
+    loop.runUntilIdle();
+    expect(seen).toEqual([task, 1, null]);
+    expect(loop.allTasks().size).toBe(0);
+  });
+
+  it("refuses set_result and set_exception", () => {
+    const loop = new EventLoop();
+    const task = loop.createTask(
+      (function* (): Coroutine<number> {
+        return 1;
+      })(),
+    );
+    expect(() => task.setResult(2)).toThrow(LoopMisuseError);
+    expect(() => task.setException(new Error())).toThrow(/set_exception/);
+    loop.runUntilIdle();
+    expect(task.result()).toBe(1);
+  });
+
+  it("reports what a waiting task waits on", () => {
+    const loop = new EventLoop();
+    const fut = loop.createFuture<void>("signal");
+    const task = loop.createTask(
+      (function* (): Coroutine<void> {
+        yield* fut;
+      })(),
+    );
+    loop.runUntilIdle();
+    expect(task.waitingOn()).toBe(fut);
+    fut.setResult();
+    loop.runUntilIdle();
+    expect(task.done()).toBe(true);
+  });
+});
