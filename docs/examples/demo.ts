@@ -1,0 +1,7 @@
+/**
+ * `pnpm demo`: the seed scenarios with virtual timestamps, then an exploration that finds a bug.
+ */
+import { seedScenarios } from "./seed-scenarios.ts";
+
+console.log("simloop demo: asyncio's event loop on virtual time\n");
+seedScenarios((line) => console.log(line));
