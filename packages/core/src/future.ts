@@ -262,6 +262,17 @@ export class Future<T> {
     }
   }
 
+  /** @internal Unregisters a waiting task's wake-up; false if it was not registered (already scheduled). */
+  _removeWakeup(task: Task<unknown>): boolean {
+    const callbacks = this._callbacks;
+    if (callbacks === null) return false;
+    const index = callbacks.indexOf(task);
+    if (index < 0) return false;
+    callbacks.splice(index, 1);
+    if (callbacks.length === 0) this._callbacks = null;
+    return true;
+  }
+
   /** @internal asyncio's `_make_cancelled_error`. */
   _makeCancelledError(): CancelledError {
     const kept = this._cancelledExc;

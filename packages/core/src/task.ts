@@ -80,6 +80,8 @@ export class Task<T> extends Future<T> {
   _numCancelsRequested = 0;
   /** @internal */
   readonly _cancellable: boolean;
+  /** @internal Errors queued by `interrupt()`, delivered one per step. */
+  _interrupts: unknown[] | null = null;
 
   /** @internal Tasks are created with `loop.createTask(coro)`. */
   constructor(loop: EventLoop, coro: Coroutine<T>, name: string, cancellable: boolean) {
@@ -136,6 +138,34 @@ export class Task<T> extends Future<T> {
     return true;
   }
 
+  /**
+   * Throws `error` into the coroutine at its current suspension point, as SimPy's `Process.interrupt`:
+   * the task stops waiting on its future *without cancelling it* and resumes in the next iteration with
+   * `error` thrown at its `yield*`. Interrupts queue: each is delivered at a step of its own. A pending
+   * cancellation (asyncio's `_must_cancel`) takes precedence. Returns false if the task is already done.
+   * Not part of asyncio; built for discrete-event processes.
+   * @throws {@link LoopMisuseError} when a task interrupts itself (throw the error instead).
+   *
+   * @example
+   * ```ts
+   * const worker = loop.createTask(work());
+   * loop.callLater(5, () => worker.interrupt(new Error("breakdown")));
+   * ```
+   */
+  interrupt(error: unknown): boolean {
+    if (this._state !== PENDING) return false;
+    if (this._loop._currentTask === this) {
+      throw new LoopMisuseError(
+        "INTERRUPT_SELF",
+        `Task ${this.toString()} cannot interrupt itself: throw the error instead.`,
+      );
+    }
+    if (this._interrupts === null) this._interrupts = [error];
+    else this._interrupts.push(error);
+    this._detachForInterrupt();
+    return true;
+  }
+
   /** The number of pending cancellation requests (asyncio 3.11's `cancelling()`). */
   cancelling(): number {
     return this._numCancelsRequested;
@@ -166,6 +196,9 @@ export class Task<T> extends Future<T> {
     if (this._mustCancel) {
       if (!(exc instanceof CancelledError)) exc = this._makeCancelledError();
       this._mustCancel = false;
+    } else if (this._interrupts !== null) {
+      exc = this._interrupts.shift();
+      if (this._interrupts.length === 0) this._interrupts = null;
     }
     this._futWaiter = null;
     const loop = this._loop;
@@ -238,6 +271,7 @@ export class Task<T> extends Future<T> {
         value._addWakeup(this as Task<unknown>);
         this._futWaiter = value;
         if (this._mustCancel && value.cancel(this._cancelMessage)) this._mustCancel = false;
+        if (this._interrupts !== null) this._detachForInterrupt();
         loop._maybeInjectFault(this);
       } else {
         loop._scheduleStep(
@@ -251,6 +285,15 @@ export class Task<T> extends Future<T> {
       return;
     }
     loop._scheduleStep(this, new BadYieldError(badYieldMessage(this, value), value));
+  }
+
+  /** Stops waiting on the awaited future (if its wake-up is not already queued) and schedules a step. */
+  private _detachForInterrupt(): void {
+    const waiter = this._futWaiter;
+    if (waiter !== null && waiter._removeWakeup(this as Task<unknown>)) {
+      this._futWaiter = null;
+      this._loop._scheduleStep(this as Task<unknown>, NO_EXCEPTION);
+    }
   }
 
   private _settleResult(value: T): void {

@@ -313,3 +313,69 @@ describe("Task", () => {
     expect(task.done()).toBe(true);
   });
 });
+
+describe("Task.interrupt", () => {
+  it("throws into the coroutine at its yield* without cancelling what it waited on", () => {
+    const loop = new EventLoop();
+    const log: string[] = [];
+    const other = loop.createTask(
+      (function* (): Coroutine<string> {
+        yield* nap(5);
+        return "other finished";
+      })(),
+    );
+    const worker = loop.createTask(
+      (function* (): Coroutine<void> {
+        try {
+          yield* other;
+        } catch (error) {
+          log.push(`${loop.time()} interrupted: ${(error as Error).message}`);
+        }
+        const result = yield* other;
+        log.push(`${loop.time()} ${result}`);
+      })(),
+    );
+    loop.callLater(2, () => expect(worker.interrupt(new Error("breakdown"))).toBe(true));
+    loop.runUntilComplete(worker);
+    expect(log).toEqual(["2 interrupted: breakdown", "5 other finished"]);
+    expect(other.cancelled()).toBe(false);
+    expect(worker.interrupt(new Error("late"))).toBe(false);
+  });
+
+  it("wins over a wake-up that is already queued, and queues several interrupts, one per suspension", () => {
+    const loop = new EventLoop();
+    const log: string[] = [];
+    const futures = [loop.createFuture<number>(), loop.createFuture<number>(), loop.createFuture<number>()];
+    const worker = loop.createTask(
+      (function* (): Coroutine<void> {
+        for (const fut of futures) {
+          try {
+            log.push(`got ${yield* fut}`);
+          } catch (error) {
+            log.push(`caught ${(error as Error).message}`);
+          }
+        }
+      })(),
+    );
+    loop.callSoon(() => {
+      futures[0]?.setResult(1); // the wake-up is queued now
+      worker.interrupt(new Error("a"));
+      worker.interrupt(new Error("b"));
+      futures[2]?.setResult(3);
+    });
+    loop.runUntilComplete(worker);
+    expect(log).toEqual(["caught a", "caught b", "got 3"]);
+    expect(futures[1]?.done()).toBe(false);
+  });
+
+  it("refuses a task interrupting itself", () => {
+    const loop = new EventLoop();
+    const self: { task: Task<void> | null } = { task: null };
+    self.task = loop.createTask(
+      (function* (): Coroutine<void> {
+        self.task?.interrupt(new Error("me"));
+      })(),
+    );
+    expect(() => loop.runUntilComplete(self.task as Task<void>)).toThrow(/cannot interrupt itself/);
+  });
+});
