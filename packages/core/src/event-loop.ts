@@ -767,7 +767,7 @@ export class EventLoop {
     if (this._levels !== null && this._levels.ties) {
       this._moveDueTimersWithPolicy();
     } else {
-      while (timers.size > 0 && (timers.peek() as TimerHandle)._when <= now) {
+      while (timers.peekWhen() <= now) {
         const handle = timers.pop();
         handle._scheduled = false;
         ready.push(handle);

@@ -137,6 +137,8 @@ export class Handle {
       default: {
         const args = this._args;
         if (args === null) (this._fn as AnyFunction)();
+        else if (args.length === 2) (this._fn as AnyFunction)(args[0], args[1]);
+        else if (args.length === 1) (this._fn as AnyFunction)(args[0]);
         else (this._fn as AnyFunction)(...args);
       }
     }

@@ -196,7 +196,9 @@ export class Task<T> extends Future<T> {
     if (this._mustCancel) {
       if (!(exc instanceof CancelledError)) exc = this._makeCancelledError();
       this._mustCancel = false;
-    } else if (this._interrupts !== null) {
+    } else if (this._interrupts !== null && !(exc instanceof CancelledError)) {
+      // A cancellation already on its way (a cancelled future's wake-up) is never replaced: the
+      // interrupt waits for the next suspension.
       exc = this._interrupts.shift();
       if (this._interrupts.length === 0) this._interrupts = null;
     }

@@ -368,6 +368,32 @@ describe("Task.interrupt", () => {
     expect(futures[1]?.done()).toBe(false);
   });
 
+  it("never replaces a cancellation already on its way; the interrupt comes at the next suspension", () => {
+    const loop = new EventLoop();
+    const log: string[] = [];
+    const worker = loop.createTask(
+      (function* (): Coroutine<void> {
+        try {
+          yield* nap(10);
+        } catch (error) {
+          log.push(`first: ${(error as Error).name}`);
+        }
+        try {
+          yield* nap(10);
+        } catch (error) {
+          log.push(`second: ${(error as Error).message}`);
+        }
+      })(),
+    );
+    loop.callLater(1, () => {
+      worker.cancel();
+      worker.interrupt(new Error("breakdown"));
+    });
+    loop.runUntilComplete(worker);
+    expect(log).toEqual(["first: CancelledError", "second: breakdown"]);
+    expect(loop.time()).toBe(1);
+  });
+
   it("refuses a task interrupting itself", () => {
     const loop = new EventLoop();
     const self: { task: Task<void> | null } = { task: null };
