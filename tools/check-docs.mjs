@@ -23,7 +23,8 @@ for (const pkg of readdirSync(join(root, "packages"))) {
   }
 }
 
-const topLevel = /^export (default )?(declare )?(abstract )?(class|function\*?|const|let|interface|type|enum) ([A-Za-z_$][\w$]*)/;
+const topLevel =
+  /^export (default )?(declare )?(abstract )?(class|function\*?|const|let|interface|type|enum) ([A-Za-z_$][\w$]*)/;
 const member =
   /^  (?! )(?:(?:public|static|readonly|override|abstract|async|get|set|declare)\s+)*\*?(\[Symbol\.\w+\]|[A-Za-z$][\w$]*)\s*[(<:?!=;]/;
 const problems = [];
@@ -42,7 +43,8 @@ for (const file of files) {
     else if (inClass) {
       const m = member.exec(line);
       // An error class's `override readonly name` is documented by the class itself.
-      if (m && !/^\s*(private|protected|constructor)\b/.test(line) && !/override readonly name\b/.test(line)) name = m[1];
+      if (m && !/^\s*(private|protected|constructor)\b/.test(line) && !/override readonly name\b/.test(line))
+        name = m[1];
     }
     if (name === null) continue;
     if (name === previousName && /^\s*(export )?(function|\w)/.test(line)) continue; // overload
@@ -50,7 +52,8 @@ for (const file of files) {
     if (name.startsWith("_") || name.startsWith("#")) continue;
     let j = i - 1;
     while (j >= 0 && /^\s*(\/\/|@)/.test(lines[j])) j--;
-    if (j < 0 || !/\*\/\s*$/.test(lines[j])) problems.push(`${relative(root, file)}:${i + 1}: \`${name}\` has no TSDoc comment`);
+    if (j < 0 || !/\*\/\s*$/.test(lines[j]))
+      problems.push(`${relative(root, file)}:${i + 1}: \`${name}\` has no TSDoc comment`);
   }
 }
 

@@ -1,1 +1,59 @@
-export {};
+/**
+ * @simloop/check: explore the schedules of a simloop program, find the concurrency bug, shrink its
+ * schedule, replay it.
+ *
+ * @packageDocumentation
+ */
+export {
+  CheckArgumentError,
+  CheckError,
+  ExceptionHandlerCalledError,
+  ExplorationFailedError,
+  InvariantViolationError,
+  LeftoverTasksError,
+  NondeterminismError,
+  ReplayDivergenceError,
+  ScheduleParseError,
+  UnretrievedExceptionError,
+} from "./errors.ts";
+export { DEFAULT_LEVELS, describeLevels, resolveLevels } from "./levels.ts";
+export type { LevelOptions } from "./levels.ts";
+export { compareSimplicity, fifoDecision, isDeviation, Schedule } from "./schedule.ts";
+export type { Decision, DecisionKind } from "./schedule.ts";
+export { candidateLabels, RecordingPolicy, runSeed } from "./exploration-policy.ts";
+export type { Coverage, ExplorationPolicy, RunObservation } from "./exploration-policy.ts";
+export { fifo } from "./fifo-policy.ts";
+export { random } from "./random-policy.ts";
+export type { RandomOptions } from "./random-policy.ts";
+export { pct, pctBound } from "./pct.ts";
+export type { PctOptions } from "./pct.ts";
+export { exhaustive } from "./exhaustive.ts";
+export type { ExhaustiveOptions } from "./exhaustive.ts";
+export { replaying } from "./replaying.ts";
+export type { Divergence, ReplayingPolicy } from "./replaying.ts";
+export { choices, scheduleArb } from "./choices.ts";
+export type { ScheduleArbOptions } from "./choices.ts";
+export { classifyError, DEFAULT_MAX_STEPS, runProgram } from "./run-program.ts";
+export type { FailureKind, Program, RunFailure, RunOptions, RunOutcome } from "./run-program.ts";
+export { shrinkSchedule } from "./shrink.ts";
+export type { ShrinkOptions, ShrinkResult } from "./shrink.ts";
+export { replay } from "./replay.ts";
+export type { ReplayOptions, ReplayResult } from "./replay.ts";
+export { compareTraces, traceLines, watchGlobals } from "./determinism.ts";
+export type { TraceDifference } from "./determinism.ts";
+export { formatReport, formatTimeline } from "./report.ts";
+export type { ReportInput } from "./report.ts";
+export { toChromeTrace } from "./chrome-trace.ts";
+export type { ChromeTrace, ChromeTraceEvent, ChromeTraceOptions } from "./chrome-trace.ts";
+export { assertExplore, explore } from "./explore.ts";
+export type { ExploreFailure, ExploreOptions, ExploreProgress, ExploreResult, PolicyName } from "./explore.ts";
+export { checkInvariants, invariantViolations } from "./invariants.ts";
+export type { OrderingInvariant } from "./invariants.ts";
+export { always, createStore, eventually, Store } from "./store.ts";
+export type { StateStep, StoreOptions } from "./store.ts";
+export { loopProgramArb, runLoopProgram } from "./program-arb.ts";
+export type { LoopOp, LoopProgram, LoopProgramLog, TaskStep } from "./program-arb.ts";
+export { exploreParallel } from "./parallel.ts";
+export type { ParallelFailure, ParallelOptions, ParallelResult } from "./parallel.ts";
+export { runSimloopCheck, shardRuns, simloopTest, withEnvironment, withSeed } from "./simloop-test.ts";
+export type { Environment, TestFunction } from "./simloop-test.ts";

@@ -1,0 +1,27 @@
+/**
+ * The shape of a corpus entry: a small realistic program with a concurrency bug, its correct twin, and
+ * what it takes to find the bug.
+ *
+ * @module
+ */
+import type { LevelOptions, PolicyName, Program } from "../../src/index.ts";
+
+/** A bug of the corpus. */
+export interface BugCase {
+  /** A short identifier, such as `lost-update`. */
+  readonly id: string;
+  /** One sentence: what goes wrong, under which ordering. */
+  readonly summary: string;
+  /** The program with the bug (passes under asyncio's FIFO order). */
+  readonly buggy: Program;
+  /** The fixed twin (passes under every schedule). */
+  readonly fixed: Program;
+  /** The failure kind the buggy program ends with. */
+  readonly kind: "error" | "deadlock" | "invariant";
+  /** The deviations of a minimal failing schedule (the bug's depth). */
+  readonly depth: number;
+  /** The levels needed to find it. Default ties only. */
+  readonly levels?: LevelOptions;
+  /** The policies meant to find it, with the run budget each gets in the tests. */
+  readonly budgets: Readonly<Partial<Record<PolicyName, number>>>;
+}

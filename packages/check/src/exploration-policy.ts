@@ -1,0 +1,207 @@
+/**
+ * Exploration policies: core's `SchedulingPolicy` plus the life cycle an exploration needs (a run
+ * begins, a run ends, what was covered), and a base class that records every decision with its
+ * candidates so that reports can say where a schedule deviates from FIFO.
+ *
+ * @module
+ */
+import type { ChoicePoint, Handle, JitterPoint, PolicyLevels, SchedulingPolicy, Task } from "@simloop/core";
+import { Schedule, type Decision } from "./schedule.ts";
+
+/** What an exploration tells a policy about a finished run. */
+export interface RunObservation {
+  /** Decision points asked in the run (k, for PCT). */
+  readonly decisions: number;
+  /** Tasks that ran at least one step (n, for PCT). */
+  readonly tasks: number;
+  /** Whether the run failed. */
+  readonly failed: boolean;
+}
+
+/** What a campaign covered, as a policy sees it. */
+export interface Coverage {
+  /** The policy's name. */
+  readonly policy: string;
+  /** One line for reports, such as "a bug of depth <= 2 would have been found with probability >= 0.99". */
+  readonly summary: string;
+  /** Exhaustive: whether every schedule within the deviation bound was run. */
+  readonly complete?: boolean;
+  /** PCT: the probability bound of the summary. */
+  readonly confidence?: number;
+  /** PCT: the bug depth the bound is about. */
+  readonly depth?: number;
+  /** PCT: the largest task count observed (n). */
+  readonly tasks?: number;
+  /** PCT: the largest decision count observed (k). */
+  readonly steps?: number;
+}
+
+/**
+ * A scheduling policy that an exploration can drive over many runs. It is a plain core
+ * `SchedulingPolicy` too: `new EventLoop({ policy: random(1) })` works.
+ *
+ * @example
+ * ```ts
+ * const policy = random(7);
+ * policy.beginRun(0);
+ * new EventLoop({ policy }).runUntilComplete(program(loop));
+ * policy.schedule().toString();
+ * ```
+ */
+export interface ExplorationPolicy extends SchedulingPolicy {
+  /** Prepares run `run` (0-based). Returns false when nothing is left to explore. */
+  beginRun(run: number): boolean;
+  /** Tells the policy how the run went. */
+  endRun(observation: RunObservation): void;
+  /** The decisions of the current (or last) run. */
+  schedule(): Schedule;
+  /** What the runs so far covered. */
+  coverage(): Coverage;
+}
+
+/**
+ * A candidate's owner task, if any: the task a step resumes or the task that armed a timer.
+ *
+ * @example
+ * ```ts
+ * point.candidates.map((handle) => taskOf(handle)?.getName() ?? "main");
+ * ```
+ */
+export function taskOf(handle: Handle): Task<unknown> | null {
+  return handle.task;
+}
+
+function handleLabel(handle: Handle): string {
+  const task = handle.task;
+  if (handle.kind === "step") return `step ${handle.label}`;
+  return `${handle.kind} ${handle.label}${task === null ? "" : ` (${task.getName()})`}`;
+}
+
+/**
+ * The candidate labels of a choice point, for reports.
+ *
+ * @example
+ * ```ts
+ * candidateLabels(point); // ["timer setResultUnlessCancelled (Task-2)", "defer the rest"]
+ * ```
+ */
+export function candidateLabels(point: ChoicePoint): string[] {
+  switch (point.kind) {
+    case "tie": {
+      const labels = point.candidates.map(handleLabel);
+      if (point.canDefer) labels.push("defer the rest");
+      return labels;
+    }
+    case "interleave":
+      return point.candidates.map(handleLabel);
+    case "fault":
+      return [`let ${point.task.getName()} wait`, `cancel ${point.task.getName()}`];
+  }
+}
+
+/**
+ * A base class for policies: it records every decision (kind, options, pick, time, candidates) and
+ * implements the run life cycle; subclasses implement {@link RecordingPolicy.pick} and
+ * {@link RecordingPolicy.draw}.
+ *
+ * @example
+ * ```ts
+ * class LastFirst extends RecordingPolicy {
+ *   protected pick(point: ChoicePoint): number { return point.options - 1; }
+ *   protected draw(point: JitterPoint): number { return point.max; }
+ * }
+ * ```
+ */
+export abstract class RecordingPolicy implements ExplorationPolicy {
+  /** The policy's name, for reports. */
+  readonly name: string;
+  /** The choice points this policy asks to see. */
+  readonly levels: PolicyLevels;
+  /** Whether to keep candidate labels (costs a little per decision). */
+  protected labelled = true;
+  private _decisions: Decision[] = [];
+  /** The runs begun so far. */
+  protected runs = 0;
+
+  constructor(name: string, levels: PolicyLevels) {
+    this.name = name;
+    this.levels = levels;
+  }
+
+  /** Answers a choice point with an index in `[0, point.options)`. */
+  protected abstract pick(point: ChoicePoint): number;
+  /** Draws an uncertain duration in `[point.min, point.max]`. */
+  protected abstract draw(point: JitterPoint): number;
+
+  /** Answers a choice point (through {@link RecordingPolicy.pick}) and records the decision. */
+  choose(point: ChoicePoint): number {
+    const pick = this.pick(point);
+    const decision: Decision = this.labelled
+      ? {
+          kind: point.kind,
+          options: point.options,
+          pick,
+          time: point.time,
+          iteration: point.iteration,
+          labels: candidateLabels(point),
+        }
+      : { kind: point.kind, options: point.options, pick, time: point.time, iteration: point.iteration };
+    this._decisions.push(decision);
+    return pick;
+  }
+
+  /** Draws an uncertain duration (through {@link RecordingPolicy.draw}) and records it with its bounds. */
+  chooseDuration(point: JitterPoint): number {
+    const value = this.draw(point);
+    this._decisions.push({
+      kind: "jitter",
+      options: 0,
+      pick: value,
+      min: point.min,
+      max: point.max,
+      time: point.time,
+      iteration: point.iteration,
+    });
+    return value;
+  }
+
+  /** The number of decisions asked so far in this run. */
+  protected get step(): number {
+    return this._decisions.length;
+  }
+
+  /** Starts a run: forgets the previous run's decisions. Returns false when the policy has no run left. */
+  beginRun(_run: number): boolean {
+    this._decisions = [];
+    this.runs++;
+    return true;
+  }
+
+  /** Ends a run with what was observed (subclasses learn from it, e.g. PCT's step estimate). */
+  endRun(_observation: RunObservation): void {}
+
+  /** The decisions of the current run, as a schedule. */
+  schedule(): Schedule {
+    return new Schedule(this._decisions);
+  }
+
+  /** What the runs so far covered, for the campaign's report. */
+  coverage(): Coverage {
+    return { policy: this.name, summary: `${this.runs} run(s) under ${this.name}` };
+  }
+}
+
+/**
+ * Mixes an exploration seed and a run index into the seed of that run (deterministic, well spread).
+ *
+ * @example
+ * ```ts
+ * new EventLoop({ seed: runSeed(1, 7) }); // the loop of run 7 of a campaign with seed 1
+ * ```
+ */
+export function runSeed(seed: number, run: number): number {
+  let h = (Math.trunc(seed) ^ 0x9e3779b9) >>> 0;
+  h = Math.imul(h ^ (run + 0x7f4a7c15), 0x85ebca6b) >>> 0;
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
+  return (h ^ (h >>> 16)) >>> 0;
+}

@@ -1,0 +1,341 @@
+/**
+ * `explore`: run a program under many schedules, stop at the first failure, shrink its schedule,
+ * check that it replays deterministically, and report it (DESIGN §4).
+ *
+ * Each run gets a fresh loop (`new EventLoop({ policy, seed, trace: true, maxSteps, unhandled:
+ * "collect" })`) whose seed is derived from `(seed, run)`, and the policy derives its own randomness
+ * from the same pair, so a run is a pure function of (program, seed, run) — and a failing one of
+ * (program, loop seed, schedule), which is what the replay line says.
+ *
+ * @module
+ */
+import fc from "fast-check";
+import type { EventLoop, PolicyLevels } from "@simloop/core";
+import { choices } from "./choices.ts";
+import { compareTraces, watchGlobals } from "./determinism.ts";
+import { CheckArgumentError, ExplorationFailedError, NondeterminismError } from "./errors.ts";
+import { exhaustive } from "./exhaustive.ts";
+import { runSeed, type Coverage, type ExplorationPolicy } from "./exploration-policy.ts";
+import { fifo } from "./fifo-policy.ts";
+import { checkInvariants } from "./invariants.ts";
+import { describeLevels, resolveLevels, type LevelOptions } from "./levels.ts";
+import { pct } from "./pct.ts";
+import { random } from "./random-policy.ts";
+import { replaying } from "./replaying.ts";
+import { formatReport } from "./report.ts";
+import { runProgram, type FailureKind, type Program, type RunOutcome } from "./run-program.ts";
+import type { Schedule } from "./schedule.ts";
+import { shrinkSchedule } from "./shrink.ts";
+import type { TraceEvent } from "@simloop/core";
+
+/** The built-in policies, by name. */
+export type PolicyName = "fifo" | "random" | "pct" | "exhaustive" | "fast-check";
+
+/** Progress of a campaign, for `onProgress`. */
+export interface ExploreProgress {
+  readonly run: number;
+  readonly runs: number;
+  readonly distinctSchedules: number;
+}
+
+/** Options of {@link explore}. */
+export interface ExploreOptions {
+  /** A policy name or an {@link ExplorationPolicy} instance. Default `"pct"`. */
+  readonly policy?: PolicyName | ExplorationPolicy;
+  /** The run budget. Default 100 (1000 for exhaustive). */
+  readonly runs?: number;
+  /** The seed of the campaign. Default 0. */
+  readonly seed?: number;
+  /** The levels to explore (for named policies). Default `{ ties: true }`. */
+  readonly levels?: LevelOptions;
+  /** PCT's bug depth. Default 2. */
+  readonly depth?: number;
+  /** Exhaustive's deviation bound. Default `Infinity`. */
+  readonly maxDeviations?: number;
+  /** Stop starting runs after this many milliseconds of real time. Default unlimited. */
+  readonly timeBudgetMs?: number;
+  /** The iteration budget of each run. Default 100 000. */
+  readonly maxSteps?: number;
+  /** Tasks still pending when the program returns are not a failure. Default false. */
+  readonly allowLeftoverTasks?: boolean;
+  /** Attach the ordering invariants of {@link checkInvariants} to every run. Default false. */
+  readonly invariants?: boolean;
+  /** Called with each fresh loop before the program starts. */
+  readonly setup?: (loop: EventLoop) => void;
+  /** Shrink the failing schedule. Default true. */
+  readonly shrink?: boolean;
+  /** The budget of shrinking runs. Default 1000. */
+  readonly maxShrinkRuns?: number;
+  /** The program's name in reports. Default the generator function's name. */
+  readonly name?: string;
+  /** Called after each run. */
+  readonly onProgress?: (progress: ExploreProgress) => void;
+  /** The first run index (for splitting a campaign by run ranges). Default 0. */
+  readonly firstRun?: number;
+}
+
+/** A failure found by {@link explore}. */
+export interface ExploreFailure {
+  readonly kind: FailureKind;
+  readonly error: unknown;
+  /** The shrunk schedule. */
+  readonly schedule: Schedule;
+  /** The schedule as first found. */
+  readonly original: Schedule;
+  /** The campaign seed, and the loop seed of the failing run (pass it to `replay`). */
+  readonly seed: number;
+  readonly runSeed: number;
+  /** The failing run (0-based). */
+  readonly run: number;
+  readonly shrinkRuns: number;
+  readonly report: string;
+  /** The trace of the minimal failing run. */
+  readonly trace: readonly TraceEvent[];
+}
+
+/** What {@link explore} found. */
+export interface ExploreResult {
+  readonly ok: boolean;
+  /** Runs executed until the first failure (or all of them). */
+  readonly runs: number;
+  /** Distinct schedules among those runs. */
+  readonly distinctSchedules: number;
+  /** Decision points asked over all runs. */
+  readonly decisionPoints: number;
+  readonly failure?: ExploreFailure;
+  readonly coverage: Coverage;
+  /** The policy's name and the levels, as reported. */
+  readonly policy: string;
+  readonly levels: PolicyLevels;
+}
+
+function makePolicy(options: ExploreOptions, levels: LevelOptions): ExplorationPolicy {
+  const spec = options.policy ?? "pct";
+  if (typeof spec !== "string") return spec;
+  const seed = options.seed ?? 0;
+  switch (spec) {
+    case "fifo":
+      return fifo(levels);
+    case "random":
+      return random(seed, { levels });
+    case "pct":
+      return pct(seed, options.depth ?? 2, { levels });
+    case "exhaustive":
+      return exhaustive({ levels, runs: options.runs ?? 1000, maxDeviations: options.maxDeviations ?? Infinity });
+    default:
+      throw new CheckArgumentError(
+        `Unknown policy ${JSON.stringify(spec)}: use "fifo", "random", "pct", "exhaustive", "fast-check" or a policy object.`,
+      );
+  }
+}
+
+function programName(program: Program, options: ExploreOptions): string {
+  return options.name ?? (program.name === "" ? "program" : program.name);
+}
+
+function setupOf(options: ExploreOptions): ((loop: EventLoop) => void) | undefined {
+  const { setup, invariants } = options;
+  if (invariants !== true) return setup;
+  return (loop) => {
+    checkInvariants(loop);
+    setup?.(loop);
+  };
+}
+
+interface Found {
+  readonly outcome: RunOutcome;
+  readonly run: number;
+  readonly runSeed: number;
+}
+
+/**
+ * Explores the schedules of `program` (see the module doc) and returns what it found: `ok`, the runs,
+ * the distinct schedules, the coverage, and on failure the shrunk schedule with its report. Failures:
+ * an exception, a violated invariant, a deadlock, an exhausted step budget, a call of the exception
+ * handler, an unretrieved exception, a task left pending (unless `allowLeftoverTasks`) — and, when the
+ * failing schedule does not replay to an identical trace, `nondeterminism` naming the likely culprit.
+ *
+ * @example
+ * ```ts
+ * const result = explore(function* lostUpdate(loop) {
+ *   const account = { balance: 0 };
+ *   yield* gather(deposit(account), deposit(account));
+ *   if (account.balance !== 2) throw new Error(`lost update: ${account.balance}`);
+ * }, { policy: "pct", runs: 1000, seed: 1 });
+ * result.ok; // false
+ * result.failure?.report;
+ * ```
+ */
+export function explore(program: Program, options: ExploreOptions = {}): ExploreResult {
+  const levels = resolveLevels(options.levels ?? (typeof options.policy === "object" ? options.policy.levels : {}));
+  const seed = options.seed ?? 0;
+  const setup = setupOf(options);
+  const base = {
+    maxSteps: options.maxSteps ?? 100_000,
+    allowLeftoverTasks: options.allowLeftoverTasks ?? false,
+    ...(setup === undefined ? {} : { setup }),
+  };
+  const distinct = new Set<string>();
+  let decisionPoints = 0;
+  let runs = 0;
+  let found: Found | undefined;
+  let coverage: Coverage;
+  let policyName: string;
+  const started = performance.now();
+  const budget = options.runs ?? (options.policy === "exhaustive" ? 1000 : 100);
+  const firstRun = options.firstRun ?? 0;
+
+  if (options.policy === "fast-check") {
+    policyName = "fast-check";
+    // Long enough for the decision points of real programs; "max" size draws lengths across the range.
+    const arb = fc.array(fc.nat({ max: 7 }), { maxLength: 512, size: "max" });
+    const check = fc.check(
+      fc.property(arb, (picks) => {
+        const policy = choices(picks, levels);
+        policy.beginRun(0);
+        const outcome = runProgram(program, { ...base, policy, seed });
+        if (found === undefined) {
+          runs++;
+          distinct.add(outcome.schedule.trimmed().toString());
+          decisionPoints += outcome.schedule.length;
+        }
+        return outcome.failure === undefined;
+      }),
+      { seed, numRuns: budget },
+    );
+    if (check.failed && check.counterexample !== null) {
+      const policy = choices(check.counterexample[0], levels);
+      policy.beginRun(0);
+      const outcome = runProgram(program, { ...base, policy, seed });
+      if (outcome.failure !== undefined) found = { outcome, run: check.numRuns - 1, runSeed: seed };
+      runs = check.numRuns;
+    }
+    coverage = {
+      policy: "fast-check",
+      summary: `${runs} run(s) of schedules generated by fast-check (seed ${seed})`,
+    };
+  } else {
+    const policy = makePolicy(options, levels);
+    policyName = policy.name;
+    for (let i = 0; i < budget; i++) {
+      const run = firstRun + i;
+      if (options.timeBudgetMs !== undefined && performance.now() - started > options.timeBudgetMs) break;
+      if (!policy.beginRun(run)) break;
+      const loopSeed = runSeed(seed, run);
+      const outcome = runProgram(program, { ...base, policy, seed: loopSeed });
+      runs++;
+      decisionPoints += outcome.schedule.length;
+      distinct.add(outcome.schedule.trimmed().toString());
+      policy.endRun({
+        decisions: outcome.schedule.length,
+        tasks: outcome.tasks,
+        failed: outcome.failure !== undefined,
+      });
+      options.onProgress?.({ run, runs: budget, distinctSchedules: distinct.size });
+      if (outcome.failure !== undefined) {
+        found = { outcome, run, runSeed: loopSeed };
+        break;
+      }
+    }
+    coverage = policy.coverage();
+  }
+
+  const result = { runs, distinctSchedules: distinct.size, decisionPoints, coverage, policy: policyName, levels };
+  if (found === undefined) return { ok: true, ...result };
+  return { ok: false, ...result, failure: analyse(program, options, found, levels, base, result) };
+}
+
+function analyse(
+  program: Program,
+  options: ExploreOptions,
+  found: Found,
+  levels: PolicyLevels,
+  base: { maxSteps: number; allowLeftoverTasks: boolean; setup?: (loop: EventLoop) => void },
+  summary: { runs: number; coverage: Coverage; policy: string },
+): ExploreFailure {
+  const first = found.outcome;
+  const failure = first.failure as NonNullable<RunOutcome["failure"]>;
+  const original = first.schedule.trimmed();
+  const run = { ...base, seed: found.runSeed };
+  const shrunk =
+    options.shrink === false
+      ? { schedule: original, outcome: first, runs: 0 }
+      : shrinkSchedule(program, original, first, {
+          ...run,
+          levels,
+          kind: failure.kind,
+          ...(options.maxShrinkRuns === undefined ? {} : { maxRuns: options.maxShrinkRuns }),
+        });
+  // Determinism self-check: the minimal schedule, twice, must give one trace.
+  const again = (): RunOutcome => {
+    const policy = replaying(shrunk.schedule, levels);
+    policy.beginRun(0);
+    return runProgram(program, { ...run, policy });
+  };
+  const watched = watchGlobals(() => [again(), again()] as const);
+  const [a, b] = watched.value;
+  const difference = compareTraces(a.trace, b.trace) ?? compareTraces(shrunk.outcome.trace, a.trace);
+  let kind = shrunk.outcome.failure?.kind ?? failure.kind;
+  let error = shrunk.outcome.failure?.error ?? failure.error;
+  if (difference !== null) {
+    kind = "nondeterminism";
+    error = new NondeterminismError(difference.index, difference.first, difference.second, watched.culprits);
+  }
+  const name = programName(program, options);
+  const nonDefault = (["interleave", "jitter", "faults"] as const).filter((l) => levels[l]);
+  const report = formatReport({
+    name,
+    kind,
+    error,
+    policy: summary.policy,
+    levels: describeLevels(levels),
+    seed: options.seed ?? 0,
+    run: found.run,
+    runSeed: found.runSeed,
+    runs: summary.runs,
+    schedule: shrunk.schedule,
+    original,
+    shrinkRuns: shrunk.runs,
+    trace: shrunk.outcome.trace,
+    decisions: shrunk.outcome.schedule,
+    coverage: summary.coverage,
+    ...(nonDefault.length > 0 || !levels.ties
+      ? {
+          replayExtra: `levels: { ${(["ties", ...nonDefault] as const).map((l) => `${l}: ${String(levels[l])}`).join(", ")} }`,
+        }
+      : {}),
+  });
+  return {
+    kind,
+    error,
+    schedule: shrunk.schedule,
+    original,
+    seed: options.seed ?? 0,
+    runSeed: found.runSeed,
+    run: found.run,
+    shrinkRuns: shrunk.runs,
+    report,
+    trace: shrunk.outcome.trace,
+  };
+}
+
+/**
+ * Like {@link explore}, but throws when a failure is found, with the report as the message — for use
+ * inside `test`. Returns the result otherwise.
+ * @throws {@link ExplorationFailedError} with the report, the failure kind and the shrunk schedule.
+ *
+ * @example
+ * ```ts
+ * test("transfers never lose money", () => {
+ *   assertExplore(transfers, { policy: "pct", runs: 500, seed: 1 });
+ * });
+ * ```
+ */
+export function assertExplore(program: Program, options: ExploreOptions = {}): ExploreResult {
+  const result = explore(program, options);
+  const failure = result.failure;
+  if (failure !== undefined) {
+    throw new ExplorationFailedError(failure.report, failure.kind, failure.schedule.toString(), failure.error);
+  }
+  return result;
+}

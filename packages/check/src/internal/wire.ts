@@ -1,0 +1,79 @@
+/**
+ * What crosses the worker boundary of `exploreParallel`: plain data only (schedules as text, errors as
+ * name and message).
+ *
+ * @module
+ */
+import type { TraceEvent } from "@simloop/core";
+import type { ExploreResult } from "../explore.ts";
+import type { Coverage } from "../exploration-policy.ts";
+import type { FailureKind } from "../run-program.ts";
+
+/** @internal What a worker is asked to do. */
+export interface WorkerRequest {
+  readonly moduleUrl: string;
+  readonly exportName: string;
+  readonly options: Record<string, unknown>;
+}
+
+/** @internal A failure as plain data. */
+export interface WireFailure {
+  readonly kind: FailureKind;
+  readonly errorName: string;
+  readonly errorMessage: string;
+  readonly schedule: string;
+  readonly original: string;
+  readonly seed: number;
+  readonly runSeed: number;
+  readonly run: number;
+  readonly shrinkRuns: number;
+  readonly report: string;
+  readonly trace: readonly TraceEvent[];
+}
+
+/** @internal A worker's result as plain data. */
+export interface WireResult {
+  readonly ok: boolean;
+  readonly runs: number;
+  readonly distinctSchedules: number;
+  readonly decisionPoints: number;
+  readonly coverage: Coverage;
+  readonly policy: string;
+  readonly failure?: WireFailure;
+}
+
+/** @internal */
+export function toWire(result: ExploreResult): WireResult {
+  const f = result.failure;
+  const base = {
+    ok: result.ok,
+    runs: result.runs,
+    distinctSchedules: result.distinctSchedules,
+    decisionPoints: result.decisionPoints,
+    coverage: result.coverage,
+    policy: result.policy,
+  };
+  if (f === undefined) return base;
+  let trace: readonly TraceEvent[];
+  try {
+    trace = structuredClone(f.trace);
+  } catch {
+    trace = f.trace.map((e) => ({ ...e, detail: e.detail === undefined ? undefined : String(e.detail) }));
+  }
+  return {
+    ...base,
+    failure: {
+      kind: f.kind,
+      errorName: f.error instanceof Error ? f.error.name : typeof f.error,
+      errorMessage: f.error instanceof Error ? f.error.message : String(f.error),
+      schedule: f.schedule.toString(),
+      original: f.original.toString(),
+      seed: f.seed,
+      runSeed: f.runSeed,
+      run: f.run,
+      shrinkRuns: f.shrinkRuns,
+      report: f.report,
+      trace,
+    },
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * Which choice points an exploration asks about (DESIGN §4): `ties` on by default; `interleave`,
+ * `jitter` and `faults` opt-in.
+ *
+ * @module
+ */
+import type { PolicyLevels } from "@simloop/core";
+
+/** Levels as options: any level left out takes its default (`ties: true`, the others `false`). */
+export interface LevelOptions {
+  readonly ties?: boolean;
+  readonly interleave?: boolean;
+  readonly jitter?: boolean;
+  readonly faults?: boolean;
+}
+
+/**
+ * The levels an exploration uses when none are given: timer ties only.
+ *
+ * @example
+ * ```ts
+ * DEFAULT_LEVELS.ties; // true
+ * ```
+ */
+export const DEFAULT_LEVELS: PolicyLevels = Object.freeze({
+  ties: true,
+  interleave: false,
+  jitter: false,
+  faults: false,
+});
+
+/**
+ * Completes level options with their defaults.
+ *
+ * @example
+ * ```ts
+ * resolveLevels({ interleave: true }); // { ties: true, interleave: true, jitter: false, faults: false }
+ * ```
+ */
+export function resolveLevels(options: LevelOptions = {}): PolicyLevels {
+  return Object.freeze({
+    ties: options.ties ?? DEFAULT_LEVELS.ties,
+    interleave: options.interleave ?? DEFAULT_LEVELS.interleave,
+    jitter: options.jitter ?? DEFAULT_LEVELS.jitter,
+    faults: options.faults ?? DEFAULT_LEVELS.faults,
+  });
+}
+
+/**
+ * The enabled levels as a short list, for reports.
+ *
+ * @example
+ * ```ts
+ * describeLevels(resolveLevels({ faults: true })); // "ties, faults"
+ * ```
+ */
+export function describeLevels(levels: PolicyLevels): string {
+  const on = (["ties", "interleave", "jitter", "faults"] as const).filter((level) => levels[level]);
+  return on.length === 0 ? "none" : on.join(", ");
+}

@@ -1,0 +1,148 @@
+/**
+ * `exploreParallel`: one campaign split by run ranges over `node:worker_threads`.
+ *
+ * Why it needs no coordination: run r of a campaign is a pure function of (program, seed, r) — the loop
+ * seed and the policy's randomness both derive from (seed, r) — so workers explore disjoint ranges
+ * [a, b) and the merged result is the failure with the lowest run index. For `random` that is exactly
+ * what one sequential campaign would find; PCT estimates k per worker from the runs it has seen, so its
+ * schedules depend on the split (deterministic for a given worker count). Exhaustive and fast-check
+ * campaigns are sequential by nature and are refused.
+ *
+ * The program must be importable in a worker: pass the module's URL and the export's name.
+ *
+ * @module
+ */
+import { Worker } from "node:worker_threads";
+import type { TraceEvent } from "@simloop/core";
+import { Schedule } from "./schedule.ts";
+import { CheckArgumentError } from "./errors.ts";
+import type { ExploreOptions, ExploreResult } from "./explore.ts";
+import { resolveLevels } from "./levels.ts";
+import type { WireResult, WorkerRequest } from "./internal/wire.ts";
+
+/** Options of {@link exploreParallel}: those of `explore` that can cross a thread, and the worker count. */
+export interface ParallelOptions extends Omit<ExploreOptions, "policy" | "setup" | "onProgress" | "firstRun"> {
+  /** `"random"` or `"pct"`. Default `"pct"`. */
+  readonly policy?: "random" | "pct";
+  /** Worker threads. Default 2. */
+  readonly workers?: number;
+  /**
+   * `execArgv` of the workers. Default: `--conditions=@simloop/source` when running from sources (the
+   * workers then register tsx's loader to import TypeScript).
+   */
+  readonly execArgv?: readonly string[];
+}
+
+/** A failure merged from a worker: as in `explore`, with the error as name and message. */
+export interface ParallelFailure {
+  readonly kind: string;
+  readonly error: Error;
+  readonly schedule: Schedule;
+  readonly original: Schedule;
+  readonly seed: number;
+  readonly runSeed: number;
+  readonly run: number;
+  readonly shrinkRuns: number;
+  readonly report: string;
+  readonly trace: readonly TraceEvent[];
+}
+
+/** What {@link exploreParallel} found. */
+export interface ParallelResult extends Omit<ExploreResult, "failure" | "coverage"> {
+  /** Runs executed by all workers together (`distinctSchedules` is summed over workers). */
+  readonly totalRuns: number;
+  readonly failure?: ParallelFailure;
+  /** Each worker's coverage line. */
+  readonly coverage: readonly string[];
+}
+
+function runWorker(request: WorkerRequest, execArgv: readonly string[]): Promise<WireResult> {
+  const typescript = import.meta.url.endsWith(".ts");
+  const entry = new URL(`./internal/explore-worker.${typescript ? "ts" : "js"}`, import.meta.url).href;
+  return new Promise((resolve, reject) => {
+    // From sources, a plain-JavaScript bootstrap registers tsx first; built, the worker entry runs as is.
+    const script = typescript ? new URL("./internal/worker-bootstrap.mjs", import.meta.url) : new URL(entry);
+    const worker = new Worker(script, { workerData: { ...request, entry, typescript }, execArgv: [...execArgv] });
+    worker.once("message", (message: WireResult) => {
+      resolve(message);
+      void worker.terminate();
+    });
+    worker.once("error", reject);
+    worker.once("exit", (code) => {
+      if (code !== 0) reject(new Error(`exploreParallel: a worker exited with code ${code}.`));
+    });
+  });
+}
+
+/**
+ * Explores `exportName` (a dotted path such as `"bugs.lostUpdate"` reaches into an exported object) of
+ * the module at `moduleUrl` on `workers` threads, each over a contiguous range
+ * of the `runs` run indices, and merges the results deterministically (the lowest failing run wins; its
+ * `runs` counts the runs up to it, as a sequential campaign would).
+ * @throws {@link CheckArgumentError} for an exhaustive or fast-check policy.
+ *
+ * @example
+ * ```ts
+ * const result = await exploreParallel(new URL("./programs.ts", import.meta.url).href, "transfers", {
+ *   policy: "random", runs: 10_000, workers: 4, seed: 1,
+ * });
+ * ```
+ */
+export async function exploreParallel(
+  moduleUrl: string,
+  exportName: string,
+  options: ParallelOptions = {},
+): Promise<ParallelResult> {
+  const policy = options.policy ?? "pct";
+  if (policy !== "random" && policy !== "pct") {
+    throw new CheckArgumentError(
+      `exploreParallel() splits campaigns by run index, which only "random" and "pct" allow; got ${JSON.stringify(policy)}. Run exhaustive or fast-check campaigns with explore().`,
+    );
+  }
+  const workers = Math.max(1, Math.floor(options.workers ?? 2));
+  const total = options.runs ?? 100;
+  const chunk = Math.ceil(total / workers);
+  const { workers: _w, execArgv: _e, ...rest } = options;
+  const execArgv = options.execArgv ?? (import.meta.url.endsWith(".ts") ? ["--conditions=@simloop/source"] : []);
+  const requests: WorkerRequest[] = [];
+  for (let w = 0; w < workers && w * chunk < total; w++) {
+    const firstRun = w * chunk;
+    requests.push({
+      moduleUrl,
+      exportName,
+      options: { ...rest, policy, firstRun, runs: Math.min(chunk, total - firstRun) },
+    });
+  }
+  const results = await Promise.all(requests.map((r) => runWorker(r, execArgv)));
+  const failing = results.find((r) => r.failure !== undefined);
+  const totalRuns = results.reduce((sum, r) => sum + r.runs, 0);
+  const merged = {
+    runs: failing?.failure !== undefined ? failing.failure.run + 1 : totalRuns,
+    totalRuns,
+    distinctSchedules: results.reduce((sum, r) => sum + r.distinctSchedules, 0),
+    decisionPoints: results.reduce((sum, r) => sum + r.decisionPoints, 0),
+    coverage: results.map((r) => r.coverage.summary),
+    policy: results[0]?.policy ?? policy,
+    levels: resolveLevels(options.levels),
+  };
+  const f = failing?.failure;
+  if (f === undefined) return { ok: true, ...merged };
+  const error = new Error(f.errorMessage);
+  error.name = f.errorName;
+  return {
+    ok: false,
+    ...merged,
+    failure: {
+      kind: f.kind,
+      error,
+      schedule: Schedule.parse(f.schedule),
+      original: Schedule.parse(f.original),
+      seed: f.seed,
+      runSeed: f.runSeed,
+      run: f.run,
+      shrinkRuns: f.shrinkRuns,
+      report: f.report,
+      trace: f.trace,
+    },
+  };
+}

@@ -1,0 +1,186 @@
+/**
+ * PCT, probabilistic concurrency testing (Burckhardt, Kothari, Musuvathi, Nagarakatte, ASPLOS 2010).
+ *
+ * Why: uniform random scheduling finds a bug that needs d specific orderings with a probability that
+ * falls exponentially in the length of the run. PCT instead gives every task a random priority, always
+ * runs the highest-priority candidate, and lowers the running task's priority at d−1 random "change
+ * points" among the k steps. A bug of depth d (d ordering constraints) is then found with probability at
+ * least 1/(n·k^(d−1)) per run, for n tasks and k steps, whatever the program.
+ *
+ * On simloop: steps are the decision points the loop asks about (k is estimated from the largest count
+ * seen in earlier runs: the first run has no change point); a candidate's priority is its task's — a
+ * task step the task it resumes, a timer or callback the task that armed it (`handle.task`), code
+ * outside any task one "main" pseudo-task. At a tie the highest-priority due timer fires, and the others
+ * are deferred to the next iteration when the one that fired outranks them all, so that its consequences
+ * run first, as the highest-priority thread would. A fault point cancels exactly at a change point.
+ *
+ * @module
+ */
+import { Random, type ChoicePoint, type JitterPoint, type Task } from "@simloop/core";
+import { CheckArgumentError } from "./errors.ts";
+import { runSeed, RecordingPolicy, taskOf, type Coverage, type RunObservation } from "./exploration-policy.ts";
+import { resolveLevels, type LevelOptions } from "./levels.ts";
+
+/** Options of {@link pct}. */
+export interface PctOptions {
+  /** The levels to ask about. Default: ties only. */
+  readonly levels?: LevelOptions;
+  /** An initial estimate of k (decision points per run), used until runs have been observed. */
+  readonly steps?: number;
+}
+
+const MAIN = Symbol("main");
+
+/**
+ * The probability bound of PCT: a bug of depth `depth` is found in one run with probability at least
+ * 1/(n·k^(d−1)).
+ *
+ * @example
+ * ```ts
+ * pctBound(2, 10, 2); // 1 / (2 * 10) = 0.05
+ * ```
+ */
+export function pctBound(tasks: number, steps: number, depth: number): number {
+  const n = Math.max(1, tasks);
+  const k = Math.max(1, steps);
+  return 1 / (n * k ** (depth - 1));
+}
+
+class PctPolicy extends RecordingPolicy {
+  private readonly seed: number;
+  private readonly depth: number;
+  private rng: Random;
+  private k: number;
+  private n = 1;
+  private priorities = new Map<Task<unknown> | typeof MAIN, number>();
+  private changePoints: number[] = [];
+  private lastFired = -Infinity;
+  private lastIteration = -1;
+  private observedRuns = 0;
+
+  constructor(seed: number, depth: number, options: PctOptions) {
+    super(`pct(depth ${depth})`, resolveLevels(options.levels));
+    this.seed = seed;
+    this.depth = depth;
+    this.rng = new Random(seed);
+    this.k = options.steps ?? 0;
+  }
+
+  override beginRun(run: number): boolean {
+    this.rng = new Random(runSeed(this.seed, run));
+    this.priorities = new Map();
+    this.lastFired = -Infinity;
+    this.lastIteration = -1;
+    const points = new Set<number>();
+    const k = this.k;
+    if (k > 0) {
+      const wanted = Math.min(this.depth - 1, k);
+      while (points.size < wanted) points.add(this.rng.integer(1, k));
+    }
+    this.changePoints = [...points].sort((a, b) => a - b);
+    return super.beginRun(run);
+  }
+
+  override endRun(observation: RunObservation): void {
+    this.observedRuns++;
+    this.k = Math.max(this.k, observation.decisions);
+    this.n = Math.max(this.n, observation.tasks);
+  }
+
+  private priorityOf(task: Task<unknown> | null): number {
+    const key = task ?? MAIN;
+    let priority = this.priorities.get(key);
+    if (priority === undefined) {
+      priority = this.depth + this.rng.next();
+      this.priorities.set(key, priority);
+    }
+    return priority;
+  }
+
+  /** The change point index (1-based) at the current step, or 0. */
+  private changeAt(step: number): number {
+    const i = this.changePoints.indexOf(step);
+    return i < 0 ? 0 : i + 1;
+  }
+
+  protected pick(point: ChoicePoint): number {
+    const step = this.step + 1;
+    const change = this.changeAt(step);
+    if (point.kind === "fault") return change > 0 ? 1 : 0;
+    const tasks = point.candidates.map((handle) => taskOf(handle));
+    const best = (): number => {
+      let index = 0;
+      let top = -Infinity;
+      tasks.forEach((task, i) => {
+        const p = this.priorityOf(task);
+        if (p > top) {
+          top = p;
+          index = i;
+        }
+      });
+      return index;
+    };
+    let index = best();
+    if (change > 0) {
+      // The candidate that would run loses its priority: below every initial one (which are >= depth).
+      this.priorities.set(tasks[index] ?? MAIN, this.depth - change);
+      index = best();
+    }
+    const top = this.priorityOf(tasks[index] ?? null);
+    if (point.kind === "tie") {
+      if (point.canDefer && point.iteration === this.lastIteration && this.lastFired > top) {
+        return point.candidates.length;
+      }
+      this.lastIteration = point.iteration;
+      this.lastFired = top;
+    }
+    return index;
+  }
+
+  protected draw(point: JitterPoint): number {
+    return this.rng.uniform(point.min, point.max);
+  }
+
+  override coverage(): Coverage {
+    const p = pctBound(this.n, this.k, this.depth);
+    const confidence = 1 - (1 - p) ** this.observedRuns;
+    return {
+      policy: this.name,
+      summary:
+        `a bug of depth <= ${this.depth} would have been found with probability >= ${formatProbability(confidence)} ` +
+        `(${this.observedRuns} runs, n=${this.n} tasks, k=${this.k} decision points: >= ${formatProbability(p)} per run)`,
+      confidence,
+      depth: this.depth,
+      tasks: this.n,
+      steps: this.k,
+    };
+  }
+}
+
+function formatProbability(p: number): string {
+  if (p >= 0.9999) return p >= 1 ? "1" : "0.9999";
+  if (p >= 0.01) return p.toFixed(4).replace(/0+$/, "").replace(/\.$/, "");
+  return p.toExponential(2);
+}
+
+/**
+ * The PCT policy with bug depth `depth` (≥ 1): random task priorities, the highest-priority candidate
+ * runs, and `depth − 1` priority change points among the k decision points of a run.
+ *
+ * Guarantee (Burckhardt et al. 2010): a bug of depth d is found with probability ≥ 1/(n·k^(d−1)) per
+ * run, for n tasks and k steps; {@link Coverage} turns the runs done into the confidence "a bug of depth
+ * ≤ d would have been found with probability ≥ p" from the observed n and k.
+ *
+ * @throws {@link CheckArgumentError} unless `depth` is an integer ≥ 1.
+ * @example
+ * ```ts
+ * const result = explore(program, { policy: pct(1, 3), runs: 1000 });
+ * result.coverage.summary; // "a bug of depth <= 3 would have been found with probability >= …"
+ * ```
+ */
+export function pct(seed: number, depth: number, options: PctOptions = {}): RecordingPolicy {
+  if (!Number.isInteger(depth) || depth < 1) {
+    throw new CheckArgumentError(`Expected \`depth\` to be an integer >= 1, got \`${String(depth)}\`.`);
+  }
+  return new PctPolicy(seed, depth, options);
+}

@@ -1,0 +1,194 @@
+/**
+ * One run of a program on a fresh loop, and what counts as its failure (DESIGN §4): an exception
+ * escaping the program, a violated invariant, a deadlock, an exhausted step budget, a call of the
+ * exception handler, an exception never retrieved, or a task still pending when the program returns.
+ *
+ * @module
+ */
+import {
+  DeadlockError,
+  EventLoop,
+  PolicyError,
+  StepBudgetExceededError,
+  type Coroutine,
+  type SchedulingPolicy,
+  type TraceEvent,
+} from "@simloop/core";
+import {
+  ExceptionHandlerCalledError,
+  InvariantViolationError,
+  LeftoverTasksError,
+  UnretrievedExceptionError,
+} from "./errors.ts";
+import type { ExplorationPolicy } from "./exploration-policy.ts";
+import { finishChecks } from "./internal/registry.ts";
+import { Schedule } from "./schedule.ts";
+
+/** A program under test: a generator function that receives its fresh loop. */
+export type Program<T = unknown> = (loop: EventLoop) => Coroutine<T>;
+
+/** The kinds of failure a run can end with. */
+export type FailureKind =
+  | "error"
+  | "invariant"
+  | "deadlock"
+  | "step-budget"
+  | "unhandled"
+  | "unretrieved"
+  | "leftover-tasks"
+  | "policy"
+  | "nondeterminism";
+
+/** Why a run failed. */
+export interface RunFailure {
+  readonly kind: FailureKind;
+  /** The error: the thrown one, or a check error describing the failure. */
+  readonly error: unknown;
+}
+
+/** Options of {@link runProgram}. */
+export interface RunOptions {
+  /** The policy to install. Default: none (asyncio's order). */
+  readonly policy?: SchedulingPolicy;
+  /** The seed of `loop.random`. Default 0. */
+  readonly seed?: number;
+  /** The iteration budget. Default 100 000. */
+  readonly maxSteps?: number;
+  /** Do not fail when tasks are still pending at the end. Default false. */
+  readonly allowLeftoverTasks?: boolean;
+  /** Called with the fresh loop before the program starts (attach invariants here). */
+  readonly setup?: (loop: EventLoop) => void;
+}
+
+/** What one run produced. */
+export interface RunOutcome {
+  /** Why it failed, if it did. */
+  readonly failure?: RunFailure;
+  /** The program's return value, if it returned. */
+  readonly value?: unknown;
+  /** The run's trace. */
+  readonly trace: readonly TraceEvent[];
+  /** The decisions taken (from the policy when it records them, else from the loop's choice log). */
+  readonly schedule: Schedule;
+  /** Tasks that ran at least one step. */
+  readonly tasks: number;
+  /** The loop the run used. */
+  readonly loop: EventLoop;
+}
+
+/**
+ * The default iteration budget of a run.
+ *
+ * @example
+ * ```ts
+ * runProgram(program, { maxSteps: DEFAULT_MAX_STEPS * 10 });
+ * ```
+ */
+export const DEFAULT_MAX_STEPS = 100_000;
+
+/**
+ * Classifies a thrown value into a failure kind.
+ *
+ * @example
+ * ```ts
+ * classifyError(new DeadlockError(0, [])); // "deadlock"
+ * ```
+ */
+export function classifyError(error: unknown): FailureKind {
+  if (error instanceof DeadlockError) return "deadlock";
+  if (error instanceof StepBudgetExceededError) return "step-budget";
+  if (error instanceof PolicyError) return "policy";
+  if (error instanceof InvariantViolationError) return "invariant";
+  return "error";
+}
+
+function describe(value: unknown): string {
+  return value instanceof Error ? `${value.name}: ${value.message}` : String(value);
+}
+
+function isExplorationPolicy(policy: SchedulingPolicy | undefined): policy is ExplorationPolicy {
+  return policy !== undefined && typeof (policy as Partial<ExplorationPolicy>).schedule === "function";
+}
+
+/**
+ * Runs `program` once on a fresh traced loop (`unhandled: "collect"`) and classifies the outcome. The
+ * policy's run life cycle is the caller's business (`explore` calls `beginRun`/`endRun`).
+ *
+ * @example
+ * ```ts
+ * const outcome = runProgram(program, { policy: choices([1]) });
+ * outcome.failure?.kind; // "error", "deadlock", … or undefined
+ * ```
+ */
+export function runProgram(program: Program, options: RunOptions = {}): RunOutcome {
+  const policy = options.policy;
+  const loop = new EventLoop({
+    ...(policy === undefined ? {} : { policy }),
+    seed: options.seed ?? 0,
+    trace: true,
+    maxSteps: options.maxSteps ?? DEFAULT_MAX_STEPS,
+    unhandled: "collect",
+  });
+  options.setup?.(loop);
+  let failure: RunFailure | undefined;
+  let value: unknown;
+  try {
+    value = loop.runUntilComplete(program(loop));
+  } catch (error) {
+    failure = { kind: classifyError(error), error };
+  }
+  const violations = finishChecks(loop);
+  if (failure === undefined && violations.length > 0) failure = { kind: "invariant", error: violations[0] };
+  if (failure === undefined) {
+    const unhandled = loop.unhandledErrors();
+    if (unhandled.length > 0) {
+      failure = {
+        kind: "unhandled",
+        error: new ExceptionHandlerCalledError(
+          unhandled.map((c) => (c.exception === undefined ? c.message : `${c.message}: ${describe(c.exception)}`)),
+          unhandled.map((c) => c.exception),
+        ),
+      };
+    }
+  }
+  if (failure === undefined) {
+    const unretrieved = loop.unretrievedFutures();
+    if (unretrieved.length > 0) {
+      const errors = unretrieved.map((f) => f.exception());
+      failure = {
+        kind: "unretrieved",
+        error: new UnretrievedExceptionError(
+          unretrieved.map((f, i) => `${f.toString()}: ${describe(errors[i])}`),
+          errors,
+        ),
+      };
+    }
+  }
+  if (failure === undefined && options.allowLeftoverTasks !== true) {
+    const pending = [...loop.allTasks()];
+    if (pending.length > 0) {
+      failure = {
+        kind: "leftover-tasks",
+        error: new LeftoverTasksError(
+          pending.map((task) => {
+            const waiter = task.waitingOn();
+            return `task '${task.getName()}' waits on ${waiter === null ? "nothing (ready to run)" : waiter.toString()}`;
+          }),
+        ),
+      };
+    }
+  }
+  const trace = loop.trace?.events() ?? [];
+  const schedule = isExplorationPolicy(policy)
+    ? policy.schedule()
+    : new Schedule(loop.choiceLog().map((c) => ({ kind: c.kind, options: c.options, pick: c.pick, time: c.time })));
+  const steppers = new Set<string>();
+  for (const event of trace) if (event.kind === "step") steppers.add(event.label);
+  return {
+    ...(failure === undefined ? { value } : { failure }),
+    trace,
+    schedule,
+    tasks: steppers.size,
+    loop,
+  };
+}

@@ -1,0 +1,157 @@
+/**
+ * Test-runner helpers: a test that explores a program and fails with the report, seeds and run counts
+ * that environment variables can override, and run ranges for sharding a campaign across CI jobs.
+ *
+ * The check package does not depend on vitest: pass your runner's `test` (or `it`) function.
+ *
+ * @module
+ */
+import { CheckArgumentError, ExplorationFailedError } from "./errors.ts";
+import { assertExplore, type ExploreOptions, type ExploreResult } from "./explore.ts";
+import type { Program } from "./run-program.ts";
+
+/** A test-definition function such as vitest's `test` or `it`. */
+export type TestFunction = (name: string, body: () => void, timeout?: number) => void;
+
+/** The environment a test reads overrides from (`process.env` by default). */
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+function env(): Environment {
+  return typeof process === "undefined" ? {} : process.env;
+}
+
+function intFrom(environment: Environment, name: string): number | undefined {
+  const text = environment[name];
+  if (text === undefined || text === "") return undefined;
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new CheckArgumentError(`Expected ${name} to be a non-negative integer, got ${JSON.stringify(text)}.`);
+  }
+  return value;
+}
+
+/**
+ * Applies the environment overrides to exploration options: `SIMLOOP_SEED` replaces `seed`,
+ * `SIMLOOP_RUNS` replaces `runs`, and `SIMLOOP_SHARD=i/n` keeps the i-th of n run ranges.
+ * @throws {@link CheckArgumentError} for malformed values.
+ *
+ * @example
+ * ```ts
+ * withEnvironment({ runs: 100 }, { SIMLOOP_RUNS: "5000" }).runs; // 5000
+ * ```
+ */
+export function withEnvironment(options: ExploreOptions, environment: Environment = env()): ExploreOptions {
+  const seed = intFrom(environment, "SIMLOOP_SEED");
+  const runs = intFrom(environment, "SIMLOOP_RUNS");
+  let out: ExploreOptions = {
+    ...options,
+    ...(seed === undefined ? {} : { seed }),
+    ...(runs === undefined ? {} : { runs }),
+  };
+  const shard = environment["SIMLOOP_SHARD"];
+  if (shard !== undefined && shard !== "") {
+    out = { ...out, ...shardRuns(out.runs ?? 100, shard) };
+  }
+  return out;
+}
+
+/**
+ * The run range of shard `i/n` (1-based, as vitest's `--shard`) of a campaign of `runs` runs: pass it
+ * to `explore` (`firstRun`, `runs`). Run r is a pure function of (program, seed, r), so shards need no
+ * coordination.
+ * @throws {@link CheckArgumentError} unless `shard` reads `i/n` with 1 <= i <= n.
+ *
+ * @example
+ * ```ts
+ * shardRuns(1000, "2/4"); // { firstRun: 250, runs: 250 }
+ * ```
+ */
+export function shardRuns(runs: number, shard: string): { firstRun: number; runs: number } {
+  const match = /^(\d+)\/(\d+)$/.exec(shard.trim());
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (match === null || !(index >= 1 && index <= count)) {
+    throw new CheckArgumentError(`Expected a shard as "i/n" with 1 <= i <= n, got ${JSON.stringify(shard)}.`);
+  }
+  const size = Math.ceil(runs / count);
+  const firstRun = (index - 1) * size;
+  return { firstRun, runs: Math.max(0, Math.min(size, runs - firstRun)) };
+}
+
+/**
+ * Defines a test that explores `program` and fails with the full report (seed, shrunk schedule,
+ * timeline, replay line) plus the line to rerun it alone. `SIMLOOP_SEED`, `SIMLOOP_RUNS` and
+ * `SIMLOOP_SHARD` override the options (see {@link withEnvironment}).
+ *
+ * @example
+ * ```ts
+ * import { test } from "vitest";
+ * simloopTest(test, "deposits never get lost", lostUpdate, { policy: "pct", runs: 500 });
+ * ```
+ */
+export function simloopTest(
+  test: TestFunction,
+  name: string,
+  program: Program,
+  options: ExploreOptions = {},
+  timeout?: number,
+): void {
+  test(
+    name,
+    () => {
+      runSimloopCheck(program, { name, ...options });
+    },
+    timeout,
+  );
+}
+
+/**
+ * The body of {@link simloopTest}: explores with the environment overrides and throws an
+ * {@link ExplorationFailedError} whose message ends with the rerun line.
+ * @throws {@link ExplorationFailedError} when a failing schedule is found.
+ *
+ * @example
+ * ```ts
+ * test("no deadlock", () => { runSimloopCheck(philosophers, { runs: 200 }); });
+ * ```
+ */
+export function runSimloopCheck(
+  program: Program,
+  options: ExploreOptions = {},
+  environment?: Environment,
+): ExploreResult {
+  const effective = withEnvironment(options, environment);
+  try {
+    return assertExplore(program, effective);
+  } catch (error) {
+    if (!(error instanceof ExplorationFailedError)) throw error;
+    const rerun = `Rerun it alone: SIMLOOP_SEED=${effective.seed ?? 0} SIMLOOP_RUNS=${effective.runs ?? 100} npx vitest run -t ${JSON.stringify(options.name ?? program.name)}`;
+    throw new ExplorationFailedError(`${error.message}\n\n${rerun}`, error.kind, error.schedule, error.cause);
+  }
+}
+
+/**
+ * Runs `body` with a seed (from `SIMLOOP_SEED` when set, else `seed`) and, when it throws, rethrows with
+ * the seed and the rerun line prepended to the message — for hand-written randomized tests.
+ *
+ * @example
+ * ```ts
+ * test("random latencies", () => withSeed(42, (seed) => {
+ *   const loop = new EventLoop({ seed });
+ *   …
+ * }));
+ * ```
+ */
+export function withSeed<T>(seed: number, body: (seed: number) => T, environment: Environment = env()): T {
+  const effective = intFrom(environment, "SIMLOOP_SEED") ?? seed;
+  try {
+    return body(effective);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const wrapped = new Error(`[seed ${effective}] ${message}\nRerun with SIMLOOP_SEED=${effective}.`, {
+      cause: error,
+    });
+    if (error instanceof Error) wrapped.name = error.name;
+    throw wrapped;
+  }
+}

@@ -1,0 +1,244 @@
+import { describe, expect, it } from "vitest";
+import { BadYieldError, DeadlockError, StepBudgetExceededError, type EventLoop } from "@simloop/core";
+import { gather, sleep } from "@simloop/coroutines";
+import {
+  assertExplore,
+  createStore,
+  ExceptionHandlerCalledError,
+  ExplorationFailedError,
+  explore,
+  InvariantViolationError,
+  LeftoverTasksError,
+  NondeterminismError,
+  replay,
+  UnretrievedExceptionError,
+  type ExploreProgress,
+} from "../src/index.ts";
+import { lostUpdateBug } from "../examples/bugs/lost-update.ts";
+
+describe("explore: what counts as a failure", () => {
+  it("an exception escaping the program", () => {
+    const result = explore(function* thrower() {
+      yield* sleep(1);
+      throw new Error("boom");
+    });
+    expect(result.failure).toMatchObject({ kind: "error", run: 0 });
+    expect((result.failure!.error as Error).message).toBe("boom");
+  });
+
+  it("a deadlock, with who waits on what", () => {
+    const result = explore(function* stuck(loop: EventLoop) {
+      yield* loop.createFuture<void>("never settled");
+    });
+    expect(result.failure?.kind).toBe("deadlock");
+    expect(result.failure?.error).toBeInstanceOf(DeadlockError);
+    expect(result.failure?.report).toMatch(
+      /Who waits on what \(t=0\):\n {2}- task 'Task-1' waits on <Future pending never settled>/,
+    );
+  });
+
+  it("an exhausted step budget", () => {
+    const result = explore(
+      function* spinner() {
+        for (;;) yield;
+      },
+      { maxSteps: 50 },
+    );
+    expect(result.failure?.kind).toBe("step-budget");
+    expect(result.failure?.error).toBeInstanceOf(StepBudgetExceededError);
+  });
+
+  it("a call of the exception handler", () => {
+    const result = explore(function* noisy(loop: EventLoop) {
+      loop.callSoon(function explode() {
+        throw new Error("in a callback");
+      });
+      yield* sleep(1);
+    });
+    expect(result.failure?.kind).toBe("unhandled");
+    expect(result.failure?.error).toBeInstanceOf(ExceptionHandlerCalledError);
+    expect((result.failure!.error as Error).message).toMatch(/Exception in callback explode: Error: in a callback/);
+  });
+
+  it("an exception never retrieved", () => {
+    const result = explore(function* forgetful(loop: EventLoop) {
+      loop.createTask(
+        (function* failing() {
+          throw new Error("nobody looks");
+        })(),
+        { name: "failing" },
+      );
+      yield* sleep(1);
+    });
+    expect(result.failure?.kind).toBe("unretrieved");
+    expect(result.failure?.error).toBeInstanceOf(UnretrievedExceptionError);
+    expect((result.failure!.error as Error).message).toMatch(/<Task rejected name='failing'>: Error: nobody looks/);
+  });
+
+  it("a task left pending when the program returns, unless allowed", () => {
+    const program = function* leaky(loop: EventLoop) {
+      loop.createTask(sleep(5), { name: "background" });
+      yield* sleep(1);
+    };
+    const result = explore(program);
+    expect(result.failure?.kind).toBe("leftover-tasks");
+    expect(result.failure?.error).toBeInstanceOf(LeftoverTasksError);
+    expect((result.failure!.error as LeftoverTasksError).tasks).toEqual([
+      "task 'background' waits on <Future pending sleep>",
+    ]);
+    expect(explore(program, { allowLeftoverTasks: true }).ok).toBe(true);
+  });
+
+  it("a violated state invariant (immer store)", () => {
+    const result = explore(function* overdraft(loop: EventLoop) {
+      const account = createStore(loop, { balance: 5 }).always("never negative", (s) => s.balance >= 0);
+      account.update((s) => {
+        s.balance -= 10;
+      });
+      yield* sleep(1);
+    });
+    expect(result.failure?.kind).toBe("invariant");
+    expect(result.failure?.error).toBeInstanceOf(InvariantViolationError);
+    expect((result.failure!.error as Error).message).toBe(
+      'Invariant "never negative" violated at t=0: "state" became {"balance":-5}',
+    );
+  });
+
+  it("a bad yield: a task that yields a Promise fails with core's BadYieldError, and the report shows its fix", () => {
+    const result = explore(function* promised() {
+      yield Promise.resolve(1) as never;
+    });
+    expect(result.failure?.kind).toBe("error");
+    expect(result.failure?.error).toBeInstanceOf(BadYieldError);
+    expect(result.failure?.report).toMatch(
+      /yielded a Promise\. Promises and async functions cannot run on virtual time/,
+    );
+  });
+
+  it("a run that does not replay identically: nondeterminism, naming Math.random", () => {
+    const result = explore(function* flaky() {
+      yield* sleep(1 + Math.floor(Math.random() * 1e6));
+      throw new Error("always fails, at a random time");
+    });
+    expect(result.failure?.kind).toBe("nondeterminism");
+    const error = result.failure?.error as NondeterminismError;
+    expect(error).toBeInstanceOf(NondeterminismError);
+    expect(error.culprits).toContain("Math.random");
+    expect(error.message).toMatch(/The program called Math\.random/);
+  });
+});
+
+describe("explore: the campaign", () => {
+  it("is deterministic per seed", () => {
+    const a = explore(lostUpdateBug.buggy, { policy: "random", seed: 11, runs: 100 });
+    const b = explore(lostUpdateBug.buggy, { policy: "random", seed: 11, runs: 100 });
+    expect(b.runs).toBe(a.runs);
+    expect(b.failure?.report).toBe(a.failure?.report);
+  });
+
+  it("counts runs, distinct schedules and decision points, and reports progress", () => {
+    const progress: ExploreProgress[] = [];
+    const result = explore(lostUpdateBug.fixed, { policy: "random", runs: 30, onProgress: (p) => progress.push(p) });
+    expect(result.ok).toBe(true);
+    expect(result.runs).toBe(30);
+    expect(progress).toHaveLength(30);
+    expect(result.distinctSchedules).toBeGreaterThan(1);
+    expect(result.decisionPoints).toBeGreaterThanOrEqual(30);
+    expect(result.policy).toBe("random");
+  });
+
+  it("stops starting runs when the time budget is spent", () => {
+    const result = explore(lostUpdateBug.fixed, { policy: "random", runs: 1_000_000, timeBudgetMs: 50 });
+    expect(result.ok).toBe(true);
+    expect(result.runs).toBeLessThan(1_000_000);
+  });
+
+  it("can skip shrinking, and can attach the ordering invariants to every run", () => {
+    const result = explore(lostUpdateBug.buggy, { policy: "pct", runs: 50, shrink: false, invariants: true });
+    expect(result.failure?.kind).toBe("error");
+    expect(result.failure?.shrinkRuns).toBe(0);
+    expect(
+      explore(lostUpdateBug.fixed, { policy: "random", runs: 50, invariants: true, levels: { interleave: true } }).ok,
+    ).toBe(true);
+  });
+
+  it("explores interleavings when asked (levels)", () => {
+    function* twoWriters() {
+      const log: string[] = [];
+      yield* gather(
+        (function* () {
+          log.push("a");
+          yield;
+          log.push("a");
+        })(),
+        (function* () {
+          log.push("b");
+          yield;
+          log.push("b");
+        })(),
+      );
+      if (log.join("") === "abba") throw new Error(`interleaved: ${log.join("")}`);
+    }
+    expect(explore(twoWriters, { policy: "exhaustive" }).ok).toBe(true);
+    const result = explore(twoWriters, { policy: "exhaustive", levels: { interleave: true } });
+    expect(result.failure?.schedule.toString()).toBe("i2=0,i2=1");
+    expect(result.failure?.report).toMatch(/levels: ties, interleave/);
+  });
+});
+
+describe("explore: uncertain durations (jitter level)", () => {
+  function* raceWithJitter(loop: EventLoop) {
+    const finished: string[] = [];
+    yield* gather(
+      (function* () {
+        yield* sleep(loop.jitter(0.5, 1.5)); // a network hop of uncertain latency
+        finished.push("request");
+      })(),
+      (function* () {
+        yield* sleep(1);
+        finished.push("deadline");
+      })(),
+    );
+    if (finished[0] !== "request") throw new Error(`the deadline passed first: ${finished.join(", ")}`);
+  }
+
+  it("draws durations within their bounds, records them, and shrinks them toward the minimum", () => {
+    expect(explore(raceWithJitter).ok).toBe(true);
+    const result = explore(raceWithJitter, { policy: "random", runs: 50, levels: { jitter: true } });
+    const failure = result.failure!;
+    expect(failure.schedule.decisions).toHaveLength(1);
+    const [draw] = failure.schedule.decisions;
+    expect(draw).toMatchObject({ kind: "jitter", min: 0.5, max: 1.5 });
+    expect(draw!.pick).toBeGreaterThan(1);
+    expect(failure.report).toMatch(
+      /replay\(raceWithJitter, "j0\.5~1\.5=[\d.]+", \{ seed: \d+, levels: \{ ties: true, jitter: true \} \}\);/,
+    );
+    expect(replay(raceWithJitter, failure.schedule, { seed: failure.runSeed }).failure?.kind).toBe("error");
+  });
+
+  it("explores both bounds exhaustively", () => {
+    const result = explore(raceWithJitter, { policy: "exhaustive", levels: { jitter: true } });
+    expect(result.failure?.schedule.toString()).toBe("j0.5~1.5=1.5");
+  });
+});
+
+describe("assertExplore", () => {
+  it("throws the report as the message", () => {
+    let caught: unknown;
+    try {
+      assertExplore(lostUpdateBug.buggy, { policy: "pct", runs: 50 });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ExplorationFailedError);
+    const error = caught as ExplorationFailedError;
+    expect(error.kind).toBe("error");
+    expect(error.schedule).toBe("t2=1");
+    expect(error.message).toMatch(/^simloop check failed: lostUpdate: the program threw/);
+    expect(error.message).toMatch(/replay\(lostUpdate, "t2=1", \{ seed: \d+ \}\);$/);
+  });
+
+  it("returns the result when nothing fails", () => {
+    expect(assertExplore(lostUpdateBug.fixed, { runs: 20 }).ok).toBe(true);
+  });
+});

@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { CheckArgumentError, explore, exploreParallel } from "../src/index.ts";
+import { staleReadDepth3Bug } from "../examples/bugs/stale-read-depth3.ts";
+
+const moduleUrl = new URL("../examples/bugs/stale-read-depth3.ts", import.meta.url).href;
+
+describe("exploreParallel", () => {
+  it("finds what one sequential random campaign finds, at the same run, on two workers", async () => {
+    const sequential = explore(staleReadDepth3Bug.buggy, { policy: "random", runs: 40, seed: 5 });
+    const parallel = await exploreParallel(moduleUrl, "staleReadDepth3Bug.buggy", {
+      policy: "random",
+      runs: 40,
+      seed: 5,
+      workers: 2,
+    });
+    expect(sequential.ok).toBe(false);
+    expect(parallel.ok).toBe(false);
+    expect(parallel.failure!.run).toBe(sequential.failure!.run);
+    expect(parallel.runs).toBe(sequential.runs);
+    expect(parallel.failure!.schedule.toString()).toBe(sequential.failure!.schedule.toString());
+    expect(parallel.failure!.report).toBe(sequential.failure!.report);
+  }, 60_000);
+
+  it("reports ok when no worker finds anything", async () => {
+    const result = await exploreParallel(moduleUrl, "staleReadDepth3Bug.fixed", {
+      policy: "pct",
+      runs: 20,
+      workers: 2,
+    });
+    expect(result.ok).toBe(true);
+    expect(result.totalRuns).toBe(20);
+    expect(result.coverage).toHaveLength(2);
+  }, 60_000);
+
+  it("refuses sequential policies", async () => {
+    await expect(exploreParallel(moduleUrl, "x", { policy: "exhaustive" as never })).rejects.toBeInstanceOf(
+      CheckArgumentError,
+    );
+  });
+});

@@ -1,0 +1,164 @@
+import { describe, expect, it } from "vitest";
+import { explore, toChromeTrace, formatTimeline, runProgram, Schedule } from "../src/index.ts";
+import { lockOrderDeadlockBug } from "../examples/bugs/lock-order-deadlock.ts";
+import { semaphoreDoubleReleaseBug } from "../examples/bugs/semaphore-double-release.ts";
+
+describe("the failure report", () => {
+  it("shows the check, seed, shrunk schedule, deviations, state step by step, timeline and replay line", () => {
+    const result = explore(semaphoreDoubleReleaseBug.buggy, { policy: "pct", runs: 50, seed: 1 });
+    expect(result.failure?.report).toMatchInlineSnapshot(`
+      "simloop check failed: doubleRelease: an invariant was violated
+        InvariantViolationError: Invariant "permits never exceed the pool's capacity" violated at t=1: "pool" became {"capacity":1,"free":1,"inUse":1}
+
+      Found by pct(depth 2) (levels: ties) with seed 1, run 1 of 1 (loop seed 3713564832).
+      Schedule: "t2=1" (1 deviation(s) from FIFO, 1 decision(s)); shrunk from 2 deviation(s) in 3 run(s).
+      Coverage: a bug of depth <= 2 would have been found with probability >= 0.125 (1 runs, n=4 tasks, k=2 decision points: >= 0.125 per run)
+
+      Deviations from FIFO:
+        - decision #0 at t=1 (tie): ran "timer setResultUnlessCancelled (Task-3)" instead of "timer setResultUnlessCancelled (Task-2)" (of "timer setResultUnlessCancelled (Task-2)", "timer setResultUnlessCancelled (Task-3)")
+
+      State, step by step:
+        t=0 Task-1: pool = {"capacity":1,"free":1,"inUse":0}
+        t=0 Task-2: pool = {"capacity":1,"free":0,"inUse":1}
+        t=1 Task-2: pool = {"capacity":1,"free":1,"inUse":1}
+        t=1 Task-2: pool = {"capacity":1,"free":2,"inUse":0}
+        t=1 Task-4: pool = {"capacity":1,"free":1,"inUse":1}
+        t=2 Task-4: pool = {"capacity":1,"free":2,"inUse":0}
+
+      Timeline of the minimal failing run (t=virtual time, #iteration):
+        t=0      #1    step      Task-1
+        t=0      #1    note      Task-1: state:pool {"capacity":1,"free":1,"inUse":0}
+        t=0      #2    step      Task-2
+        t=0      #2    note      Task-2: state:pool {"capacity":1,"free":0,"inUse":1}
+        t=0      #2    step      Task-3
+        t=0      #2    step      Task-4
+        t=1      #3    ◆ tie #0: timer setResultUnlessCancelled (Task-3)  (deviation)
+        t=1      #3    · tie #1: timer setResultUnlessCancelled (Task-2)
+        t=1      #3    timer     setResultUnlessCancelled  (from Task-3)
+        t=1      #3    timer     setResultUnlessCancelled  (from Task-2)
+        t=1      #4    step      Task-3
+        t=1      #4    step      Task-2
+        t=1      #4    note      Task-2: state:pool {"capacity":1,"free":1,"inUse":1}
+        t=1      #4    note      Task-2: state:pool {"capacity":1,"free":2,"inUse":0}
+        t=1      #5    step      Task-4
+        t=1      #5    note      Task-4: state:pool {"capacity":1,"free":1,"inUse":1}
+        t=1      #5    done      onChildDone  (from Task-2)
+        t=1.5    #6    timer     setResultUnlessCancelled  (from Task-3)
+        t=1.5    #7    step      Task-3
+        t=1.5    #8    done      onChildDone  (from Task-3)
+        t=2      #9    timer     setResultUnlessCancelled  (from Task-4)
+        t=2      #10   step      Task-4
+        t=2      #10   note      Task-4: state:pool {"capacity":1,"free":2,"inUse":0}
+        t=2      #11   done      onChildDone  (from Task-4)
+        t=2      #12   step      Task-1
+        t=2      #13   done      runUntilCompleteCallback  (from Task-1)
+
+      Replay:
+        replay(doubleRelease, "t2=1", { seed: 3713564832 });"
+    `);
+  });
+
+  it("shows who waits on what for a deadlock", () => {
+    const result = explore(lockOrderDeadlockBug.buggy, { policy: "random", runs: 50, seed: 2 });
+    expect(result.failure?.report).toMatchInlineSnapshot(`
+      "simloop check failed: lockOrder: deadlock
+        DeadlockError: Deadlock at t=1: nothing is ready and no timer is pending, so the loop would wait forever.
+        Pending:
+          - task 'Task-1' waits on <GatheringFuture pending of 2>, created by task 'Task-1'
+          - task 'Task-2' waits on <Future pending Lock.acquire>, created by task 'Task-2'
+          - task 'Task-3' waits on <Future pending Lock.acquire>, created by task 'Task-3'
+        Resolve the awaited futures, or use runUntilIdle() when running out of events is expected.
+
+      Found by random (levels: ties) with seed 2, run 6 of 6 (loop seed 1281486913).
+      Schedule: "t2=1" (1 deviation(s) from FIFO, 1 decision(s)); shrunk from 2 deviation(s) in 3 run(s).
+      Coverage: 6 run(s) under random
+
+      Deviations from FIFO:
+        - decision #0 at t=1 (tie): ran "timer setResultUnlessCancelled (Task-3)" instead of "timer setResultUnlessCancelled (Task-2)" (of "timer setResultUnlessCancelled (Task-2)", "timer setResultUnlessCancelled (Task-3)")
+
+      Who waits on what (t=1):
+        - task 'Task-1' waits on <GatheringFuture pending of 2>, created by task 'Task-1'
+        - task 'Task-2' waits on <Future pending Lock.acquire>, created by task 'Task-2'
+        - task 'Task-3' waits on <Future pending Lock.acquire>, created by task 'Task-3'
+
+      Timeline of the minimal failing run (t=virtual time, #iteration):
+        t=0      #1    step      Task-1
+        t=0      #2    step      Task-2
+        t=0      #2    step      Task-3
+        t=1      #3    ◆ tie #0: timer setResultUnlessCancelled (Task-3)  (deviation)
+        t=1      #3    · tie #1: timer setResultUnlessCancelled (Task-2)
+        t=1      #3    timer     setResultUnlessCancelled  (from Task-3)
+        t=1      #3    timer     setResultUnlessCancelled  (from Task-2)
+        t=1      #4    step      Task-3
+        t=1      #4    step      Task-2
+
+      Replay:
+        replay(lockOrder, "t2=1", { seed: 1281486913 });"
+    `);
+  });
+
+  it("elides the middle of a long timeline", () => {
+    const outcome = runProgram(lockOrderDeadlockBug.fixed);
+    const lines = formatTimeline(outcome.trace, Schedule.fifo, 8);
+    expect(lines).toHaveLength(9);
+    expect(lines[2]).toMatch(/^… \d+ event\(s\) omitted …$/);
+  });
+});
+
+describe("toChromeTrace", () => {
+  it("exports one thread per task, complete events for callbacks, instants for choices and notes", () => {
+    const result = explore(semaphoreDoubleReleaseBug.buggy, { policy: "pct", runs: 50, seed: 1 });
+    const chrome = toChromeTrace(result.failure!.trace);
+    expect(JSON.parse(JSON.stringify(chrome))).toEqual(chrome);
+    const threads = chrome.traceEvents.filter((e) => e.ph === "M").map((e) => e.args?.["name"]);
+    expect(threads).toEqual(["Task-1", "Task-2", "Task-3", "Task-4", "loop"]);
+    expect(chrome.traceEvents.filter((e) => e.cat === "choice").length).toBeGreaterThan(0);
+    expect(chrome.traceEvents.filter((e) => e.cat === "note").map((e) => e.name)).toContain("state:pool");
+    const stamps = chrome.traceEvents.filter((e) => e.ph !== "M").map((e) => e.ts as number);
+    expect(stamps).toEqual([...stamps].sort((a, b) => a - b));
+    expect(chrome.traceEvents.slice(0, 3)).toMatchInlineSnapshot(`
+      [
+        {
+          "args": {
+            "name": "Task-1",
+          },
+          "name": "thread_name",
+          "ph": "M",
+          "pid": 1,
+          "tid": 1,
+        },
+        {
+          "args": {
+            "iteration": 1,
+            "source": "Task-1",
+          },
+          "cat": "step",
+          "dur": 1,
+          "name": "Task-1",
+          "ph": "X",
+          "pid": 1,
+          "tid": 1,
+          "ts": 0,
+        },
+        {
+          "args": {
+            "detail": {
+              "capacity": 1,
+              "free": 1,
+              "inUse": 0,
+            },
+            "iteration": 1,
+            "source": "Task-1",
+          },
+          "cat": "note",
+          "name": "state:pool",
+          "ph": "i",
+          "pid": 1,
+          "s": "t",
+          "tid": 1,
+          "ts": 1,
+        },
+      ]
+    `);
+  });
+});

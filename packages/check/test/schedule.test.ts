@@ -1,0 +1,71 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { compareSimplicity, Schedule, ScheduleParseError, type Decision } from "../src/index.ts";
+
+const decisionArb: fc.Arbitrary<Decision> = fc.oneof(
+  fc
+    .tuple(fc.constantFrom("tie" as const, "interleave" as const, "fault" as const), fc.integer({ min: 2, max: 9 }))
+    .chain(([kind, options]) =>
+      fc.record({ kind: fc.constant(kind), options: fc.constant(options), pick: fc.nat(options - 1) }),
+    ),
+  fc
+    .tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 5 }), fc.double({ min: 0, max: 1, noNaN: true }))
+    .map(([a, b, f]) => {
+      const min = Math.min(a, b);
+      const max = Math.max(a, b);
+      return { kind: "jitter" as const, options: 0, min, max, pick: min + f * (max - min) };
+    }),
+);
+
+describe("Schedule", () => {
+  it("reads back what it writes, for any decisions", () => {
+    fc.assert(
+      fc.property(fc.array(decisionArb, { maxLength: 30 }), (decisions) => {
+        const schedule = new Schedule(decisions);
+        const parsed = Schedule.parse(schedule.toString());
+        expect(parsed.decisions).toEqual(decisions.map((d) => ({ ...d })));
+        expect(parsed.toString()).toBe(schedule.toString());
+      }),
+    );
+  });
+
+  it("writes a short form with repeats", () => {
+    const schedule = Schedule.parse("t2=0,t2=0,t2=0,t3=2,i2=1,f2=0,j1~3=2.5");
+    expect(schedule.toString()).toBe("t2=0*3,t3=2,i2=1,f2=0,j1~3=2.5");
+    expect(schedule.length).toBe(7);
+    expect(schedule.deviations).toBe(3);
+    expect(schedule.deviationIndices()).toEqual([3, 4, 6]);
+  });
+
+  it("trims trailing FIFO decisions, which a replay answers anyway", () => {
+    expect(Schedule.parse("t2=1,t2=0*4").trimmed().toString()).toBe("t2=1");
+    expect(Schedule.parse("t2=0*4").trimmed().length).toBe(0);
+    expect(Schedule.parse("").length).toBe(0);
+  });
+
+  it("refuses malformed text with a message that shows the format", () => {
+    expect(() => Schedule.parse("t2=5")).toThrow(ScheduleParseError);
+    expect(() => Schedule.parse("x2=1")).toThrow(/is not a decision/);
+    expect(() => Schedule.parse("t1=0")).toThrow(/option count >= 2/);
+    expect(() => Schedule.parse("j1~2=3")).toThrow(/outside its bounds/);
+    expect(() => Schedule.parse("t2=1*0")).toThrow(/bad repeat/);
+    expect(() => Schedule.parse("nonsense")).toThrow(/copy it from a failure report/);
+  });
+
+  it("orders by simplicity: deviations, then length, then picks", () => {
+    const sorted = ["t3=2,t2=1", "t2=0,t2=1", "t3=1", "t3=2", "t2=1,t2=0*5", ""]
+      .map((s) => Schedule.parse(s))
+      .sort(compareSimplicity)
+      .map((s) => s.toString());
+    expect(sorted).toEqual(["", "t3=1", "t2=1,t2=0*5", "t3=2", "t2=0,t2=1", "t3=2,t2=1"]);
+  });
+
+  it("resets and changes single decisions", () => {
+    const schedule = Schedule.parse("t2=1,i3=2");
+    expect(schedule.withFifoAt(1).toString()).toBe("t2=1,i3=0");
+    expect(schedule.withPick(1, 1).toString()).toBe("t2=1,i3=1");
+    expect(Schedule.parse("j0~4=3").withFifoAt(0).deviations).toBe(0);
+    expect(Schedule.from(schedule)).toBe(schedule);
+    expect(JSON.stringify({ schedule })).toBe('{"schedule":"t2=1,i3=2"}');
+  });
+});
