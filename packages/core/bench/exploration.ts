@@ -1,0 +1,91 @@
+/**
+ * W4, exploration: runs per second of `explore` from `@simloop/check` on a 3-task lost-update program,
+ * against fast-check's `fc.scheduler()` on a Promise twin of the same program.
+ *
+ * `@simloop/check` is loaded at run time, so this suite (and the core's typecheck) does not depend on
+ * it: while it does not export `explore`, W4 prints "pending: @simloop/check not built yet".
+ *
+ * @module
+ */
+import type { Coroutine, EventLoop } from "../src/index.ts";
+import { gather, sleep } from "../../coroutines/src/index.ts";
+import type { Workload } from "./harness.ts";
+import { runFastCheckLostUpdate } from "./peers.ts";
+
+/** The subset of `@simloop/check`'s `explore` used here. */
+export type ExploreFn = (
+  program: (loop: EventLoop) => Coroutine<unknown>,
+  options: Record<string, unknown>,
+) => { readonly runs: number; readonly ok: boolean };
+
+/** The message W4 prints while `explore` is missing. */
+export const W4_PENDING = "pending: @simloop/check not built yet";
+
+/** Loads `explore` from `@simloop/check`'s sources, or returns `null` if it is not there (yet). */
+export async function loadExplore(): Promise<ExploreFn | null> {
+  const specifier = new URL("../../check/src/index.ts", import.meta.url).href;
+  try {
+    const mod = (await import(specifier)) as Record<string, unknown>;
+    return typeof mod["explore"] === "function" ? (mod["explore"] as ExploreFn) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The last balance each exploration run saw, for the smoke test. */
+export const lostUpdateBalances: number[] = [];
+
+/**
+ * Three tasks each read a shared balance, sleep to the same instant (a tie the policy may reorder),
+ * and write the balance back plus one. The program records the final balance instead of throwing, so
+ * that every run of the budget is executed (a failing run would stop the campaign and start shrinking).
+ */
+function* lostUpdate(): Coroutine<void> {
+  const account = { balance: 0 };
+  function* deposit(): Coroutine<void> {
+    const balance = account.balance;
+    yield* sleep(1);
+    account.balance = balance + 1;
+  }
+  yield* gather(deposit(), deposit(), deposit());
+  if (lostUpdateBalances.length < 1000) lostUpdateBalances.push(account.balance);
+}
+
+/** W4 on simloop: `explore(lostUpdate, { policy: "random", runs })`. Returns the runs executed. */
+export function runSimloopExplore(explore: ExploreFn, runs: number): number {
+  const result = explore(lostUpdate, {
+    policy: "random",
+    runs,
+    seed: 1,
+    levels: { ties: true, interleave: true },
+    shrink: false,
+  });
+  return result.runs;
+}
+
+/** Builds W4 around a loaded `explore`. */
+export function explorationWorkload(explore: ExploreFn, quick: boolean): Workload {
+  return {
+    id: "W4",
+    title: "exploration: runs of a 3-task lost-update program under a random schedule",
+    unit: "runs",
+    sizes: quick ? [200] : [20_000],
+    reps: () => (quick ? 3 : 5),
+    expected: (n) => n,
+    systems: [
+      {
+        id: "simloop",
+        name: "simloop explore (random, ties+interleave)",
+        role: "simloop",
+        run: (n) => runSimloopExplore(explore, n),
+      },
+      {
+        id: "fast-check",
+        name: "fast-check fc.scheduler (Promises)",
+        role: "peer",
+        run: runFastCheckLostUpdate,
+        sizeFor: (n) => Math.max(10, Math.floor(n / 4)),
+      },
+    ],
+  };
+}

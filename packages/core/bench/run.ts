@@ -1,0 +1,127 @@
+/**
+ * The benchmark suite's entry: `pnpm bench [--quick] [--write] [--only W1,W2]`.
+ *
+ * - `--quick`: tiny sizes, for a CI smoke run (a few seconds);
+ * - `--write`: regenerate `docs/performance.md` and `docs/performance-growth.svg`;
+ * - `--only W1,W3`: run only these workloads (`W3` selects W3a and W3b).
+ *
+ * Run it with `node --expose-gc --conditions=@simloop/source --import tsx packages/core/bench/run.ts`
+ * (the root `bench` script), so that GC can be forced between timed runs.
+ *
+ * @module
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { renderGrowthSvg } from "./chart.ts";
+import { pingPongWorkload, sleepersWorkload } from "./coroutines.ts";
+import { explorationWorkload, loadExplore, W4_PENDING } from "./exploration.ts";
+import { measureWorkload, type Workload, type WorkloadResult } from "./harness.ts";
+import { measureMemory, type MemoryResult } from "./memory.ts";
+import { readyChainWorkload } from "./ready-chain.ts";
+import { consoleMemory, consoleTargets, consoleWorkload, describeMachine, renderMarkdown } from "./report.ts";
+import { evaluateTargets } from "./targets.ts";
+import { timersWorkload } from "./timers.ts";
+
+interface Flags {
+  readonly quick: boolean;
+  readonly write: boolean;
+  readonly only: readonly string[] | null;
+}
+
+function parseFlags(argv: readonly string[]): Flags {
+  let quick = false;
+  let write = false;
+  let only: string[] | null = null;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === "--quick") quick = true;
+    else if (arg === "--write") write = true;
+    else if (arg === "--only" || arg.startsWith("--only=")) {
+      const value = arg === "--only" ? argv[++i] : arg.slice("--only=".length);
+      if (value === undefined || value === "") throw new Error("--only needs a list, such as --only W1,W2");
+      only = value.split(",").map((s) => s.trim().toUpperCase());
+    } else if (arg !== "--") {
+      throw new Error(`Unknown flag ${arg}. Usage: run.ts [--quick] [--write] [--only W1,W2,W3a,W3b,W4]`);
+    }
+  }
+  return { quick, write, only };
+}
+
+function selected(flags: Flags, id: string): boolean {
+  if (flags.only === null) return true;
+  const upper = id.toUpperCase();
+  return flags.only.some((want) => upper === want || upper.startsWith(want));
+}
+
+async function main(): Promise<void> {
+  const flags = parseFlags(process.argv.slice(2));
+  const started = performance.now();
+  const machine = describeMachine();
+  const log = (text: string): void => void process.stdout.write(`${text}\n`);
+  const progress = (line: string): void => void process.stderr.write(`  … ${line}\n`);
+  if (typeof (globalThis as { gc?: unknown }).gc !== "function") {
+    log("warning: run with node --expose-gc so that GC is forced between runs and memory is exact");
+  }
+  log(`simloop bench${flags.quick ? " (quick)" : ""}: node ${machine.node}, ${machine.cpus} CPUs, ${machine.model}`);
+  log("medians over repetitions, systems alternating; ratio = simloop's rate ÷ the system's, paired per repetition");
+
+  const workloads: Workload[] = [];
+  for (const make of [timersWorkload, readyChainWorkload, pingPongWorkload, sleepersWorkload]) {
+    const workload = make(flags.quick);
+    if (selected(flags, workload.id)) workloads.push(workload);
+  }
+  let w4Note: string | null = null;
+  if (selected(flags, "W4")) {
+    const explore = await loadExplore();
+    if (explore === null) {
+      w4Note = W4_PENDING;
+    } else {
+      workloads.push(explorationWorkload(explore, flags.quick));
+      w4Note =
+        "The program never throws (it records the final balance), so every run of the budget executes; " +
+        '`explore` runs with `policy: "random"`, ties and interleave levels, `shrink: false`. ' +
+        "fast-check runs `fc.assert(fc.asyncProperty(fc.scheduler(), …))` on the Promise twin.";
+    }
+  }
+
+  const results = new Map<string, WorkloadResult>();
+  for (const workload of workloads) {
+    const result = await measureWorkload(workload, { progress });
+    results.set(workload.id, result);
+    log(consoleWorkload(result));
+  }
+  if (w4Note === W4_PENDING) log(`\nW4 — exploration: ${W4_PENDING}`);
+
+  let memory: MemoryResult | null = null;
+  if (selected(flags, "W3b")) {
+    memory = measureMemory(flags.quick ? 1_000 : 100_000, !flags.quick);
+    log(consoleMemory(memory));
+  }
+
+  const targets = evaluateTargets(results, memory, w4Note === W4_PENDING);
+  log(consoleTargets(targets));
+  const seconds = (performance.now() - started) / 1000;
+  log(`\ndone in ${seconds.toFixed(1)} s`);
+
+  if (flags.write) {
+    const docs = new URL("../../../docs/", import.meta.url);
+    mkdirSync(docs, { recursive: true });
+    const command = `pnpm bench${flags.quick ? " --quick" : ""} --write${flags.only === null ? "" : ` --only ${flags.only.join(",")}`}`;
+    writeFileSync(
+      new URL("performance.md", docs),
+      renderMarkdown({
+        machine,
+        command,
+        results: [...results.values()],
+        memory,
+        targets,
+        w4Note,
+        seconds,
+      }),
+    );
+    const w1 = results.get("W1");
+    if (w1 !== undefined) writeFileSync(new URL("performance-growth.svg", docs), renderGrowthSvg(w1));
+    log(`wrote docs/performance.md${w1 !== undefined ? " and docs/performance-growth.svg" : ""}`);
+  }
+}
+
+await main();
