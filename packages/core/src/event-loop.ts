@@ -30,7 +30,20 @@ import {
   describeError,
 } from "./errors.ts";
 import { Future } from "./future.ts";
-import { Handle, KIND_CALLBACK, KIND_DONE, KIND_STEP, KIND_WAKEUP, TimerHandle } from "./handle.ts";
+import {
+  ARGC_ARRAY,
+  ARGC_SHIFT,
+  FLAG_CANCELLED,
+  FLAG_SCHEDULED,
+  Handle,
+  KIND_CALLBACK,
+  KIND_DONE,
+  KIND_MASK,
+  KIND_STEP,
+  KIND_TIMER,
+  KIND_WAKEUP,
+  TimerHandle,
+} from "./handle.ts";
 import type { ChoicePoint, ChoiceRecord, JitterPoint, PolicyLevels, SchedulingPolicy } from "./policy.ts";
 import { Random } from "./random.ts";
 import { ReadyQueue } from "./ready-queue.ts";
@@ -208,17 +221,31 @@ export class EventLoop {
    * Schedules `callback(...args)` for the next iteration, after everything already ready (FIFO).
    * @throws {@link LoopClosedError} on a closed loop; {@link ArgumentError} if `callback` is not a function.
    */
-  callSoon<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle {
+  callSoon<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle;
+  callSoon(callback: AnyFunction): Handle {
     this._checkCallback(callback, "callSoon");
-    const handle = new Handle(
-      this,
-      KIND_CALLBACK,
-      callback as AnyFunction,
-      args.length === 0 ? null : args,
-      null,
-      undefined,
-      this._currentTask ?? this._currentHandle,
-    );
+    // `arguments` instead of a rest parameter: up to two arguments are stored inline in the handle.
+    const argc = arguments.length - 1;
+    let handle: Handle;
+    if (argc === 0) handle = new Handle(KIND_CALLBACK, callback, undefined, undefined, this._currentSource());
+    else if (argc === 1)
+      handle = new Handle(KIND_CALLBACK | (1 << ARGC_SHIFT), callback, arguments[1], undefined, this._currentSource());
+    else if (argc === 2)
+      handle = new Handle(
+        KIND_CALLBACK | (2 << ARGC_SHIFT),
+        callback,
+        arguments[1],
+        arguments[2],
+        this._currentSource(),
+      );
+    else
+      handle = new Handle(
+        KIND_CALLBACK | (ARGC_ARRAY << ARGC_SHIFT),
+        callback,
+        Array.prototype.slice.call(arguments, 1),
+        undefined,
+        this._currentSource(),
+      );
     this._ready.push(handle);
     return handle;
   }
@@ -227,22 +254,40 @@ export class EventLoop {
    * Schedules `callback(...args)` at `time() + delay`. A negative delay is due at once.
    * @throws {@link ArgumentError} for a non-finite delay; {@link LoopClosedError} on a closed loop.
    */
-  callLater<A extends unknown[]>(delay: number, callback: (...args: A) => unknown, ...args: A): TimerHandle {
+  callLater<A extends unknown[]>(delay: number, callback: (...args: A) => unknown, ...args: A): TimerHandle;
+  callLater(delay: number, callback: AnyFunction): TimerHandle {
     if (typeof delay !== "number" || !Number.isFinite(delay)) {
       throw new ArgumentError(`Expected \`delay\` to be a finite number, got \`${String(delay)}\` (${typeof delay}).`);
     }
-    return this._callAt(this._now + delay, callback as AnyFunction, args, "callLater");
+    const argc = arguments.length - 2;
+    return this._callAt(
+      this._now + delay,
+      callback,
+      argc,
+      argc > 2 ? Array.prototype.slice.call(arguments, 2) : arguments[2],
+      arguments[3],
+      "callLater",
+    );
   }
 
   /**
    * Schedules `callback(...args)` at virtual time `when`. A time in the past is due at once.
    * @throws {@link ArgumentError} for a non-finite time; {@link LoopClosedError} on a closed loop.
    */
-  callAt<A extends unknown[]>(when: number, callback: (...args: A) => unknown, ...args: A): TimerHandle {
+  callAt<A extends unknown[]>(when: number, callback: (...args: A) => unknown, ...args: A): TimerHandle;
+  callAt(when: number, callback: AnyFunction): TimerHandle {
     if (typeof when !== "number" || !Number.isFinite(when)) {
       throw new ArgumentError(`Expected \`when\` to be a finite number, got \`${String(when)}\` (${typeof when}).`);
     }
-    return this._callAt(when, callback as AnyFunction, args, "callAt");
+    const argc = arguments.length - 2;
+    return this._callAt(
+      when,
+      callback,
+      argc,
+      argc > 2 ? Array.prototype.slice.call(arguments, 2) : arguments[2],
+      arguments[3],
+      "callAt",
+    );
   }
 
   /** Creates a pending future on this loop. `label` names it in messages and deadlock reports. */
@@ -258,7 +303,7 @@ export class EventLoop {
   createTask<T>(coro: Coroutine<T>, options: TaskOptions = {}): Task<T> {
     this._checkClosed("createTask");
     if (!isGenerator(coro)) throw new ArgumentError(notACoroutine(coro, "createTask"));
-    const name = options.name ?? `Task-${++this._taskCounter}`;
+    const name = options.name ?? ++this._taskCounter;
     const task = new Task<T>(this, coro, name, options.cancellable === true);
     this._pendingTasks.add(task as Task<unknown>);
     this._scheduleStep(task as Task<unknown>, NO_EXCEPTION);
@@ -561,21 +606,19 @@ export class EventLoop {
   /** @internal Schedules a task step; `exc` is thrown into the coroutine unless it is `NO_EXCEPTION`. */
   _scheduleStep(task: Task<unknown>, exc: unknown): void {
     this._checkClosed("schedule a task step");
-    this._ready.push(new Handle(this, KIND_STEP, null, null, task, exc, this._currentTask ?? this._currentHandle));
+    this._ready.push(new Handle(KIND_STEP, null, task, exc, this._currentSource()));
   }
 
   /** @internal Schedules a task's wake-up from `future`. */
   _scheduleWakeup(task: Task<unknown>, future: Future<unknown>): void {
     this._checkClosed("wake a task");
-    this._ready.push(new Handle(this, KIND_WAKEUP, null, null, task, future, this._currentTask ?? this._currentHandle));
+    this._ready.push(new Handle(KIND_WAKEUP, null, task, future, this._currentSource()));
   }
 
   /** @internal Schedules a done callback. */
   _scheduleDone(callback: AnyFunction, future: Future<unknown>): void {
     this._checkClosed("schedule a done callback");
-    this._ready.push(
-      new Handle(this, KIND_DONE, callback, null, null, future, this._currentTask ?? this._currentHandle),
-    );
+    this._ready.push(new Handle(KIND_DONE, callback, undefined, future, this._currentSource()));
   }
 
   /** @internal */
@@ -648,19 +691,32 @@ export class EventLoop {
 
   // ---------------------------------------------------------------- the iteration
 
-  private _callAt(when: number, callback: AnyFunction, args: unknown[], caller: string): TimerHandle {
+  private _callAt(
+    when: number,
+    callback: AnyFunction,
+    argc: number,
+    a: unknown,
+    b: unknown,
+    caller: string,
+  ): TimerHandle {
     this._checkCallback(callback, caller);
     const handle = new TimerHandle(
       this,
       when,
       ++this._timerSeq,
+      KIND_TIMER | FLAG_SCHEDULED | ((argc > 2 ? ARGC_ARRAY : argc) << ARGC_SHIFT),
       callback,
-      args.length === 0 ? null : args,
-      this._currentTask ?? this._currentHandle,
+      a,
+      argc === 2 ? b : undefined,
+      this._currentSource(),
     );
     this._timers.push(handle);
-    handle._scheduled = true;
     return handle;
+  }
+
+  /** The running task, else the running handle, else `null`: what a handle created now records as its source. */
+  private _currentSource(): Task<unknown> | Handle | null {
+    return this._currentTask ?? this._currentHandle;
   }
 
   private _checkCallback(callback: unknown, caller: string): void {
@@ -737,9 +793,9 @@ export class EventLoop {
 
   private _dropCancelledHead(): void {
     const timers = this._timers;
-    while (timers.size > 0 && (timers.peek() as TimerHandle)._cancelled) {
+    while (timers.size > 0 && ((timers.peek() as TimerHandle)._flags & FLAG_CANCELLED) !== 0) {
       this._timerCancelledCount--;
-      timers.pop()._scheduled = false;
+      timers.pop()._flags &= ~FLAG_SCHEDULED;
     }
   }
 
@@ -750,8 +806,8 @@ export class EventLoop {
     const ready = this._ready;
     if (timers.size > MIN_SCHEDULED_TIMER_HANDLES && this._timerCancelledCount * 2 > timers.size) {
       timers.retain((handle) => {
-        if (!handle._cancelled) return true;
-        handle._scheduled = false;
+        if ((handle._flags & FLAG_CANCELLED) === 0) return true;
+        handle._flags &= ~FLAG_SCHEDULED;
         return false;
       });
       this._timerCancelledCount = 0;
@@ -769,7 +825,7 @@ export class EventLoop {
     } else {
       while (timers.peekWhen() <= now) {
         const handle = timers.pop();
-        handle._scheduled = false;
+        handle._flags &= ~FLAG_SCHEDULED;
         ready.push(handle);
       }
     }
@@ -779,7 +835,7 @@ export class EventLoop {
     } else {
       for (let i = 0; i < ntodo; i++) {
         const handle = ready.shift();
-        if (!handle._cancelled) this._dispatch(handle);
+        if ((handle._flags & FLAG_CANCELLED) === 0) this._dispatch(handle);
       }
     }
     this._currentHandle = null;
@@ -794,23 +850,28 @@ export class EventLoop {
     try {
       handle._run();
     } catch (error) {
-      this.callExceptionHandler({
-        message: `Exception in callback ${handle.label}`,
-        exception: error,
-        handle,
-        ...(handle._task !== null ? { task: handle._task } : {}),
-      });
+      const task = handle.task;
+      this.callExceptionHandler(
+        task === null
+          ? { message: `Exception in callback ${handle.label}`, exception: error, handle }
+          : { message: `Exception in callback ${handle.label}`, exception: error, handle, task },
+      );
     }
+    // Once it has run, collapse the source to its task: the handles this one scheduled point at it, and
+    // it must not in turn keep the handle that scheduled it alive (a chain of callbacks scheduling
+    // callbacks would otherwise retain its whole history).
+    const source = handle._source;
+    if (source !== null && source instanceof Handle) handle._source = source.task;
   }
 
   private _traceDispatch(handle: Handle): void {
-    (this.trace as Trace).record({
-      time: this._now,
-      iteration: this._iteration,
-      kind: handle.kind,
-      source: sourceName(handle._task ?? handle._source),
-      label: handle.label,
-    });
+    const kind = handle._flags & KIND_MASK;
+    const base = { time: this._now, iteration: this._iteration, kind: handle.kind, label: handle.label };
+    (this.trace as Trace).record(
+      kind === KIND_STEP || kind === KIND_WAKEUP
+        ? { ...base, source: (handle._a as Task<unknown>).getName(), cause: causeName(handle._source) }
+        : { ...base, source: sourceName(handle._source) },
+    );
   }
 
   private _moveDueTimersWithPolicy(): void {
@@ -822,8 +883,8 @@ export class EventLoop {
       const group: TimerHandle[] = [];
       while (timers.size > 0 && (timers.peek() as TimerHandle)._when === when) {
         const handle = timers.pop();
-        handle._scheduled = false;
-        if (handle._cancelled) this._timerCancelledCount--;
+        handle._flags &= ~FLAG_SCHEDULED;
+        if ((handle._flags & FLAG_CANCELLED) !== 0) this._timerCancelledCount--;
         else group.push(handle);
       }
       let firedInGroup = 0;
@@ -843,7 +904,7 @@ export class EventLoop {
               });
         if (pick === group.length) {
           for (const handle of group) {
-            handle._scheduled = true;
+            handle._flags |= FLAG_SCHEDULED;
             timers.push(handle);
           }
           return;
@@ -864,8 +925,8 @@ export class EventLoop {
       const seen = new Set<unknown>();
       for (let i = 0; i < batch.length; i++) {
         const handle = batch[i] as Handle;
-        if (handle._cancelled) continue;
-        const source = handle._task ?? handle._source;
+        if ((handle._flags & FLAG_CANCELLED) !== 0) continue;
+        const source = handle.source;
         if (seen.has(source)) continue;
         seen.add(source);
         heads.push(handle);
@@ -993,6 +1054,14 @@ function sourceName(source: Task<unknown> | Handle | null): string {
   if (source instanceof Task) return source.getName();
   const task = source.task;
   return task !== null ? task.getName() : source.label;
+}
+
+/** Who woke a task, for the trace: a task's name, or a callback's label with the task it belongs to. */
+function causeName(source: Task<unknown> | Handle | null): string {
+  if (source === null) return "main";
+  if (source instanceof Task) return source.getName();
+  const task = source.task;
+  return task === null ? source.label : `${source.label} (${task.getName()})`;
 }
 
 function notACoroutine(value: unknown, caller: string): string {

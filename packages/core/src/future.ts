@@ -4,8 +4,13 @@
  * A future settles once. Its done callbacks are never called synchronously: at the moment it settles
  * each one is scheduled with `callSoon`, in registration order (and a callback added after it settled
  * is scheduled at once). Awaiting is iteration: `yield* future` inside a coroutine yields the future to
- * its task when it is pending, and returns its result (or throws its exception) when it is done, so
+ * its task while it is pending, and returns its result (or throws its exception) once it is done, so
  * awaiting a done future does not give up the turn.
+ *
+ * Layout (a sleeping task holds one of these): the state and its flags share one integer, a single
+ * done callback is held without an array, and what is rarely set (a label, a cancel message, the
+ * cancellation to re-raise) lives in an extra record allocated only when needed. `yield*` iterates a
+ * small stateless awaiter instead of a generator.
  *
  * @module
  */
@@ -17,18 +22,37 @@ import type { Task } from "./task.ts";
 /** A future's state, as a string union. */
 export type FutureState = "pending" | "fulfilled" | "rejected" | "cancelled";
 
-/** @internal */
+/** @internal The state, in the low two bits of `_state`. */
 export const PENDING = 0;
 /** @internal */
 export const FINISHED = 1;
 /** @internal */
 export const CANCELLED = 2;
+/** @internal */
+export const STATE_MASK = 3;
+/** @internal Finished with an exception. */
+export const HAS_EXCEPTION = 4;
+/** @internal Set by the awaiter just before it yields the future to a task (asyncio's `_asyncio_future_blocking`). */
+export const BLOCKING = 8;
+/** @internal An exception was set and nobody retrieved it. */
+export const LOG_TRACEBACK = 16;
+/** @internal Task: a cancellation must be thrown in at the next step (asyncio's `_must_cancel`). */
+export const MUST_CANCEL = 32;
+/** @internal Task: a policy with the `faults` level may cancel it. */
+export const CANCELLABLE = 64;
 
 /** A done callback: called (through `callSoon`) with the future once it is done. */
 export type DoneCallback<F> = (future: F) => unknown;
 
 /** @internal What a future's callback list holds: user callbacks, or tasks waiting on it. */
 export type CallbackEntry = DoneCallback<never> | Task<unknown>;
+
+/** @internal What only some futures need. */
+interface FutureExtra {
+  label: string | undefined;
+  cancelMessage: string | undefined;
+  cancelledExc: CancelledError | null;
+}
 
 /**
  * A value that will be available later: asyncio's `Future`, on virtual time.
@@ -44,30 +68,18 @@ export type CallbackEntry = DoneCallback<never> | Task<unknown>;
  * ```
  */
 export class Future<T> {
-  /** @internal */
+  /** @internal State (low bits) and flags. */
   _state: number = PENDING;
-  /** @internal */
-  _result: T | undefined = undefined;
-  /** @internal */
-  _exception: unknown = undefined;
-  /** @internal True when the future finished with an exception. */
-  _hasException = false;
-  /** @internal Registered done callbacks; `null` once they are scheduled. */
-  _callbacks: CallbackEntry[] | null = null;
-  /** @internal Set by the iterator just before it yields the future to a task (asyncio's `_asyncio_future_blocking`). */
-  _blocking = false;
-  /** @internal */
-  _cancelMessage: string | undefined = undefined;
-  /** @internal The `CancelledError` to re-raise, kept when a task was cancelled from inside. */
-  _cancelledExc: CancelledError | null = null;
-  /** @internal True while an exception was set and nobody retrieved it. */
-  _logTraceback = false;
+  /** @internal The result, or the exception when `HAS_EXCEPTION` is set. */
+  _value: unknown = undefined;
+  /** @internal One registered done callback, an array of them, or `null` (none, or already scheduled). */
+  _callbacks: CallbackEntry | CallbackEntry[] | null = null;
   /** @internal */
   readonly _loop: EventLoop;
-  /** @internal The task that created the future, for messages. */
-  readonly _creator: Task<unknown> | null;
+  /** @internal The task that created the future, for deadlock reports; cleared once it is done. */
+  _creator: Task<unknown> | null;
   /** @internal */
-  _label: string | undefined;
+  _extra: FutureExtra | null = null;
 
   /**
    * Creates a pending future on `loop`; `loop.createFuture()` is the usual way (asyncio's
@@ -75,8 +87,8 @@ export class Future<T> {
    */
   constructor(loop: EventLoop, label?: string) {
     this._loop = loop;
-    this._creator = this._loop._currentTask;
-    this._label = label;
+    this._creator = loop._currentTask;
+    if (label !== undefined) this._extra = { label, cancelMessage: undefined, cancelledExc: null };
   }
 
   /** The loop this future belongs to. */
@@ -84,31 +96,37 @@ export class Future<T> {
     return this._loop;
   }
 
-  /** A label for messages and traces (set by `createFuture({ label })`), if any. */
+  /** A label for messages and traces (set by `createFuture(label)`), if any. */
   get label(): string | undefined {
-    return this._label;
+    return this._extra?.label;
   }
 
   /** The message given to `cancel(message)`, once cancelled that way (asyncio's `_cancel_message`). */
   get cancelMessage(): string | undefined {
-    return this._cancelMessage;
+    return this._extra?.cancelMessage;
   }
 
   /** `"pending"`, `"fulfilled"`, `"rejected"` or `"cancelled"`. */
   get state(): FutureState {
-    if (this._state === PENDING) return "pending";
-    if (this._state === CANCELLED) return "cancelled";
-    return this._hasException ? "rejected" : "fulfilled";
+    const state = this._state;
+    switch (state & STATE_MASK) {
+      case PENDING:
+        return "pending";
+      case CANCELLED:
+        return "cancelled";
+      default:
+        return (state & HAS_EXCEPTION) !== 0 ? "rejected" : "fulfilled";
+    }
   }
 
   /** True once the future has a result, an exception, or was cancelled. */
   done(): boolean {
-    return this._state !== PENDING;
+    return (this._state & STATE_MASK) !== PENDING;
   }
 
   /** True if the future was cancelled. */
   cancelled(): boolean {
-    return this._state === CANCELLED;
+    return (this._state & STATE_MASK) === CANCELLED;
   }
 
   /**
@@ -117,15 +135,18 @@ export class Future<T> {
    * {@link InvalidStateError} if it is still pending.
    */
   result(): T {
-    if (this._state === CANCELLED) throw this._makeCancelledError();
-    if (this._state === PENDING) {
+    const state = this._state;
+    const s = state & STATE_MASK;
+    if (s === FINISHED && (state & (HAS_EXCEPTION | LOG_TRACEBACK)) === 0) return this._value as T;
+    if (s === CANCELLED) throw this._makeCancelledError();
+    if (s === PENDING) {
       throw new InvalidStateError(
         `Result is not ready: ${this.toString()} is still pending. Await it with \`yield*\` first, or check done().`,
       );
     }
     this._retrieved();
-    if (this._hasException) throw this._exception;
-    return this._result as T;
+    if ((state & HAS_EXCEPTION) !== 0) throw this._value;
+    return this._value as T;
   }
 
   /**
@@ -133,14 +154,15 @@ export class Future<T> {
    * @throws {@link CancelledError} if it was cancelled; {@link InvalidStateError} if it is still pending.
    */
   exception(): unknown {
-    if (this._state === CANCELLED) throw this._makeCancelledError();
-    if (this._state === PENDING) {
+    const s = this._state & STATE_MASK;
+    if (s === CANCELLED) throw this._makeCancelledError();
+    if (s === PENDING) {
       throw new InvalidStateError(
         `Exception is not set: ${this.toString()} is still pending. Await it with \`yield*\` first, or check done().`,
       );
     }
     this._retrieved();
-    return this._hasException ? this._exception : undefined;
+    return (this._state & HAS_EXCEPTION) !== 0 ? this._value : undefined;
   }
 
   /**
@@ -148,9 +170,10 @@ export class Future<T> {
    * @throws {@link InvalidStateError} if it is already done.
    */
   setResult(value: T): void {
-    if (this._state !== PENDING) throw this._alreadyDone("setResult");
-    this._result = value;
-    this._state = FINISHED;
+    if ((this._state & STATE_MASK) !== PENDING) throw this._alreadyDone("setResult");
+    this._value = value;
+    this._state = (this._state & ~STATE_MASK) | FINISHED;
+    this._creator = null;
     this._scheduleCallbacks();
   }
 
@@ -159,11 +182,10 @@ export class Future<T> {
    * @throws {@link InvalidStateError} if it is already done.
    */
   setException(exception: unknown): void {
-    if (this._state !== PENDING) throw this._alreadyDone("setException");
-    this._exception = exception;
-    this._hasException = true;
-    this._state = FINISHED;
-    this._logTraceback = true;
+    if ((this._state & STATE_MASK) !== PENDING) throw this._alreadyDone("setException");
+    this._value = exception;
+    this._state = (this._state & ~STATE_MASK) | FINISHED | HAS_EXCEPTION | LOG_TRACEBACK;
+    this._creator = null;
     this._loop._noteUnretrieved(this);
     this._scheduleCallbacks();
   }
@@ -174,9 +196,8 @@ export class Future<T> {
    */
   cancel(message?: string): boolean {
     this._retrieved();
-    if (this._state !== PENDING) return false;
-    this._state = CANCELLED;
-    this._cancelMessage = message;
+    if ((this._state & STATE_MASK) !== PENDING) return false;
+    this._settleCancelledState(message);
     this._scheduleCallbacks();
     return true;
   }
@@ -189,13 +210,7 @@ export class Future<T> {
     if (typeof callback !== "function") {
       throw new TypeError(`addDoneCallback() expects a function, got ${typeof callback}.`);
     }
-    if (this._state !== PENDING) {
-      this._loop._scheduleDone(callback as DoneCallback<never>, this);
-    } else if (this._callbacks === null) {
-      this._callbacks = [callback as DoneCallback<never>];
-    } else {
-      this._callbacks.push(callback as DoneCallback<never>);
-    }
+    this._addEntry(callback as DoneCallback<never>);
   }
 
   /**
@@ -203,12 +218,7 @@ export class Future<T> {
    * its callbacks are already scheduled, so this returns 0 and they still run (as in asyncio).
    */
   removeDoneCallback(callback: DoneCallback<this>): number {
-    const callbacks = this._callbacks;
-    if (callbacks === null) return 0;
-    const kept = callbacks.filter((entry) => entry !== (callback as unknown));
-    const removed = callbacks.length - kept.length;
-    if (removed > 0) this._callbacks = kept.length > 0 ? kept : null;
-    return removed;
+    return this._removeEntries(callback as unknown as CallbackEntry, true);
   }
 
   /**
@@ -216,26 +226,14 @@ export class Future<T> {
    * the future is pending.
    * @throws {@link AwaitOutsideTaskError} when iterated outside a task while pending.
    */
-  *[Symbol.iterator](): Generator<Future<T>, T, unknown> {
-    if (this._state === PENDING) {
-      const running = runningLoopOrNull();
-      if (running === null || running._currentTask === null) throw new AwaitOutsideTaskError(this.toString());
-      this._blocking = true;
-      yield this;
-    }
-    if (this._state === PENDING) {
-      throw new LoopMisuseError(
-        "AWAIT_NOT_USED",
-        `await wasn't used with future: ${this.toString()} was resumed while still pending. Use \`yield* future\`, not a manual iteration.`,
-      );
-    }
-    return this.result();
+  [Symbol.iterator](): IterableIterator<Future<T>, T, unknown> {
+    return new FutureAwaiter(this);
   }
 
   /** A readable description, such as `<Future pending label>`. */
   toString(): string {
-    const label = this._label === undefined ? "" : ` ${this._label}`;
-    return `<Future ${this.state}${label}>`;
+    const label = this._extra?.label;
+    return `<Future ${this.state}${label === undefined ? "" : ` ${label}`}>`;
   }
 
   /** @internal Schedules the done callbacks, in registration order. */
@@ -244,6 +242,11 @@ export class Future<T> {
     if (callbacks === null) return;
     this._callbacks = null;
     const loop = this._loop;
+    if (!Array.isArray(callbacks)) {
+      if (typeof callbacks === "function") loop._scheduleDone(callbacks, this);
+      else loop._scheduleWakeup(callbacks, this);
+      return;
+    }
     for (let i = 0; i < callbacks.length; i++) {
       const entry = callbacks[i] as CallbackEntry;
       if (typeof entry === "function") loop._scheduleDone(entry, this);
@@ -253,47 +256,124 @@ export class Future<T> {
 
   /** @internal Registers a task to be woken when this future is done. */
   _addWakeup(task: Task<unknown>): void {
-    if (this._state !== PENDING) {
-      this._loop._scheduleWakeup(task, this);
-    } else if (this._callbacks === null) {
-      this._callbacks = [task];
-    } else {
-      this._callbacks.push(task);
-    }
+    this._addEntry(task);
   }
 
   /** @internal Unregisters a waiting task's wake-up; false if it was not registered (already scheduled). */
   _removeWakeup(task: Task<unknown>): boolean {
-    const callbacks = this._callbacks;
-    if (callbacks === null) return false;
-    const index = callbacks.indexOf(task);
-    if (index < 0) return false;
-    callbacks.splice(index, 1);
-    if (callbacks.length === 0) this._callbacks = null;
-    return true;
+    return this._removeEntries(task, false) > 0;
   }
 
   /** @internal asyncio's `_make_cancelled_error`. */
   _makeCancelledError(): CancelledError {
-    const kept = this._cancelledExc;
+    const extra = this._extra;
+    if (extra === null) return new CancelledError();
+    const kept = extra.cancelledExc;
     if (kept !== null) {
-      this._cancelledExc = null;
+      extra.cancelledExc = null;
       return kept;
     }
-    return new CancelledError(this._cancelMessage);
+    return new CancelledError(extra.cancelMessage);
+  }
+
+  /** @internal Moves to the cancelled state with `message` (no callbacks scheduled here). */
+  _settleCancelledState(message: string | undefined): void {
+    this._state = (this._state & ~STATE_MASK) | CANCELLED;
+    this._creator = null;
+    if (message !== undefined) this._extraRecord().cancelMessage = message;
+    else if (this._extra !== null) this._extra.cancelMessage = undefined;
+  }
+
+  /** @internal */
+  _extraRecord(): FutureExtra {
+    return (this._extra ??= { label: undefined, cancelMessage: undefined, cancelledExc: null });
   }
 
   /** @internal The exception was seen by someone: it no longer counts as never retrieved. */
   _retrieved(): void {
-    if (this._logTraceback) {
-      this._logTraceback = false;
+    if ((this._state & LOG_TRACEBACK) !== 0) {
+      this._state &= ~LOG_TRACEBACK;
       this._loop._forgetUnretrieved(this);
     }
+  }
+
+  private _addEntry(entry: CallbackEntry): void {
+    if ((this._state & STATE_MASK) !== PENDING) {
+      if (typeof entry === "function") this._loop._scheduleDone(entry, this);
+      else this._loop._scheduleWakeup(entry, this);
+      return;
+    }
+    const callbacks = this._callbacks;
+    if (callbacks === null) this._callbacks = entry;
+    else if (Array.isArray(callbacks)) callbacks.push(entry);
+    else this._callbacks = [callbacks, entry];
+  }
+
+  private _removeEntries(entry: CallbackEntry, all: boolean): number {
+    const callbacks = this._callbacks;
+    if (callbacks === null) return 0;
+    if (!Array.isArray(callbacks)) {
+      if (callbacks !== entry) return 0;
+      this._callbacks = null;
+      return 1;
+    }
+    let removed = 0;
+    const kept: CallbackEntry[] = [];
+    for (const existing of callbacks) {
+      if (existing === entry && (all || removed === 0)) removed++;
+      else kept.push(existing);
+    }
+    if (removed > 0) this._callbacks = kept.length === 0 ? null : kept.length === 1 ? (kept[0] as CallbackEntry) : kept;
+    return removed;
   }
 
   private _alreadyDone(action: string): InvalidStateError {
     return new InvalidStateError(
       `Cannot ${action}() on ${this.toString()}: it is already ${this.state}. A future settles once; check done() first.`,
     );
+  }
+}
+
+/**
+ * What `yield*` iterates: yields the future while it is pending, then returns its result (or throws
+ * its exception). Resumed while the future is still pending — a manual iteration, not a task's
+ * wake-up — it throws asyncio's "await wasn't used with future" instead of yielding again.
+ */
+class FutureAwaiter<T> implements IterableIterator<Future<T>, T, unknown> {
+  private readonly _future: Future<T>;
+  private _yielded = false;
+
+  constructor(future: Future<T>) {
+    this._future = future;
+  }
+
+  next(): IteratorResult<Future<T>, T> {
+    const future = this._future;
+    if ((future._state & STATE_MASK) === PENDING) {
+      if (this._yielded) {
+        throw new LoopMisuseError(
+          "AWAIT_NOT_USED",
+          `await wasn't used with future: ${future.toString()} was resumed while still pending. Use \`yield* future\` in a coroutine, not a manual iteration.`,
+        );
+      }
+      const running = runningLoopOrNull();
+      if (running === null || running._currentTask === null) throw new AwaitOutsideTaskError(future.toString());
+      this._yielded = true;
+      future._state |= BLOCKING;
+      return { value: future, done: false };
+    }
+    return { value: future.result(), done: true };
+  }
+
+  throw(error: unknown): IteratorResult<Future<T>, T> {
+    throw error;
+  }
+
+  return(value?: T): IteratorResult<Future<T>, T> {
+    return { value: value as T, done: true };
+  }
+
+  [Symbol.iterator](): FutureAwaiter<T> {
+    return this;
   }
 }

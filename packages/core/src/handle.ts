@@ -1,9 +1,15 @@
 /**
  * Handles: one scheduled callback each, as asyncio's `events.Handle` and `events.TimerHandle`.
  *
- * A handle is the only object the loop allocates per event. Internal kinds (a task step, a task wake-up,
- * a future's done callback) reuse the same shape with a task or a single argument instead of an args
- * array, so that the hot path stays monomorphic and allocation-free beyond the handle itself.
+ * A handle is the only object the loop allocates per event, so it is kept small: the callback, two
+ * argument slots (`_a`, `_b`) that hold up to two arguments inline (more go in an array in `_a`), one
+ * integer of flags (kind, argument count, cancelled, scheduled), and the source. Internal kinds (a task
+ * step or wake-up, a future's done callback) reuse the slots for the task and the exception or future,
+ * so no handle needs an arguments array or a closure.
+ *
+ * The source is the task or handle that was running when this one was scheduled. When a handle runs,
+ * its own source is collapsed to the task it belongs to, so a chain of callbacks scheduling callbacks
+ * never keeps its history alive.
  *
  * @module
  */
@@ -14,7 +20,7 @@ import type { Task } from "./task.ts";
 /** What a handle runs: a plain callback, a timer callback, a task step (or wake-up), or a future's done callback. */
 export type HandleKind = "callback" | "timer" | "step" | "done";
 
-/** @internal Numeric handle kinds, read on the hot path. */
+/** @internal Handle kinds, in the low bits of `_flags`. */
 export const KIND_CALLBACK = 0;
 /** @internal */
 export const KIND_TIMER = 1;
@@ -24,6 +30,16 @@ export const KIND_STEP = 2;
 export const KIND_WAKEUP = 3;
 /** @internal */
 export const KIND_DONE = 4;
+/** @internal Mask of the kind bits. */
+export const KIND_MASK = 7;
+/** @internal Argument count (0, 1, 2; 3 means "an array in `_a`"), shifted by this much. */
+export const ARGC_SHIFT = 3;
+/** @internal */
+export const ARGC_ARRAY = 3;
+/** @internal Set by `cancel()`. */
+export const FLAG_CANCELLED = 32;
+/** @internal Set while a timer is in the loop's heap. */
+export const FLAG_SCHEDULED = 64;
 
 const KIND_NAMES: readonly HandleKind[] = ["callback", "timer", "step", "step", "done"];
 
@@ -43,64 +59,51 @@ type AnyFunction = (...args: any[]) => unknown;
  * ```
  */
 export class Handle {
-  /** @internal The callback (plain, timer and done kinds). Cleared by `cancel()`. */
+  /** @internal The callback (plain, timer and done kinds); cleared by `cancel()`. */
   _fn: AnyFunction | null;
-  /** @internal The callback's arguments; `null` when there are none. */
-  _args: readonly unknown[] | null;
-  /** @internal The task a step or wake-up resumes. */
-  _task: Task<unknown> | null;
-  /** @internal The single argument of internal kinds: the exception to throw in, or the future that completed. */
-  _arg: unknown;
-  /** @internal One of the `KIND_*` constants. */
-  readonly _kind: number;
-  /** @internal Set once by `cancel()`. */
-  _cancelled: boolean;
-  /** @internal What scheduled this handle: the task or handle that was running, or `null` outside the loop. */
-  readonly _source: Task<unknown> | Handle | null;
-  /** @internal */
-  readonly _loop: EventLoop;
+  /** @internal First argument, the arguments array, or the task of a step or wake-up. */
+  _a: unknown;
+  /** @internal Second argument, the exception a step throws in, or the future of a wake-up or done callback. */
+  _b: unknown;
+  /** @internal Kind, argument count, cancelled and scheduled bits. */
+  _flags: number;
+  /** @internal What scheduled this handle (the running task or handle); collapsed to a task once it ran. */
+  _source: Task<unknown> | Handle | null;
 
   /** @internal Handles are created by the loop: use `loop.callSoon`. */
-  constructor(
-    loop: EventLoop,
-    kind: number,
-    fn: AnyFunction | null,
-    args: readonly unknown[] | null,
-    task: Task<unknown> | null,
-    arg: unknown,
-    source: Task<unknown> | Handle | null,
-  ) {
-    this._loop = loop;
-    this._kind = kind;
+  constructor(flags: number, fn: AnyFunction | null, a: unknown, b: unknown, source: Task<unknown> | Handle | null) {
     this._fn = fn;
-    this._args = args;
-    this._task = task;
-    this._arg = arg;
-    this._cancelled = false;
+    this._a = a;
+    this._b = b;
+    this._flags = flags;
     this._source = source;
   }
 
   /** Cancels the callback: it will not run. Cancelling twice, or after it ran, does nothing. */
   cancel(): void {
-    if (this._cancelled) return;
-    this._cancelled = true;
-    this._fn = null;
-    this._args = null;
+    if ((this._flags & FLAG_CANCELLED) !== 0) return;
+    this._flags |= FLAG_CANCELLED;
+    if ((this._flags & KIND_MASK) <= KIND_TIMER) {
+      this._fn = null;
+      this._a = undefined;
+      this._b = undefined;
+    }
   }
 
   /** True once `cancel()` was called. */
   cancelled(): boolean {
-    return this._cancelled;
+    return (this._flags & FLAG_CANCELLED) !== 0;
   }
 
   /** What this handle runs: `"callback"`, `"timer"`, `"step"` (a task step or wake-up) or `"done"`. */
   get kind(): HandleKind {
-    return KIND_NAMES[this._kind] ?? "callback";
+    return KIND_NAMES[this._flags & KIND_MASK] ?? "callback";
   }
 
-  /** The task this handle belongs to: the task it resumes, or the task that scheduled it. */
+  /** The task this handle belongs to: the task it resumes, or the task that (directly or not) scheduled it. */
   get task(): Task<unknown> | null {
-    if (this._task !== null) return this._task;
+    const kind = this._flags & KIND_MASK;
+    if (kind === KIND_STEP || kind === KIND_WAKEUP) return this._a as Task<unknown>;
     const source = this._source;
     if (source === null) return null;
     return source instanceof Handle ? source.task : source;
@@ -109,44 +112,57 @@ export class Handle {
   /**
    * The object whose callbacks keep their FIFO order under the `interleave` policy level: the task a
    * step resumes, otherwise the task or handle that scheduled this one (`null`: outside the loop).
+   * Once the handle has run, a handle source is replaced by its task, so that finished callbacks do
+   * not keep each other alive.
    */
   get source(): Task<unknown> | Handle | null {
-    return this._task ?? this._source;
+    const kind = this._flags & KIND_MASK;
+    if (kind === KIND_STEP || kind === KIND_WAKEUP) return this._a as Task<unknown>;
+    return this._source;
   }
 
   /** A short label for traces and messages: the callback's name, or the task's name for steps. */
   get label(): string {
-    if (this._task !== null) return this._task.getName();
+    const kind = this._flags & KIND_MASK;
+    if (kind === KIND_STEP || kind === KIND_WAKEUP) return (this._a as Task<unknown>).getName();
     const fn = this._fn;
-    if (fn === null) return this._cancelled ? "<cancelled>" : "<none>";
+    if (fn === null) return (this._flags & FLAG_CANCELLED) !== 0 ? "<cancelled>" : "<none>";
     return fn.name === "" ? "<anonymous>" : fn.name;
   }
 
   /** @internal Runs the callback. The loop catches what it throws. */
   _run(): void {
-    switch (this._kind) {
+    const flags = this._flags;
+    switch (flags & KIND_MASK) {
       case KIND_STEP:
-        (this._task as Task<unknown>)._step(this._arg);
+        (this._a as Task<unknown>)._step(this._b);
         return;
       case KIND_WAKEUP:
-        (this._task as Task<unknown>)._wakeup(this._arg as Future<unknown>);
+        (this._a as Task<unknown>)._wakeup(this._b as Future<unknown>);
         return;
       case KIND_DONE:
-        (this._fn as AnyFunction)(this._arg);
+        (this._fn as AnyFunction)(this._b);
         return;
-      default: {
-        const args = this._args;
-        if (args === null) (this._fn as AnyFunction)();
-        else if (args.length === 2) (this._fn as AnyFunction)(args[0], args[1]);
-        else if (args.length === 1) (this._fn as AnyFunction)(args[0]);
-        else (this._fn as AnyFunction)(...args);
-      }
+      default:
+        switch ((flags >> ARGC_SHIFT) & ARGC_ARRAY) {
+          case 0:
+            (this._fn as AnyFunction)();
+            return;
+          case 1:
+            (this._fn as AnyFunction)(this._a);
+            return;
+          case 2:
+            (this._fn as AnyFunction)(this._a, this._b);
+            return;
+          default:
+            (this._fn as AnyFunction)(...(this._a as unknown[]));
+        }
     }
   }
 
   /** A readable description, such as `<Handle callback tick>`. */
   toString(): string {
-    return `<${this.constructor.name}${this._cancelled ? " cancelled" : ""} ${this.kind} ${this.label}>`;
+    return `<${this.constructor.name}${this.cancelled() ? " cancelled" : ""} ${this.kind} ${this.label}>`;
   }
 }
 
@@ -159,22 +175,24 @@ export class TimerHandle extends Handle {
   readonly _when: number;
   /** @internal Insertion counter: the tie-breaker for equal deadlines. */
   readonly _seq: number;
-  /** @internal True while the timer is in the loop's heap. */
-  _scheduled: boolean;
+  /** @internal */
+  readonly _loop: EventLoop;
 
   /** @internal Timer handles are created by the loop: use `loop.callLater` or `loop.callAt`. */
   constructor(
     loop: EventLoop,
     when: number,
     seq: number,
+    flags: number,
     fn: AnyFunction,
-    args: readonly unknown[] | null,
+    a: unknown,
+    b: unknown,
     source: Task<unknown> | Handle | null,
   ) {
-    super(loop, KIND_TIMER, fn, args, null, undefined, source);
+    super(flags, fn, a, b, source);
     this._when = when;
     this._seq = seq;
-    this._scheduled = false;
+    this._loop = loop;
   }
 
   /** The virtual time at which the callback is due. */
@@ -184,13 +202,14 @@ export class TimerHandle extends Handle {
 
   /** Cancels the timer; the loop drops it lazily and compacts its heap when cancelled timers dominate. */
   override cancel(): void {
-    if (this._cancelled) return;
-    if (this._scheduled) this._loop._timerHandleCancelled();
+    const flags = this._flags;
+    if ((flags & FLAG_CANCELLED) !== 0) return;
+    if ((flags & FLAG_SCHEDULED) !== 0) this._loop._timerHandleCancelled();
     super.cancel();
   }
 
   /** A readable description, such as `<TimerHandle when=3 timer tick>`. */
   override toString(): string {
-    return `<TimerHandle${this._cancelled ? " cancelled" : ""} when=${this._when} ${this.label}>`;
+    return `<TimerHandle${this.cancelled() ? " cancelled" : ""} when=${this._when} ${this.label}>`;
   }
 }

@@ -16,7 +16,18 @@
  */
 import { BadYieldError, CancelledError, InvalidStateError, LoopMisuseError, WrongLoopError } from "./errors.ts";
 import type { EventLoop } from "./event-loop.ts";
-import { CANCELLED, FINISHED, Future, PENDING } from "./future.ts";
+import {
+  BLOCKING,
+  CANCELLABLE,
+  CANCELLED,
+  FINISHED,
+  Future,
+  HAS_EXCEPTION,
+  LOG_TRACEBACK,
+  MUST_CANCEL,
+  PENDING,
+  STATE_MASK,
+} from "./future.ts";
 
 /** What a coroutine may yield to its task: a future (through `yield* future`) or nothing (a bare `yield`). */
 export type Yieldable = Future<unknown> | undefined;
@@ -70,30 +81,27 @@ export function isGenerator(value: unknown): value is Generator {
 export class Task<T> extends Future<T> {
   /** @internal */
   readonly _coro: Coroutine<T>;
-  /** @internal */
-  _name: string;
-  /** @internal */
-  _mustCancel = false;
+  /** @internal The name, or the number `n` of the default name `Task-n` (formatted on demand). */
+  _name: string | number;
   /** @internal The future this task waits on, if any. */
   _futWaiter: Future<unknown> | null = null;
   /** @internal */
   _numCancelsRequested = 0;
-  /** @internal */
-  readonly _cancellable: boolean;
   /** @internal Errors queued by `interrupt()`, delivered one per step. */
   _interrupts: unknown[] | null = null;
 
   /** @internal Tasks are created with `loop.createTask(coro)`. */
-  constructor(loop: EventLoop, coro: Coroutine<T>, name: string, cancellable: boolean) {
+  constructor(loop: EventLoop, coro: Coroutine<T>, name: string | number, cancellable: boolean) {
     super(loop);
     this._coro = coro;
     this._name = name;
-    this._cancellable = cancellable;
+    if (cancellable) this._state |= CANCELLABLE;
   }
 
   /** The task's name. */
   getName(): string {
-    return this._name;
+    const name = this._name;
+    return typeof name === "number" ? `Task-${name}` : name;
   }
 
   /** Renames the task. */
@@ -129,12 +137,13 @@ export class Task<T> extends Future<T> {
    */
   override cancel(message?: string): boolean {
     this._retrieved();
-    if (this._state !== PENDING) return false;
+    if ((this._state & STATE_MASK) !== PENDING) return false;
     this._numCancelsRequested += 1;
     const waiter = this._futWaiter;
     if (waiter !== null && waiter.cancel(message)) return true;
-    this._mustCancel = true;
-    this._cancelMessage = message;
+    this._state |= MUST_CANCEL;
+    if (message !== undefined) this._extraRecord().cancelMessage = message;
+    else if (this._extra !== null) this._extra.cancelMessage = undefined;
     return true;
   }
 
@@ -153,7 +162,7 @@ export class Task<T> extends Future<T> {
    * ```
    */
   interrupt(error: unknown): boolean {
-    if (this._state !== PENDING) return false;
+    if ((this._state & STATE_MASK) !== PENDING) return false;
     if (this._loop._currentTask === this) {
       throw new LoopMisuseError(
         "INTERRUPT_SELF",
@@ -184,18 +193,29 @@ export class Task<T> extends Future<T> {
 
   /** A readable description, such as `<Task pending name='worker'>`. */
   override toString(): string {
-    return `<Task ${this.state} name='${this._name}'>`;
+    return `<Task ${this.state} name='${this.getName()}'>`;
+  }
+
+  /** @internal True while a cancellation must be thrown in at the next step. */
+  get _mustCancel(): boolean {
+    return (this._state & MUST_CANCEL) !== 0;
+  }
+
+  /** @internal True if a policy with the `faults` level may cancel this task. */
+  get _cancellable(): boolean {
+    return (this._state & CANCELLABLE) !== 0;
   }
 
   /** @internal One step of the coroutine (asyncio's `Task.__step`). */
   _step(excIn: unknown): void {
-    if (this._state !== PENDING) {
+    const state = this._state;
+    if ((state & STATE_MASK) !== PENDING) {
       throw new InvalidStateError(`_step(): already done: ${this.toString()}`);
     }
     let exc = excIn;
-    if (this._mustCancel) {
+    if ((state & MUST_CANCEL) !== 0) {
       if (!(exc instanceof CancelledError)) exc = this._makeCancelledError();
-      this._mustCancel = false;
+      this._state = state & ~MUST_CANCEL;
     } else if (this._interrupts !== null && !(exc instanceof CancelledError)) {
       // A cancellation already on its way (a cancelled future's wake-up) is never replaced: the
       // interrupt waits for the next suspension.
@@ -211,7 +231,7 @@ export class Task<T> extends Future<T> {
         r = exc === NO_EXCEPTION ? this._coro.next(undefined) : this._coro.throw(exc);
       } catch (error) {
         if (error instanceof CancelledError) {
-          this._cancelledExc = error;
+          this._extraRecord().cancelledExc = error;
           this._settleCancelled(undefined);
         } else {
           this._settleException(error);
@@ -219,9 +239,9 @@ export class Task<T> extends Future<T> {
         return;
       }
       if (r.done === true) {
-        if (this._mustCancel) {
-          this._mustCancel = false;
-          this._settleCancelled(this._cancelMessage);
+        if ((this._state & MUST_CANCEL) !== 0) {
+          this._state &= ~MUST_CANCEL;
+          this._settleCancelled(this._extra?.cancelMessage);
         } else {
           this._settleResult(r.value);
         }
@@ -236,11 +256,12 @@ export class Task<T> extends Future<T> {
   /** @internal Resumes the task once the future it waited on is done (asyncio's `Task.__wakeup`). */
   _wakeup(future: Future<unknown>): void {
     let exc: unknown = NO_EXCEPTION;
-    if (future._state === CANCELLED) {
+    const state = future._state;
+    if ((state & STATE_MASK) === CANCELLED) {
       exc = future._makeCancelledError();
-    } else if (future._hasException) {
+    } else if ((state & HAS_EXCEPTION) !== 0) {
       future._retrieved();
-      exc = future._exception;
+      exc = future._value;
     }
     this._step(exc);
   }
@@ -261,7 +282,7 @@ export class Task<T> extends Future<T> {
             `Task ${this.toString()} got Future ${value.toString()} attached to a different loop. Create futures with the loop the task runs on.`,
           ),
         );
-      } else if (value._blocking) {
+      } else if ((value._state & BLOCKING) !== 0) {
         if (value === (this as Future<unknown>)) {
           loop._scheduleStep(
             this,
@@ -269,10 +290,10 @@ export class Task<T> extends Future<T> {
           );
           return;
         }
-        value._blocking = false;
+        value._state &= ~BLOCKING;
         value._addWakeup(this as Task<unknown>);
         this._futWaiter = value;
-        if (this._mustCancel && value.cancel(this._cancelMessage)) this._mustCancel = false;
+        if ((this._state & MUST_CANCEL) !== 0 && value.cancel(this._extra?.cancelMessage)) this._state &= ~MUST_CANCEL;
         if (this._interrupts !== null) this._detachForInterrupt();
         loop._maybeInjectFault(this);
       } else {
@@ -299,25 +320,24 @@ export class Task<T> extends Future<T> {
   }
 
   private _settleResult(value: T): void {
-    this._result = value;
-    this._state = FINISHED;
+    this._value = value;
+    this._state = (this._state & ~STATE_MASK) | FINISHED;
+    this._creator = null;
     this._loop._taskDone(this);
     this._scheduleCallbacks();
   }
 
   private _settleException(error: unknown): void {
-    this._exception = error;
-    this._hasException = true;
-    this._state = FINISHED;
-    this._logTraceback = true;
+    this._value = error;
+    this._state = (this._state & ~STATE_MASK) | FINISHED | HAS_EXCEPTION | LOG_TRACEBACK;
+    this._creator = null;
     this._loop._noteUnretrieved(this);
     this._loop._taskDone(this);
     this._scheduleCallbacks();
   }
 
   private _settleCancelled(message: string | undefined): void {
-    this._state = CANCELLED;
-    this._cancelMessage = message;
+    this._settleCancelledState(message);
     this._loop._taskDone(this);
     this._scheduleCallbacks();
   }

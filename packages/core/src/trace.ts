@@ -21,6 +21,8 @@ export interface TraceEvent {
   readonly source: string;
   /** What ran: the callback's name, or the task's name for a step. */
   readonly label: string;
+  /** For a step: who woke the task (the task or callback that completed what it awaited, or scheduled the step). */
+  readonly cause?: string;
   /** Extra data: the note's payload, or the choice made. */
   readonly detail?: unknown;
 }

@@ -1,9 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { EventLoop, Handle } from "../src/index.ts";
+import { Handle } from "../src/index.ts";
 import { ReadyQueue } from "../src/ready-queue.ts";
-
-const loop = new EventLoop();
 
 describe("ReadyQueue", () => {
   it("is FIFO across growth and wrap-around", () => {
@@ -13,7 +11,7 @@ describe("ReadyQueue", () => {
         const model: Handle[] = [];
         for (const push of ops) {
           if (push || model.length === 0) {
-            const handle = new Handle(loop, 0, () => {}, null, null, undefined, null);
+            const handle = new Handle(0, () => {}, undefined, undefined, null);
             queue.push(handle);
             model.push(handle);
           } else {

@@ -4,7 +4,8 @@ import { EventLoop, TimerHandle } from "../src/index.ts";
 import { TimerQueue } from "../src/timer-queue.ts";
 
 const loop = new EventLoop();
-const make = (when: number, seq: number): TimerHandle => new TimerHandle(loop, when, seq, () => {}, null, null);
+const make = (when: number, seq: number): TimerHandle =>
+  new TimerHandle(loop, when, seq, 1, () => {}, undefined, undefined, null);
 
 describe("TimerQueue", () => {
   it("pops timers in (when, seq) order, whatever the insertion order", () => {

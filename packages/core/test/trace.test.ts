@@ -7,7 +7,7 @@ describe("the trace", () => {
     expect(new EventLoop().trace).toBeNull();
   });
 
-  it("records every dispatch with time, iteration, kind, source and label", () => {
+  it("records every dispatch with time, iteration, kind, source and label, and who woke each step", () => {
     const loop = new EventLoop({ trace: true });
     function* worker(): Coroutine<void> {
       yield* nap(1);
@@ -20,10 +20,10 @@ describe("the trace", () => {
     loop.runUntilIdle();
     expect(loop.trace?.events().map(({ index: _i, ...rest }) => rest)).toEqual([
       { time: 0, iteration: 0, kind: "note", source: "main", label: "hello", detail: { n: 1 } },
-      { time: 0, iteration: 1, kind: "step", source: "worker", label: "worker" },
+      { time: 0, iteration: 1, kind: "step", source: "worker", label: "worker", cause: "main" },
       { time: 0.5, iteration: 2, kind: "timer", source: "main", label: "tick" },
       { time: 1, iteration: 3, kind: "timer", source: "worker", label: "<anonymous>" },
-      { time: 1, iteration: 4, kind: "step", source: "worker", label: "worker" },
+      { time: 1, iteration: 4, kind: "step", source: "worker", label: "worker", cause: "<anonymous> (worker)" },
       { time: 1, iteration: 5, kind: "callback", source: "worker", label: "reply" },
       { time: 1, iteration: 5, kind: "done", source: "worker", label: "finished" },
     ]);
