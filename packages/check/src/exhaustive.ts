@@ -38,6 +38,7 @@ function branching(decision: Decision): number {
 }
 
 class ExhaustivePolicy extends RecordingPolicy {
+  override readonly observesTasks = false;
   private readonly maxDeviations: number;
   private readonly budget: number;
   private level: Prefix[] = [{ picks: [], deviations: 0 }];

@@ -12,7 +12,7 @@ import { Schedule, type Decision } from "./schedule.ts";
 export interface RunObservation {
   /** Decision points asked in the run (k, for PCT). */
   readonly decisions: number;
-  /** Tasks that ran at least one step (n, for PCT). */
+  /** Tasks that ran at least one step (n, for PCT); 0 when the policy declared `observesTasks: false`. */
   readonly tasks: number;
   /** Whether the run failed. */
   readonly failed: boolean;
@@ -49,6 +49,12 @@ export interface Coverage {
  * ```
  */
 export interface ExplorationPolicy extends SchedulingPolicy {
+  /**
+   * Whether `endRun` reads {@link RunObservation.tasks}. Counting the tasks that ran needs a traced run,
+   * which `explore` otherwise skips; when this is undefined, `explore` assumes a
+   * {@link RecordingPolicy} reads it if it overrides `endRun`.
+   */
+  readonly observesTasks?: boolean;
   /** Prepares run `run` (0-based). Returns false when nothing is left to explore. */
   beginRun(run: number): boolean;
   /** Tells the policy how the run went. */
@@ -117,7 +123,9 @@ export abstract class RecordingPolicy implements ExplorationPolicy {
   readonly name: string;
   /** The choice points this policy asks to see. */
   readonly levels: PolicyLevels;
-  /** Whether to keep candidate labels (costs a little per decision). */
+  /** See {@link ExplorationPolicy.observesTasks}. */
+  readonly observesTasks?: boolean;
+  /** Whether to keep candidate labels (costs a little per decision; `explore` turns it off while exploring). */
   protected labelled = true;
   private _decisions: Decision[] = [];
   /** The runs begun so far. */
@@ -183,6 +191,18 @@ export abstract class RecordingPolicy implements ExplorationPolicy {
   /** The decisions of the current run, as a schedule. */
   schedule(): Schedule {
     return new Schedule(this._decisions);
+  }
+
+  /** @internal The decisions of the current run, live (no copy): for `explore`'s per-run bookkeeping. */
+  _recorded(): readonly Decision[] {
+    return this._decisions;
+  }
+
+  /** @internal Turns candidate labels on or off; returns the previous setting. */
+  _labelling(on: boolean): boolean {
+    const previous = this.labelled;
+    this.labelled = on;
+    return previous;
   }
 
   /** What the runs so far covered, for the campaign's report. */

@@ -2,10 +2,19 @@
  * `explore`: run a program under many schedules, stop at the first failure, shrink its schedule,
  * check that it replays deterministically, and report it (DESIGN §4).
  *
- * Each run gets a fresh loop (`new EventLoop({ policy, seed, trace: true, maxSteps, unhandled:
- * "collect" })`) whose seed is derived from `(seed, run)`, and the policy derives its own randomness
- * from the same pair, so a run is a pure function of (program, seed, run) — and a failing one of
- * (program, loop seed, schedule), which is what the replay line says.
+ * Each run gets a fresh loop (`new EventLoop({ policy, seed, maxSteps, unhandled: "collect" })`) whose
+ * seed is derived from `(seed, run)`, and the policy derives its own randomness from the same pair, so a
+ * run is a pure function of (program, seed, run) — and a failing one of (program, loop seed, schedule),
+ * which is what the replay line says.
+ *
+ * Speed: exploring is running the same program many times, so the per-run work beyond the loop's own
+ * is kept to a minimum. Runs are not traced (`loop.trace` is `null` while exploring) and decisions carry
+ * no candidate labels: only the failing run is re-run with both, from its loop seed and the policy's
+ * exact answers, which gives the identical run (the determinism self-check then confirms that its
+ * schedule replays). Distinct schedules are counted by a hash of the decisions, not by their text. The
+ * runs are traced when a `setup` hook or the `invariants` option may read the trace; a policy that
+ * observes the task count (PCT's n) gets a trace that keeps only its last event and a listener that
+ * counts. A policy that is not a {@link RecordingPolicy} runs as in {@link runProgram}.
  *
  * @module
  */
@@ -15,7 +24,7 @@ import { choices } from "./choices.ts";
 import { compareTraces, watchGlobals } from "./determinism.ts";
 import { CheckArgumentError, ExplorationFailedError, NondeterminismError } from "./errors.ts";
 import { exhaustive } from "./exhaustive.ts";
-import { runSeed, type Coverage, type ExplorationPolicy } from "./exploration-policy.ts";
+import { RecordingPolicy, runSeed, type Coverage, type ExplorationPolicy } from "./exploration-policy.ts";
 import { fifo } from "./fifo-policy.ts";
 import { checkInvariants } from "./invariants.ts";
 import { describeLevels, resolveLevels, type LevelOptions } from "./levels.ts";
@@ -23,10 +32,21 @@ import { pct } from "./pct.ts";
 import { random } from "./random-policy.ts";
 import { replaying } from "./replaying.ts";
 import { formatReport } from "./report.ts";
-import { runProgram, type FailureKind, type Program, type RunOutcome } from "./run-program.ts";
-import type { Schedule } from "./schedule.ts";
+import {
+  countSteppers,
+  execute,
+  runProgram,
+  type FailureKind,
+  type Program,
+  type RunFailure,
+  type RunOptions,
+  type RunOutcome,
+} from "./run-program.ts";
+import { DistinctSchedules } from "./internal/distinct-schedules.ts";
+import { verbatim } from "./internal/verbatim.ts";
+import { Schedule, type Decision } from "./schedule.ts";
 import { shrinkSchedule } from "./shrink.ts";
-import type { TraceEvent } from "@simloop/core";
+import { PolicyError, type SchedulingPolicy, type TraceEvent } from "@simloop/core";
 
 /** The built-in policies, by name. */
 export type PolicyName = "fifo" | "random" | "pct" | "exhaustive" | "fast-check";
@@ -60,7 +80,7 @@ export interface ExploreOptions {
   readonly allowLeftoverTasks?: boolean;
   /** Attach the ordering invariants of {@link checkInvariants} to every run. Default false. */
   readonly invariants?: boolean;
-  /** Called with each fresh loop before the program starts. */
+  /** Called with each fresh loop before the program starts (the runs are then traced, see the module doc). */
   readonly setup?: (loop: EventLoop) => void;
   /** Shrink the failing schedule. Default true. */
   readonly shrink?: boolean;
@@ -142,10 +162,30 @@ function setupOf(options: ExploreOptions): ((loop: EventLoop) => void) | undefin
   };
 }
 
+/** The first failing run: its outcome when it was run traced, else its answers, to re-run it traced. */
 interface Found {
-  readonly outcome: RunOutcome;
   readonly run: number;
   readonly runSeed: number;
+  readonly failure: RunFailure;
+  readonly outcome?: RunOutcome;
+  /** The exploring policy's answers, its name and levels (untraced runs only). */
+  readonly answers?: readonly Decision[];
+  readonly policy?: SchedulingPolicy;
+}
+
+/** Whether `policy` records its answers through {@link RecordingPolicy}'s own methods (the fast path). */
+function isRecording(policy: ExplorationPolicy): policy is RecordingPolicy {
+  const base = RecordingPolicy.prototype;
+  return (
+    policy instanceof RecordingPolicy &&
+    policy.choose === base.choose &&
+    policy.chooseDuration === base.chooseDuration &&
+    policy.schedule === base.schedule
+  );
+}
+
+function observesTasks(policy: RecordingPolicy): boolean {
+  return policy.observesTasks ?? policy.endRun !== RecordingPolicy.prototype.endRun;
 }
 
 /**
@@ -175,7 +215,7 @@ export function explore(program: Program, options: ExploreOptions = {}): Explore
     allowLeftoverTasks: options.allowLeftoverTasks ?? false,
     ...(setup === undefined ? {} : { setup }),
   };
-  const distinct = new Set<string>();
+  const distinct = new DistinctSchedules();
   let decisionPoints = 0;
   let runs = 0;
   let found: Found | undefined;
@@ -184,22 +224,26 @@ export function explore(program: Program, options: ExploreOptions = {}): Explore
   const started = performance.now();
   const budget = options.runs ?? (options.policy === "exhaustive" ? 1000 : 100);
   const firstRun = options.firstRun ?? 0;
+  const onProgress = options.onProgress;
 
   if (options.policy === "fast-check") {
     policyName = "fast-check";
     // Long enough for the decision points of real programs; "max" size draws lengths across the range.
     const arb = fc.array(fc.nat({ max: 7 }), { maxLength: 512, size: "max" });
+    const traced = setup !== undefined;
     const check = fc.check(
       fc.property(arb, (picks) => {
         const policy = choices(picks, levels);
+        policy._labelling(false);
         policy.beginRun(0);
-        const outcome = runProgram(program, { ...base, policy, seed });
+        const { failure } = execute(program, policy, seed, base, traced);
         if (found === undefined) {
           runs++;
-          distinct.add(outcome.schedule.trimmed().toString());
-          decisionPoints += outcome.schedule.length;
+          const decisions = policy._recorded();
+          distinct.addDecisions(decisions);
+          decisionPoints += decisions.length;
         }
-        return outcome.failure === undefined;
+        return failure === undefined;
       }),
       { seed, numRuns: budget },
     );
@@ -207,7 +251,9 @@ export function explore(program: Program, options: ExploreOptions = {}): Explore
       const policy = choices(check.counterexample[0], levels);
       policy.beginRun(0);
       const outcome = runProgram(program, { ...base, policy, seed });
-      if (outcome.failure !== undefined) found = { outcome, run: check.numRuns - 1, runSeed: seed };
+      if (outcome.failure !== undefined) {
+        found = { outcome, failure: outcome.failure, run: check.numRuns - 1, runSeed: seed };
+      }
       runs = check.numRuns;
     }
     coverage = {
@@ -217,24 +263,58 @@ export function explore(program: Program, options: ExploreOptions = {}): Explore
   } else {
     const policy = makePolicy(options, levels);
     policyName = policy.name;
-    for (let i = 0; i < budget; i++) {
-      const run = firstRun + i;
-      if (options.timeBudgetMs !== undefined && performance.now() - started > options.timeBudgetMs) break;
-      if (!policy.beginRun(run)) break;
-      const loopSeed = runSeed(seed, run);
-      const outcome = runProgram(program, { ...base, policy, seed: loopSeed });
-      runs++;
-      decisionPoints += outcome.schedule.length;
-      distinct.add(outcome.schedule.trimmed().toString());
-      policy.endRun({
-        decisions: outcome.schedule.length,
-        tasks: outcome.tasks,
-        failed: outcome.failure !== undefined,
-      });
-      options.onProgress?.({ run, runs: budget, distinctSchedules: distinct.size });
-      if (outcome.failure !== undefined) {
-        found = { outcome, run, runSeed: loopSeed };
-        break;
+    const timeBudget = options.timeBudgetMs;
+    if (isRecording(policy)) {
+      // The fast path (see the module doc): untraced unless something reads the trace, no labels.
+      const countTasks = observesTasks(policy);
+      // A setup hook may read the trace; the task count alone needs only a listener.
+      const traced = setup !== undefined ? true : countTasks ? "steppers" : false;
+      const labelled = policy._labelling(false);
+      try {
+        for (let i = 0; i < budget; i++) {
+          const run = firstRun + i;
+          if (timeBudget !== undefined && performance.now() - started > timeBudget) break;
+          if (!policy.beginRun(run)) break;
+          const loopSeed = runSeed(seed, run);
+          const { loop, failure, tasks } = execute(program, policy, loopSeed, base, traced);
+          const decisions = policy._recorded();
+          runs++;
+          decisionPoints += decisions.length;
+          distinct.addDecisions(decisions);
+          policy.endRun({
+            decisions: decisions.length,
+            tasks: !countTasks ? 0 : traced === true ? countSteppers(loop.trace?.events() ?? []) : tasks,
+            failed: failure !== undefined,
+          });
+          if (onProgress !== undefined) onProgress({ run, runs: budget, distinctSchedules: distinct.size });
+          if (failure !== undefined) {
+            found = { failure, run, runSeed: loopSeed, answers: decisions.slice(), policy };
+            break;
+          }
+        }
+      } finally {
+        policy._labelling(labelled);
+      }
+    } else {
+      for (let i = 0; i < budget; i++) {
+        const run = firstRun + i;
+        if (timeBudget !== undefined && performance.now() - started > timeBudget) break;
+        if (!policy.beginRun(run)) break;
+        const loopSeed = runSeed(seed, run);
+        const outcome = runProgram(program, { ...base, policy, seed: loopSeed });
+        runs++;
+        decisionPoints += outcome.schedule.length;
+        distinct.addSchedule(outcome.schedule);
+        policy.endRun({
+          decisions: outcome.schedule.length,
+          tasks: outcome.tasks,
+          failed: outcome.failure !== undefined,
+        });
+        onProgress?.({ run, runs: budget, distinctSchedules: distinct.size });
+        if (outcome.failure !== undefined) {
+          found = { outcome, failure: outcome.failure, run, runSeed: loopSeed };
+          break;
+        }
       }
     }
     coverage = policy.coverage();
@@ -245,20 +325,64 @@ export function explore(program: Program, options: ExploreOptions = {}): Explore
   return { ok: false, ...result, failure: analyse(program, options, found, levels, base, result) };
 }
 
+/** The first difference between two runs' decisions (and failure kinds), as a trace difference. */
+function decisionDifference(
+  explored: readonly Decision[],
+  exploredKind: FailureKind,
+  rerun: RunOutcome,
+): { index: number; first: string; second: string } | null {
+  const again = rerun.schedule.decisions;
+  const text = (d: Decision | undefined): string =>
+    d === undefined ? "<no decision>" : `choice ${d.kind} {"options":${d.options},"pick":${d.pick}}`;
+  const choiceEvents = rerun.trace.filter((e) => e.kind === "choice");
+  for (let i = 0; i < Math.max(explored.length, again.length); i++) {
+    const a = explored[i];
+    const b = again[i];
+    if (a === undefined || b === undefined || text(a) !== text(b) || a.time !== b.time || a.iteration !== b.iteration) {
+      return { index: choiceEvents[i]?.index ?? rerun.trace.length, first: text(a), second: text(b) };
+    }
+  }
+  const kind = rerun.failure?.kind;
+  if (kind === exploredKind) return null;
+  return {
+    index: rerun.trace.length,
+    first: `<end of a run that failed: ${exploredKind}>`,
+    second: kind === undefined ? "<end of a run that passed>" : `<end of a run that failed: ${kind}>`,
+  };
+}
+
 function analyse(
   program: Program,
   options: ExploreOptions,
   found: Found,
   levels: PolicyLevels,
-  base: { maxSteps: number; allowLeftoverTasks: boolean; setup?: (loop: EventLoop) => void },
+  base: RunOptions,
   summary: { runs: number; coverage: Coverage; policy: string },
 ): ExploreFailure {
-  const first = found.outcome;
-  const failure = first.failure as NonNullable<RunOutcome["failure"]>;
-  const original = first.schedule.trimmed();
   const run = { ...base, seed: found.runSeed };
+  // An untraced failing run is re-run with the trace and labels on, from the exploring policy's answers.
+  let first = found.outcome;
+  let mismatch: { index: number; first: string; second: string } | null = null;
+  let mismatchCulprits: readonly string[] = [];
+  if (first === undefined) {
+    const answers = found.answers ?? [];
+    const explorer = found.policy as SchedulingPolicy;
+    const error = found.failure.error;
+    const thrown =
+      found.failure.kind === "policy" && error instanceof PolicyError
+        ? { value: (error as { cause?: unknown }).cause }
+        : null;
+    const policy = verbatim(explorer.name, explorer.levels, answers, thrown);
+    policy.beginRun(0);
+    const watched = watchGlobals(() => runProgram(program, { ...run, policy }));
+    first = watched.value;
+    mismatch = decisionDifference(answers, found.failure.kind, first);
+    mismatchCulprits = watched.culprits;
+  }
+  const failure = first.failure ?? found.failure;
+  const original = mismatch === null ? first.schedule.trimmed() : new Schedule(found.answers ?? []).trimmed();
   const shrunk =
-    options.shrink === false
+    options.shrink === false || mismatch !== null
       ? { schedule: original, outcome: first, runs: 0 }
       : shrinkSchedule(program, original, first, {
           ...run,
@@ -274,12 +398,13 @@ function analyse(
   };
   const watched = watchGlobals(() => [again(), again()] as const);
   const [a, b] = watched.value;
-  const difference = compareTraces(a.trace, b.trace) ?? compareTraces(shrunk.outcome.trace, a.trace);
+  const difference = compareTraces(a.trace, b.trace) ?? compareTraces(shrunk.outcome.trace, a.trace) ?? mismatch;
   let kind = shrunk.outcome.failure?.kind ?? failure.kind;
   let error = shrunk.outcome.failure?.error ?? failure.error;
   if (difference !== null) {
     kind = "nondeterminism";
-    error = new NondeterminismError(difference.index, difference.first, difference.second, watched.culprits);
+    const culprits = mismatch === null ? watched.culprits : [...new Set([...watched.culprits, ...mismatchCulprits])];
+    error = new NondeterminismError(difference.index, difference.first, difference.second, culprits);
   }
   const name = programName(program, options);
   const nonDefault = (["interleave", "jitter", "faults"] as const).filter((l) => levels[l]);

@@ -16,7 +16,7 @@
  *
  * @module
  */
-import { Random, type ChoicePoint, type JitterPoint, type Task } from "@simloop/core";
+import { Random, type ChoicePoint, type Handle, type JitterPoint, type Task } from "@simloop/core";
 import { CheckArgumentError } from "./errors.ts";
 import { runSeed, RecordingPolicy, taskOf, type Coverage, type RunObservation } from "./exploration-policy.ts";
 import { resolveLevels, type LevelOptions } from "./levels.ts";
@@ -47,6 +47,8 @@ export function pctBound(tasks: number, steps: number, depth: number): number {
 }
 
 class PctPolicy extends RecordingPolicy {
+  /** n, the task count of the bound, comes from the runs. */
+  override readonly observesTasks = true;
   private readonly seed: number;
   private readonly depth: number;
   private rng: Random;
@@ -103,30 +105,32 @@ class PctPolicy extends RecordingPolicy {
     return i < 0 ? 0 : i + 1;
   }
 
+  /** The index of the highest-priority candidate (the first on equal priorities). No closure: it runs per decision. */
+  private best(candidates: readonly Handle[]): number {
+    let index = 0;
+    let top = -Infinity;
+    for (let i = 0; i < candidates.length; i++) {
+      const p = this.priorityOf(taskOf(candidates[i] as Handle));
+      if (p > top) {
+        top = p;
+        index = i;
+      }
+    }
+    return index;
+  }
+
   protected pick(point: ChoicePoint): number {
     const step = this.step + 1;
     const change = this.changeAt(step);
     if (point.kind === "fault") return change > 0 ? 1 : 0;
-    const tasks = point.candidates.map((handle) => taskOf(handle));
-    const best = (): number => {
-      let index = 0;
-      let top = -Infinity;
-      tasks.forEach((task, i) => {
-        const p = this.priorityOf(task);
-        if (p > top) {
-          top = p;
-          index = i;
-        }
-      });
-      return index;
-    };
-    let index = best();
+    const candidates = point.candidates;
+    let index = this.best(candidates);
     if (change > 0) {
       // The candidate that would run loses its priority: below every initial one (which are >= depth).
-      this.priorities.set(tasks[index] ?? MAIN, this.depth - change);
-      index = best();
+      this.priorities.set(taskOf(candidates[index] as Handle) ?? MAIN, this.depth - change);
+      index = this.best(candidates);
     }
-    const top = this.priorityOf(tasks[index] ?? null);
+    const top = this.priorityOf(taskOf(candidates[index] as Handle));
     if (point.kind === "tie") {
       if (point.canDefer && point.iteration === this.lastIteration && this.lastFired > top) {
         return point.candidates.length;

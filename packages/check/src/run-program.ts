@@ -110,6 +110,107 @@ function isExplorationPolicy(policy: SchedulingPolicy | undefined): policy is Ex
   return policy !== undefined && typeof (policy as Partial<ExplorationPolicy>).schedule === "function";
 }
 
+/** @internal What {@link execute} returns: the loop, and the failure or the program's value. */
+export interface Executed {
+  readonly loop: EventLoop;
+  readonly failure: RunFailure | undefined;
+  readonly value: unknown;
+  /** Tasks that ran at least one step, when counted (`"steppers"`), else 0. */
+  readonly tasks: number;
+}
+
+/**
+ * @internal Runs `program` once on a fresh loop and classifies the outcome, without building a trace
+ * copy or a schedule: the per-run core of {@link runProgram} and of `explore`. `trace` is `true` for a
+ * full trace, `false` for none, and `"steppers"` to count the tasks that ran without keeping the trace.
+ */
+export function execute(
+  program: Program,
+  policy: SchedulingPolicy | undefined,
+  seed: number,
+  options: RunOptions,
+  trace: boolean | "steppers",
+): Executed {
+  const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
+  const traceOption = trace === "steppers" ? STEPPERS_TRACE : trace;
+  const loop = new EventLoop(
+    policy === undefined
+      ? { seed, trace: traceOption, maxSteps, unhandled: "collect" }
+      : { policy, seed, trace: traceOption, maxSteps, unhandled: "collect" },
+  );
+  let steppers: Set<string> | null = null;
+  if (trace === "steppers") {
+    const seen = new Set<string>();
+    loop.trace?.subscribe((event) => {
+      if (event.kind === "step") seen.add(event.label);
+    });
+    steppers = seen;
+  }
+  options.setup?.(loop);
+  let failure: RunFailure | undefined;
+  let value: unknown;
+  try {
+    value = loop.runUntilComplete(program(loop));
+  } catch (error) {
+    failure = { kind: classifyError(error), error };
+  }
+  const violations = finishChecks(loop);
+  if (failure === undefined && violations.length > 0) failure = { kind: "invariant", error: violations[0] };
+  if (failure === undefined) failure = endOfRunFailure(loop, options.allowLeftoverTasks === true);
+  return { loop, failure, value, tasks: steppers === null ? 0 : steppers.size };
+}
+
+/** A trace that keeps only its last event: enough for a listener that sees them all. */
+const STEPPERS_TRACE = Object.freeze({ limit: 1 });
+
+function endOfRunFailure(loop: EventLoop, allowLeftoverTasks: boolean): RunFailure | undefined {
+  const unhandled = loop.unhandledErrors();
+  if (unhandled.length > 0) {
+    return {
+      kind: "unhandled",
+      error: new ExceptionHandlerCalledError(
+        unhandled.map((c) => (c.exception === undefined ? c.message : `${c.message}: ${describe(c.exception)}`)),
+        unhandled.map((c) => c.exception),
+      ),
+    };
+  }
+  const unretrieved = loop.unretrievedFutures();
+  if (unretrieved.length > 0) {
+    const errors = unretrieved.map((f) => f.exception());
+    return {
+      kind: "unretrieved",
+      error: new UnretrievedExceptionError(
+        unretrieved.map((f, i) => `${f.toString()}: ${describe(errors[i])}`),
+        errors,
+      ),
+    };
+  }
+  if (!allowLeftoverTasks) {
+    const pending = loop.allTasks();
+    if (pending.size > 0) {
+      return {
+        kind: "leftover-tasks",
+        error: new LeftoverTasksError(
+          [...pending].map((task) => {
+            const waiter = task.waitingOn();
+            return `task '${task.getName()}' waits on ${waiter === null ? "nothing (ready to run)" : waiter.toString()}`;
+          }),
+        ),
+      };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * @internal The number of tasks that ran at least one step (distinct step labels of the trace).
+ */
+export function countSteppers(trace: readonly TraceEvent[]): number {
+  const steppers = new Set<string>();
+  for (const event of trace) if (event.kind === "step") steppers.add(event.label);
+  return steppers.size;
+}
+
 /**
  * Runs `program` once on a fresh traced loop (`unhandled: "collect"`) and classifies the outcome. The
  * policy's run life cycle is the caller's business (`explore` calls `beginRun`/`endRun`).
@@ -122,73 +223,16 @@ function isExplorationPolicy(policy: SchedulingPolicy | undefined): policy is Ex
  */
 export function runProgram(program: Program, options: RunOptions = {}): RunOutcome {
   const policy = options.policy;
-  const loop = new EventLoop({
-    ...(policy === undefined ? {} : { policy }),
-    seed: options.seed ?? 0,
-    trace: true,
-    maxSteps: options.maxSteps ?? DEFAULT_MAX_STEPS,
-    unhandled: "collect",
-  });
-  options.setup?.(loop);
-  let failure: RunFailure | undefined;
-  let value: unknown;
-  try {
-    value = loop.runUntilComplete(program(loop));
-  } catch (error) {
-    failure = { kind: classifyError(error), error };
-  }
-  const violations = finishChecks(loop);
-  if (failure === undefined && violations.length > 0) failure = { kind: "invariant", error: violations[0] };
-  if (failure === undefined) {
-    const unhandled = loop.unhandledErrors();
-    if (unhandled.length > 0) {
-      failure = {
-        kind: "unhandled",
-        error: new ExceptionHandlerCalledError(
-          unhandled.map((c) => (c.exception === undefined ? c.message : `${c.message}: ${describe(c.exception)}`)),
-          unhandled.map((c) => c.exception),
-        ),
-      };
-    }
-  }
-  if (failure === undefined) {
-    const unretrieved = loop.unretrievedFutures();
-    if (unretrieved.length > 0) {
-      const errors = unretrieved.map((f) => f.exception());
-      failure = {
-        kind: "unretrieved",
-        error: new UnretrievedExceptionError(
-          unretrieved.map((f, i) => `${f.toString()}: ${describe(errors[i])}`),
-          errors,
-        ),
-      };
-    }
-  }
-  if (failure === undefined && options.allowLeftoverTasks !== true) {
-    const pending = [...loop.allTasks()];
-    if (pending.length > 0) {
-      failure = {
-        kind: "leftover-tasks",
-        error: new LeftoverTasksError(
-          pending.map((task) => {
-            const waiter = task.waitingOn();
-            return `task '${task.getName()}' waits on ${waiter === null ? "nothing (ready to run)" : waiter.toString()}`;
-          }),
-        ),
-      };
-    }
-  }
+  const { loop, failure, value } = execute(program, policy, options.seed ?? 0, options, true);
   const trace = loop.trace?.events() ?? [];
   const schedule = isExplorationPolicy(policy)
     ? policy.schedule()
     : new Schedule(loop.choiceLog().map((c) => ({ kind: c.kind, options: c.options, pick: c.pick, time: c.time })));
-  const steppers = new Set<string>();
-  for (const event of trace) if (event.kind === "step") steppers.add(event.label);
   return {
     ...(failure === undefined ? { value } : { failure }),
     trace,
     schedule,
-    tasks: steppers.size,
+    tasks: countSteppers(trace),
     loop,
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BadYieldError, DeadlockError, StepBudgetExceededError, type EventLoop } from "@simloop/core";
+import { BadYieldError, DeadlockError, StepBudgetExceededError, type EventLoop, type JitterPoint } from "@simloop/core";
 import { gather, sleep } from "@simloop/coroutines";
 import {
   assertExplore,
@@ -10,9 +10,12 @@ import {
   InvariantViolationError,
   LeftoverTasksError,
   NondeterminismError,
+  RecordingPolicy,
   replay,
+  resolveLevels,
   UnretrievedExceptionError,
   type ExploreProgress,
+  type RunObservation,
 } from "../src/index.ts";
 import { lostUpdateBug } from "../examples/bugs/lost-update.ts";
 
@@ -183,6 +186,64 @@ describe("explore: the campaign", () => {
     const result = explore(twoWriters, { policy: "exhaustive", levels: { interleave: true } });
     expect(result.failure?.schedule.toString()).toBe("i2=0,i2=1");
     expect(result.failure?.report).toMatch(/levels: ties, interleave/);
+  });
+});
+
+describe("explore: untraced runs", () => {
+  it("re-runs the failing run with the trace and labels on: its trace is the replay's", () => {
+    let traced = 0;
+    const result = explore(
+      function* lostUpdate(loop: EventLoop) {
+        if (loop.trace !== null) traced++;
+        yield* lostUpdateBug.buggy(loop);
+      },
+      { policy: "random", runs: 100, seed: 2, shrink: false },
+    );
+    const failure = result.failure!;
+    expect(failure.run).toBeGreaterThan(0);
+    // Only the re-run of the failing run and the two runs of the determinism self-check were traced.
+    expect(traced).toBe(3);
+    const again = replay(lostUpdateBug.buggy, failure.schedule, { seed: failure.runSeed });
+    expect(failure.trace.map(({ kind, label, time }) => [time, kind, label])).toEqual(
+      again.trace.map(({ kind, label, time }) => [time, kind, label]),
+    );
+    expect(failure.original.decisions.every((d) => d.labels !== undefined)).toBe(true);
+  });
+
+  it("a failing run that passes when re-run with the trace on: nondeterminism", () => {
+    let calls = 0;
+    const result = explore(function* flakyOnce() {
+      yield* sleep(1);
+      if (++calls === 1) throw new Error("only the first time");
+    });
+    expect(result.failure?.kind).toBe("nondeterminism");
+    expect(result.failure?.error).toBeInstanceOf(NondeterminismError);
+    expect(result.failure?.run).toBe(0);
+  });
+
+  it("gives a policy that reads the task count in endRun the count, unless it says it does not", () => {
+    class Counting extends RecordingPolicy {
+      readonly seen: number[] = [];
+      protected pick(): number {
+        return 0;
+      }
+      protected draw(point: JitterPoint): number {
+        return point.min;
+      }
+      override endRun(observation: RunObservation): void {
+        this.seen.push(observation.tasks);
+      }
+    }
+    class Blind extends Counting {
+      override readonly observesTasks = false;
+    }
+    const levels = resolveLevels({});
+    const counting = new Counting("counting", levels);
+    const blind = new Blind("blind", levels);
+    explore(lostUpdateBug.fixed, { policy: counting, runs: 2 });
+    explore(lostUpdateBug.fixed, { policy: blind, runs: 2 });
+    expect(counting.seen).toEqual([3, 3]);
+    expect(blind.seen).toEqual([0, 0]);
   });
 });
 
