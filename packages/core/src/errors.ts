@@ -163,18 +163,28 @@ export class AwaitOutsideTaskError extends LoopMisuseError {
   }
 }
 
+/** One waiter in a {@link DeadlockError}: a pending task (or `null` for `runUntilComplete` itself) and what it waits on. */
+export interface DeadlockWaiter {
+  /** The pending task, or `null` when the waiter is `runUntilComplete()` waiting on a plain future. */
+  readonly task: { getName(): string } | null;
+  /** The future it waits on, or `null` if it is not waiting on any. */
+  readonly waitsOn: { toString(): string; readonly label: string | undefined } | null;
+}
+
 /**
  * Nothing is ready, no timer is pending and the loop is not stopping: asyncio would block forever.
- * `pending` lists every task still pending and what it waits on.
+ * `pending` lists every task still pending and what it waits on; `waiters` gives the same as objects.
  */
 export class DeadlockError extends SimloopError {
   override readonly name: string = "DeadlockError";
   /** One line per pending task (or awaited future), as in the message. */
   readonly pending: readonly string[];
+  /** The same, as objects: each pending task and the future it waits on. */
+  readonly waiters: readonly DeadlockWaiter[];
   /** The virtual time at which the loop found itself stuck. */
   readonly time: number;
 
-  constructor(time: number, pending: readonly string[]) {
+  constructor(time: number, pending: readonly string[], waiters: readonly DeadlockWaiter[] = []) {
     const list = pending.length > 0 ? pending.map((line) => `  - ${line}`).join("\n") : "  (no pending task)";
     super(
       "DEADLOCK",
@@ -183,6 +193,7 @@ export class DeadlockError extends SimloopError {
         "Resolve the awaited futures, or use runUntilIdle() when running out of events is expected.",
     );
     this.pending = pending;
+    this.waiters = waiters;
     this.time = time;
   }
 }

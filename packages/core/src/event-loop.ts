@@ -19,6 +19,7 @@ import {
   ArgumentError,
   CloseRunningLoopError,
   DeadlockError,
+  type DeadlockWaiter,
   LoopClosedError,
   LoopMisuseError,
   LoopRunningError,
@@ -147,6 +148,7 @@ export class EventLoop {
   private _running = false;
   private _closed = false;
   private _taskCounter = 0;
+  private _tasksCreated = 0;
   private readonly _pendingTasks = new Set<Task<unknown>>();
   private readonly _unretrieved = new Set<Future<unknown>>();
   private _exceptionHandler: ExceptionHandler | null = null;
@@ -305,9 +307,15 @@ export class EventLoop {
     if (!isGenerator(coro)) throw new ArgumentError(notACoroutine(coro, "createTask"));
     const name = options.name ?? ++this._taskCounter;
     const task = new Task<T>(this, coro, name, options.cancellable === true);
+    this._tasksCreated++;
     this._pendingTasks.add(task as Task<unknown>);
     this._scheduleStep(task as Task<unknown>, NO_EXCEPTION);
     return task;
+  }
+
+  /** The number of tasks created on this loop so far (done or not). */
+  get tasksCreated(): number {
+    return this._tasksCreated;
   }
 
   /** Every task of this loop that is not done yet, in creation order. */
@@ -358,13 +366,7 @@ export class EventLoop {
       );
       return min;
     }
-    this._record({
-      kind: "jitter",
-      time: this._now,
-      iteration: this._iteration,
-      options: 0,
-      pick: value,
-    });
+    this._record({ kind: "jitter", time: this._now, iteration: this._iteration, options: 0, pick: value, min, max });
     return value;
   }
 
@@ -815,7 +817,7 @@ export class EventLoop {
       this._dropCancelledHead();
     }
     if (ready.length === 0 && !this._stopping) {
-      if (timers.size === 0) throw new DeadlockError(this._now, this._describePending(awaited));
+      if (timers.size === 0) throw this._deadlock(awaited);
       const when = timers.peekWhen();
       if (when > this._now) this._now = when;
     }
@@ -1027,18 +1029,17 @@ export class EventLoop {
     return lines;
   }
 
-  private _describePending(awaited: Future<unknown> | null): string[] {
-    const lines: string[] = [];
-    if (awaited !== null && !(awaited instanceof Task) && !awaited.done()) {
-      lines.push(`runUntilComplete() waits on ${describeFuture(awaited)}`);
-    }
-    for (const task of this._pendingTasks) {
-      const waiter = task._futWaiter;
-      lines.push(
-        `task '${task.getName()}' waits on ${waiter === null ? "nothing (never resumed)" : describeFuture(waiter)}`,
-      );
-    }
-    return lines;
+  private _deadlock(awaited: Future<unknown> | null): DeadlockError {
+    const waiters: DeadlockWaiter[] = [];
+    if (awaited !== null && !(awaited instanceof Task) && !awaited.done())
+      waiters.push({ task: null, waitsOn: awaited });
+    for (const task of this._pendingTasks) waiters.push({ task, waitsOn: task._futWaiter });
+    const lines = waiters.map(({ task, waitsOn }) =>
+      task === null
+        ? `runUntilComplete() waits on ${describeFuture(waitsOn as Future<unknown>)}`
+        : `task '${task.getName()}' waits on ${waitsOn === null ? "nothing (never resumed)" : describeFuture(waitsOn as Future<unknown>)}`,
+    );
+    return new DeadlockError(this._now, lines, waiters);
   }
 }
 

@@ -5,6 +5,7 @@
  */
 export { EventLoop } from "./event-loop.ts";
 export type { EventLoopOptions, ExceptionContext, ExceptionHandler, UnhandledMode } from "./event-loop.ts";
+export type { DeadlockWaiter } from "./errors.ts";
 export { Future } from "./future.ts";
 export type { DoneCallback, FutureState } from "./future.ts";
 export { Task, isGenerator } from "./task.ts";

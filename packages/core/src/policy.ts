@@ -92,6 +92,10 @@ export interface ChoiceRecord {
   readonly options: number;
   /** The index picked (for jitter: the duration drawn). */
   readonly pick: number;
+  /** For jitter: the bounds the duration was drawn in. */
+  readonly min?: number;
+  /** For jitter: the bounds the duration was drawn in. */
+  readonly max?: number;
 }
 
 /**

@@ -325,6 +325,10 @@ describe("deadlock", () => {
     const deadlock = error as DeadlockError;
     expect(deadlock.pending).toEqual(["task 'client' waits on <Future pending reply>, created outside any task"]);
     expect(deadlock.message).toMatch(/Deadlock at t=0/);
+    expect(deadlock.waiters).toHaveLength(1);
+    expect(deadlock.waiters[0]?.task).toBe(task);
+    expect(deadlock.waiters[0]?.waitsOn).toBe(never);
+    expect(loop.tasksCreated).toBe(1);
     never.setResult();
     expect(() => loop.runUntilComplete(task)).not.toThrow();
   });

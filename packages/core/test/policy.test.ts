@@ -139,7 +139,9 @@ describe("the policy hook", () => {
   it("jitter: the policy draws uncertain durations; without the level they are the minimum", () => {
     const drawn = new EventLoop({ policy: scripted({ jitter: true }, [], [2.5]) });
     expect(drawn.jitter(1, 3)).toBe(2.5);
-    expect(drawn.choiceLog()).toEqual([{ kind: "jitter", time: 0, iteration: 0, options: 0, pick: 2.5 }]);
+    expect(drawn.choiceLog()).toEqual([
+      { kind: "jitter", time: 0, iteration: 0, options: 0, pick: 2.5, min: 1, max: 3 },
+    ]);
     expect(new EventLoop().jitter(1, 3)).toBe(1);
     expect(() => new EventLoop().jitter(3, 1)).toThrow(/min <= max/);
   });
