@@ -105,7 +105,7 @@ const MODE_FOREVER = 0;
 const MODE_IDLE = 1;
 const MODE_UNTIL = 2;
 
-const GeneratorFunctionPrototype = Object.getPrototypeOf(function* () {}) as object;
+const GeneratorFunction = function* () {}.constructor;
 
 function runUntilCompleteCallback(future: Future<unknown>): void {
   future._loop.stop();
@@ -150,7 +150,7 @@ export class EventLoop {
   private _taskCounter = 0;
   private _tasksCreated = 0;
   private readonly _pendingTasks = new Set<Task<unknown>>();
-  private readonly _unretrieved = new Set<Future<unknown>>();
+  private _unretrieved: Set<Future<unknown>> | null = null;
   private _exceptionHandler: ExceptionHandler | null = null;
   private readonly _unhandled: ExceptionContext[] = [];
   private _unhandledThrowFrom = 0;
@@ -160,8 +160,26 @@ export class EventLoop {
   private readonly _levels: PolicyLevels | null;
   private readonly _choices: ChoiceRecord[] = [];
   private _policyError: PolicyError | null = null;
-  private readonly _recent: (Handle | undefined)[] = new Array<Handle | undefined>(RECENT).fill(undefined);
-  private readonly _recentTimes = new Float64Array(RECENT);
+  private readonly _recent: (Handle | undefined)[] = [
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+  ];
+  // Plain numbers (not a typed array, which costs more to create than a loop's short run needs).
+  private readonly _recentTimes: number[] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
   private _recentCount = 0;
 
   constructor(options: EventLoopOptions = {}) {
@@ -589,7 +607,7 @@ export class EventLoop {
    * or by awaiting them). asyncio reports these when they are garbage-collected; here they can be read.
    */
   unretrievedFutures(): Future<unknown>[] {
-    return [...this._unretrieved];
+    return this._unretrieved === null ? [] : [...this._unretrieved];
   }
 
   /** A readable description, such as `<EventLoop running t=3>`. */
@@ -653,12 +671,12 @@ export class EventLoop {
 
   /** @internal */
   _noteUnretrieved(future: Future<unknown>): void {
-    this._unretrieved.add(future);
+    (this._unretrieved ??= new Set()).add(future);
   }
 
   /** @internal */
   _forgetUnretrieved(future: Future<unknown>): void {
-    this._unretrieved.delete(future);
+    this._unretrieved?.delete(future);
   }
 
   /** @internal Asks the policy (faults level) whether to cancel a cancellable task that just suspended. */
@@ -722,6 +740,8 @@ export class EventLoop {
   }
 
   private _checkCallback(callback: unknown, caller: string): void {
+    // The common case first, in one test: an open loop and a plain function.
+    if (!this._closed && typeof callback === "function" && callback.constructor !== GeneratorFunction) return;
     if (this._closed) throw new LoopClosedError(caller);
     if (typeof callback !== "function") {
       throw new ArgumentError(
@@ -730,7 +750,7 @@ export class EventLoop {
           : `Expected a function as the callback of ${caller}(), got ${callback === null ? "null" : typeof callback}.`,
       );
     }
-    if (Object.getPrototypeOf(callback) === GeneratorFunctionPrototype) {
+    if (callback.constructor === GeneratorFunction) {
       throw new ArgumentError(
         `coroutines cannot be used with ${caller}(): got the generator function \`${callback.name}\`. ` +
           `Run it as a task instead: loop.createTask(${callback.name || "coroutine"}()).`,
@@ -785,7 +805,7 @@ export class EventLoop {
         }
         if (++steps > maxSteps) throw new StepBudgetExceededError(maxSteps, this._now, this._recentLines());
         this._runOnce(awaited);
-        this._throwPolicyError();
+        if (this._policyError !== null) this._throwPolicyError();
         if (this._stopping) return false;
       }
     } finally {

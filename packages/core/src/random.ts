@@ -10,12 +10,14 @@
  */
 import { ArgumentError } from "./errors.ts";
 
-function splitmix32(state: number): [number, number] {
-  const next = (state + 0x9e3779b9) | 0;
-  let z = next;
+const GOLDEN = 0x9e3779b9;
+
+/** splitmix32's output for a state: the seeding of xoshiro takes the outputs of four consecutive states. */
+function splitmix32(state: number): number {
+  let z = state | 0;
   z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
   z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-  return [next, (z ^ (z >>> 16)) >>> 0];
+  return (z ^ (z >>> 16)) >>> 0;
 }
 
 /**
@@ -40,16 +42,11 @@ export class Random {
     if (!Number.isFinite(seed))
       throw new ArgumentError(`Expected \`seed\` to be a finite number, got \`${String(seed)}\`.`);
     this.seed = seed;
-    let state = (Math.trunc(seed) ^ Math.trunc(seed / 2 ** 32)) | 0;
-    let out: number;
-    [state, out] = splitmix32(state);
-    this._a = out;
-    [state, out] = splitmix32(state);
-    this._b = out;
-    [state, out] = splitmix32(state);
-    this._c = out;
-    [, out] = splitmix32(state);
-    this._d = out;
+    const state = (Math.trunc(seed) ^ Math.trunc(seed / 2 ** 32)) | 0;
+    this._a = splitmix32(state + GOLDEN);
+    this._b = splitmix32(state + 2 * GOLDEN);
+    this._c = splitmix32(state + 3 * GOLDEN);
+    this._d = splitmix32(state + 4 * GOLDEN);
     if ((this._a | this._b | this._c | this._d) === 0) this._a = 1;
   }
 

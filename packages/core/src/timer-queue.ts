@@ -13,14 +13,17 @@
  */
 import type { TimerHandle } from "./handle.ts";
 
+/** Shared by every empty queue: a loop that never schedules a timer allocates no typed array. */
+const EMPTY_KEYS = new Float64Array(0);
+
 /**
  * A min-heap of timer handles by `(when, seq)`. Cancelled handles are not removed here: the loop skips
  * them at the head and rebuilds the heap with {@link TimerQueue.retain} when they dominate.
  */
 export class TimerQueue {
   /** `when` of slot i at `2 * i`, `seq` at `2 * i + 1`. */
-  private _keys: Float64Array = new Float64Array(32);
-  private _items: (TimerHandle | undefined)[] = new Array<TimerHandle | undefined>(16).fill(undefined);
+  private _keys: Float64Array = EMPTY_KEYS;
+  private _items: (TimerHandle | undefined)[] = [];
   private _size = 0;
 
   /** The number of timers held, cancelled ones included. */
@@ -124,7 +127,7 @@ export class TimerQueue {
   }
 
   private _grow(): void {
-    const capacity = this._items.length * 2;
+    const capacity = Math.max(16, this._items.length * 2);
     const keys = new Float64Array(2 * capacity);
     keys.set(this._keys);
     this._keys = keys;
