@@ -11,6 +11,7 @@
  * The DSL is described in `tools/asyncio-oracle/README.md`.
  */
 import {
+  ArgumentError,
   CancelledError,
   DeadlockError,
   EventLoop,
@@ -26,7 +27,37 @@ import {
   type Coroutine,
   type ExceptionContext,
 } from "@simloop/core";
-import { ensureFuture, gather, gatherReturnExceptions, isCoroutineFunction, sleep } from "../../src/index.ts";
+import {
+  Barrier,
+  BoundedSemaphore,
+  BrokenBarrierError,
+  Condition,
+  Event,
+  LifoQueue,
+  Lock,
+  PriorityQueue,
+  Queue,
+  QueueEmpty,
+  QueueFull,
+  QueueTaskDoneError,
+  Semaphore,
+  SemaphoreOverReleaseError,
+  TaskGroup,
+  TaskGroupError,
+  Timeout,
+  asCompleted,
+  ensureFuture,
+  gather,
+  gatherReturnExceptions,
+  isCoroutineFunction,
+  shield,
+  sleep,
+  timeout,
+  timeoutAt,
+  wait,
+  waitFor,
+  type ReturnWhen,
+} from "../../src/index.ts";
 
 /** An expression: a JSON literal, an array of expressions, or one of the object forms. */
 export type Expr = null | boolean | number | string | readonly Expr[] | ExprObject;
@@ -52,6 +83,21 @@ export interface ExprObject {
   readonly exception?: Expr;
   readonly cancelling?: Expr;
   readonly time?: boolean;
+  readonly group?: Expr;
+  readonly add?: readonly [Expr, Expr];
+  readonly eq?: readonly [Expr, Expr];
+  readonly index?: readonly [Expr, Expr];
+  readonly wait_for?: Expr;
+  readonly timeout?: Expr;
+  readonly shield?: Expr;
+  readonly wait?: readonly Expr[];
+  readonly return_when?: string;
+  readonly as_completed?: readonly Expr[];
+  readonly new?: string;
+  readonly call?: string;
+  readonly on?: Expr;
+  readonly attr?: string;
+  readonly of?: Expr;
 }
 
 /** One `except` clause of a `try` statement. */
@@ -80,6 +126,7 @@ export interface Stmt {
   readonly body?: readonly Stmt[];
   readonly except?: readonly ExceptClause[];
   readonly finally?: readonly Stmt[];
+  readonly in?: Expr;
 }
 
 /** A named callback or coroutine. */
@@ -130,6 +177,12 @@ export function errorCategory(error: unknown): string {
   if (error instanceof TimeoutError) return "TimeoutError";
   if (error instanceof LoopMisuseError) return "RuntimeError";
   if (error instanceof UserError) return error.message;
+  if (error instanceof BrokenBarrierError) return "BrokenBarrierError";
+  if (error instanceof QueueEmpty) return "QueueEmpty";
+  if (error instanceof QueueFull) return "QueueFull";
+  if (error instanceof TaskGroupError) return `TaskGroupError[${error.errors.map(errorCategory).join(", ")}]`;
+  if (error instanceof QueueTaskDoneError || error instanceof SemaphoreOverReleaseError) return "ValueError";
+  if (error instanceof ArgumentError) return "ArgumentError";
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return `non-error: ${String(error)}`;
 }
@@ -168,6 +221,7 @@ function matches(type: string, error: unknown): boolean {
   if (type === "BaseException") return true;
   if (type === "Exception") return !(error instanceof CancelledError);
   if (type === "UserError") return error instanceof UserError;
+  if (type === "TaskGroupError") return error instanceof TaskGroupError;
   return errorCategory(error) === type;
 }
 
@@ -196,6 +250,52 @@ function driveSync(exec: Exec): Signal {
 
 function isFuture(value: unknown): value is Future<unknown> {
   return value instanceof Future;
+}
+
+/** The primitives `{"new": kind, "args": [...]}` creates (asyncio's positional arguments). */
+const PRIMITIVES: Readonly<Record<string, (...args: unknown[]) => object>> = {
+  Lock: () => new Lock(),
+  Event: () => new Event(),
+  Condition: (lock?: unknown) => new Condition(lock as Lock | undefined),
+  Semaphore: (value?: unknown) => new Semaphore(value as number | undefined),
+  BoundedSemaphore: (value?: unknown) => new BoundedSemaphore(value as number | undefined),
+  Barrier: (parties?: unknown) => new Barrier(parties as number),
+  Queue: (maxsize?: unknown) => new Queue({ maxsize: (maxsize ?? 0) as number }),
+  PriorityQueue: (maxsize?: unknown) => new PriorityQueue({ maxsize: (maxsize ?? 0) as number }),
+  LifoQueue: (maxsize?: unknown) => new LifoQueue({ maxsize: (maxsize ?? 0) as number }),
+};
+
+type Class = abstract new (...args: never[]) => object;
+const QUEUE_METHODS = ["put", "get", "put_nowait", "get_nowait", "task_done", "join", "qsize", "empty", "full"];
+
+/** The methods `{"call": …}` may use, by asyncio name; simloop's is its camelCase twin. */
+const METHODS: readonly (readonly [Class, readonly string[]])[] = [
+  [Lock, ["acquire", "release", "locked"]],
+  [Event, ["set", "clear", "is_set", "wait"]],
+  [Condition, ["acquire", "release", "locked", "wait", "wait_for", "notify", "notify_all"]],
+  [Semaphore, ["acquire", "release", "locked"]],
+  [Barrier, ["wait", "reset", "abort"]],
+  [Queue, QUEUE_METHODS],
+  [Timeout, ["reschedule", "when", "expired"]],
+];
+
+/** The attributes `{"attr": …}` may read, by asyncio name. */
+const ATTRIBUTES: readonly (readonly [Class, readonly string[]])[] = [
+  [Barrier, ["parties", "n_waiting", "broken"]],
+  [Queue, ["maxsize"]],
+];
+
+function allowed(table: readonly (readonly [Class, readonly string[]])[], target: unknown, name: string): boolean {
+  return table.some(([cls, names]) => target instanceof cls && names.includes(name));
+}
+
+/** asyncio's snake_case name to simloop's camelCase one (`put_nowait` → `putNowait`). */
+function camel(name: string): string {
+  return name.replace(/_([a-z])/g, (_m: string, c: string) => c.toUpperCase());
+}
+
+function isLiteral(value: unknown): value is null | boolean | number | string {
+  return value === null || ["boolean", "number", "string"].includes(typeof value);
 }
 
 /** Runs one scenario on a fresh simloop loop and returns its trace lines. */
@@ -322,6 +422,11 @@ export class Interpreter {
     }
     if (e.create_task !== undefined) {
       const coro = this.evaluate(e.create_task, frame) as Coroutine<unknown>;
+      if (e.group !== undefined) {
+        const group = this.evaluate(e.group, frame);
+        if (!(group instanceof TaskGroup)) throw new ScenarioError(`${JSON.stringify(e.group)} is not a task group`);
+        return e.name === undefined ? group.createTask(coro) : group.createTask(coro, { name: e.name });
+      }
       return e.name === undefined ? this.loop.createTask(coro) : this.loop.createTask(coro, { name: e.name });
     }
     if (e.ensure_future !== undefined) {
@@ -340,6 +445,65 @@ export class Interpreter {
     if (e.exception !== undefined) return this.evaluateFuture(e.exception, frame).exception();
     if (e.cancelling !== undefined) return this.evaluateTask(e.cancelling, frame).cancelling();
     if (e.time !== undefined) return this.loop.time();
+    if (e.add !== undefined) {
+      const [a, b] = e.add.map((x) => this.evaluate(x, frame));
+      if (typeof a === "string" && typeof b === "string") return a + b;
+      return toNumber(a) + toNumber(b);
+    }
+    if (e.index !== undefined) {
+      const [items, i] = e.index.map((x) => this.evaluate(x, frame));
+      if (!Array.isArray(items)) throw new ScenarioError("index takes a list");
+      return (items as unknown[])[toNumber(i)];
+    }
+    if (e.eq !== undefined) {
+      const [a, b] = e.eq.map((x) => this.evaluate(x, frame));
+      if (!isLiteral(a) || !isLiteral(b)) throw new ScenarioError("eq compares literals only");
+      return a === b;
+    }
+    if (e.wait_for !== undefined) {
+      const aw = this.evaluate(e.wait_for, frame) as Coroutine<unknown> | Future<unknown>;
+      return waitFor(aw, this.evaluate(e.timeout, frame) as number | null);
+    }
+    if (e.shield !== undefined) return shield(this.evaluate(e.shield, frame) as Coroutine<unknown> | Future<unknown>);
+    if (e.wait !== undefined) {
+      const fs = e.wait.map((x) => this.evaluate(x, frame) as Future<unknown>);
+      const options = {
+        timeout: this.evaluate(e.timeout, frame) as number | null,
+        returnWhen: e.return_when as ReturnWhen,
+      };
+      return waitInOrder(fs, e.return_when === undefined ? { timeout: options.timeout } : options);
+    }
+    if (e.as_completed !== undefined) {
+      const fs = e.as_completed.map((x) => this.evaluate(x, frame) as Coroutine<unknown> | Future<unknown>);
+      return [...asCompleted(fs, { timeout: this.evaluate(e.timeout, frame) as number | null })];
+    }
+    if (e.new !== undefined) {
+      const factory = PRIMITIVES[e.new];
+      if (factory === undefined) throw new ScenarioError(`unknown primitive ${JSON.stringify(e.new)}`);
+      return factory(...(e.args ?? []).map((arg) => this.evaluate(arg, frame)));
+    }
+    if (e.call !== undefined) {
+      const target = this.evaluate(e.on, frame);
+      const method = e.call;
+      if (!allowed(METHODS, target, method)) throw new ScenarioError(`cannot call ${JSON.stringify(method)}`);
+      const fn = (target as Record<string, (...args: unknown[]) => unknown>)[camel(method)] as (
+        ...args: unknown[]
+      ) => unknown;
+      if (method === "wait_for") {
+        // Condition.waitFor(predicate): the argument is an expression, evaluated at each check
+        const predicate = (e.args ?? [])[0] ?? null;
+        return fn.call(target, () => this.evaluate(predicate, frame));
+      }
+      return fn.apply(
+        target,
+        (e.args ?? []).map((arg) => this.evaluate(arg, frame)),
+      );
+    }
+    if (e.attr !== undefined) {
+      const target = this.evaluate(e.of, frame);
+      if (!allowed(ATTRIBUTES, target, e.attr)) throw new ScenarioError(`no attribute ${JSON.stringify(e.attr)}`);
+      return (target as Record<string, unknown>)[camel(e.attr)];
+    }
     throw new ScenarioError(`bad expression ${JSON.stringify(e)}`);
   }
 
@@ -481,6 +645,33 @@ export class Interpreter {
         if (s.as !== undefined) this.assign(frame, s.as, value);
         return null;
       }
+      case "for": {
+        const items = this.evaluate(s.in, frame);
+        if (!Array.isArray(items)) throw new ScenarioError("'for' iterates a list");
+        for (const item of items as unknown[]) {
+          this.assign(frame, required(s.as, "as"), item);
+          const signal = yield* this.execBlock(s.body ?? [], frame);
+          if (signal !== null) return signal;
+        }
+        return null;
+      }
+      case "timeout":
+      case "timeout_at": {
+        this.needCoroutine(s, frame);
+        const body = (scope: Timeout): Exec => {
+          if (s.as !== undefined) this.assign(frame, s.as, scope);
+          return this.execBlock(s.body ?? [], frame);
+        };
+        if (s.op === "timeout") return yield* timeout(this.evaluate(s.delay, frame) as number | null, body);
+        return yield* timeoutAt(this.evaluate(s.when, frame) as number | null, body);
+      }
+      case "task_group": {
+        this.needCoroutine(s, frame);
+        return yield* new TaskGroup().run((group: TaskGroup): Exec => {
+          if (s.as !== undefined) this.assign(frame, s.as, group);
+          return this.execBlock(s.body ?? [], frame);
+        });
+      }
       default:
         throw new ScenarioError(`unknown op ${JSON.stringify(s.op)}`);
     }
@@ -513,6 +704,19 @@ export class Interpreter {
     if (finallySignal !== null) return finallySignal;
     throw error;
   }
+}
+
+/**
+ * `yield* wait(fs, options)` with `done` and `pending` as arrays in argument order: the oracle's
+ * `wait_in_order`. A nested generator adds no suspension point.
+ */
+function* waitInOrder(
+  fs: readonly Future<unknown>[],
+  options: { readonly timeout: number | null; readonly returnWhen?: ReturnWhen },
+): Coroutine<unknown[][]> {
+  const { done, pending } = yield* wait(fs, options);
+  const order = [...new Set(fs)];
+  return [order.filter((f) => done.has(f)), order.filter((f) => pending.has(f))];
 }
 
 function bind(params: readonly string[], args: readonly unknown[]): Map<string, unknown> {
