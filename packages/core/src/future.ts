@@ -8,7 +8,7 @@
  * awaiting a done future does not give up the turn.
  *
  * Layout (a sleeping task holds one of these): the state and its flags share one integer, a single
- * done callback is held without an array, and what is rarely set (a label, a cancel message, the
+ * done callback is held without an array, and what is rarely set (a cancel message, the
  * cancellation to re-raise) lives in an extra record allocated only when needed. `yield*` iterates a
  * small stateless awaiter instead of a generator.
  *
@@ -49,7 +49,6 @@ export type CallbackEntry = DoneCallback<never> | Task<unknown>;
 
 /** @internal What only some futures need. */
 interface FutureExtra {
-  label: string | undefined;
   cancelMessage: string | undefined;
   cancelledExc: CancelledError | null;
 }
@@ -80,6 +79,8 @@ export class Future<T> {
   _creator: Task<unknown> | null;
   /** @internal */
   _extra: FutureExtra | null = null;
+  /** @internal */
+  readonly _label: string | undefined;
 
   /**
    * Creates a pending future on `loop`; `loop.createFuture()` is the usual way (asyncio's
@@ -88,7 +89,7 @@ export class Future<T> {
   constructor(loop: EventLoop, label?: string) {
     this._loop = loop;
     this._creator = loop._currentTask;
-    if (label !== undefined) this._extra = { label, cancelMessage: undefined, cancelledExc: null };
+    this._label = label;
   }
 
   /** The loop this future belongs to. */
@@ -98,7 +99,7 @@ export class Future<T> {
 
   /** A label for messages and traces (set by `createFuture(label)`), if any. */
   get label(): string | undefined {
-    return this._extra?.label;
+    return this._label;
   }
 
   /** The message given to `cancel(message)`, once cancelled that way (asyncio's `_cancel_message`). */
@@ -232,7 +233,7 @@ export class Future<T> {
 
   /** A readable description, such as `<Future pending label>`. */
   toString(): string {
-    const label = this._extra?.label;
+    const label = this._label;
     return `<Future ${this.state}${label === undefined ? "" : ` ${label}`}>`;
   }
 
@@ -286,7 +287,7 @@ export class Future<T> {
 
   /** @internal */
   _extraRecord(): FutureExtra {
-    return (this._extra ??= { label: undefined, cancelMessage: undefined, cancelledExc: null });
+    return (this._extra ??= { cancelMessage: undefined, cancelledExc: null });
   }
 
   /** @internal The exception was seen by someone: it no longer counts as never retrieved. */

@@ -54,12 +54,18 @@ export const NO_EXCEPTION: unique symbol = Symbol("no exception");
 
 const GeneratorPrototype = Object.getPrototypeOf(function* () {}.prototype) as object;
 
-/** True when `value` is a generator object (a coroutine), started or not. */
+/**
+ * True when `value` is a coroutine object: a generator object (started or not), or an object that
+ * implements the generator protocol (`next`, `throw` and `return`), such as the one `sleep()` returns.
+ */
 export function isGenerator(value: unknown): value is Generator {
+  if (typeof value !== "object" || value === null) return false;
+  if (Object.getPrototypeOf(Object.getPrototypeOf(value)) === GeneratorPrototype) return true;
+  const candidate = value as { next?: unknown; throw?: unknown; return?: unknown };
   return (
-    typeof value === "object" &&
-    value !== null &&
-    Object.getPrototypeOf(Object.getPrototypeOf(value)) === GeneratorPrototype
+    typeof candidate.next === "function" &&
+    typeof candidate.throw === "function" &&
+    typeof candidate.return === "function"
   );
 }
 
