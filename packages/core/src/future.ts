@@ -10,7 +10,7 @@
  * Layout (a sleeping task holds one of these): the state and its flags share one integer, a single
  * done callback is held without an array, and what is rarely set (a cancel message, the
  * cancellation to re-raise) lives in an extra record allocated only when needed. `yield*` iterates a
- * small stateless awaiter instead of a generator.
+ * small awaiter object instead of a generator.
  *
  * @module
  */

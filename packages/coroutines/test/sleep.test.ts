@@ -1,0 +1,53 @@
+import { ArgumentError, EventLoop, LoopMisuseError, isGenerator, type Coroutine } from "@simloop/core";
+import { describe, expect, it } from "vitest";
+import { sleep } from "../src/index.ts";
+
+describe("sleep's coroutine object", () => {
+  it("is a coroutine: a task can run it directly, and it returns its value at the deadline", () => {
+    const loop = new EventLoop();
+    const coro = sleep(2, "slept");
+    expect(isGenerator(coro)).toBe(true);
+    expect(loop.runUntilComplete(loop.createTask(coro))).toBe("slept");
+    expect(loop.time()).toBe(2);
+  });
+
+  it("cancels its timer when the coroutine awaiting it is closed early, as a finally would", () => {
+    const loop = new EventLoop();
+    let outer: Coroutine<void> | null = null;
+    function* body(): Coroutine<void> {
+      yield* sleep(5);
+    }
+    loop.callSoon(() => {
+      outer = body();
+      loop.createTask(
+        (function* (): Coroutine<void> {
+          const step = (outer as Coroutine<void>).next();
+          expect(step.done).toBe(false);
+          expect(loop.peek()).toBe(5);
+          (outer as Coroutine<void>).return(undefined);
+          expect(loop.peek()).toBe(Infinity);
+        })(),
+      );
+    });
+    loop.runUntilIdle();
+    expect(loop.time()).toBe(0);
+  });
+
+  it("refuses a manual resumption before its timer fired, as asyncio's 'await wasn't used with future'", () => {
+    const loop = new EventLoop();
+    function* body(): Coroutine<void> {
+      const s = sleep(1);
+      s.next();
+      expect(() => s.next()).toThrow(LoopMisuseError);
+      s.return(undefined);
+    }
+    loop.runUntilComplete(body());
+  });
+
+  it("reports a bad delay inside the coroutine, at its first step", () => {
+    const loop = new EventLoop();
+    const coro = sleep(Number.NaN);
+    expect(() => loop.runUntilComplete(coro)).toThrow(ArgumentError);
+    expect(coro.next().done).toBe(true);
+  });
+});
