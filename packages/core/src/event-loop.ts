@@ -814,6 +814,9 @@ export class EventLoop {
   }
 
   private _dropCancelledHead(): void {
+    // The count never under-counts the cancelled timers in the heap: at 0 there is nothing to drop, and
+    // the head handle need not even be read.
+    if (this._timerCancelledCount <= 0) return;
     const timers = this._timers;
     while (timers.size > 0 && ((timers.peek() as TimerHandle)._flags & FLAG_CANCELLED) !== 0) {
       this._timerCancelledCount--;
