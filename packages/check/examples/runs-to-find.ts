@@ -1,6 +1,6 @@
 /**
  * Measures, per bug of the corpus and per policy, the median number of runs until the bug is found over
- * 20 seeds, and the same for fast-check's own `fc.scheduler` on Promise versions of some bugs.
+ * 20 seeds, and the same for fast-check's own `fc.scheduler` on the Promise twins of `./promise-twins.ts`.
  *
  * Run: `node --conditions=@simloop/source --import tsx packages/check/examples/runs-to-find.ts`
  * (the table in docs/guides/race-conditions.md comes from it).
@@ -12,6 +12,7 @@ import type { EventLoop } from "@simloop/core";
 import { gather, sleep } from "@simloop/coroutines";
 import { explore, type PolicyName, type Program } from "../src/index.ts";
 import { bugs } from "./bugs/index.ts";
+import { promiseTwins, settle, type PromiseProgram, type PromiseTwin, type Sched } from "./promise-twins.ts";
 
 /** One row of the table: the bug, and per policy the median runs-to-find (Infinity: not found). */
 export interface RunsToFindRow {
@@ -86,71 +87,46 @@ export function measureRunsToFind(seeds = 20, budget = 1000, tickers = 0): RunsT
 
 // ---------------------------------------------------------------- fast-check's scheduler, on Promises
 
-type Sched = fc.Scheduler;
-
-async function lostUpdateP(s: Sched): Promise<boolean> {
-  const account = { balance: 100 };
-  const deposit = async (amount: number, arrival: boolean): Promise<void> => {
-    if (arrival) await s.schedule(Promise.resolve(), "arrival");
-    const read = account.balance;
-    await s.schedule(Promise.resolve(), "ledger");
-    account.balance = read + amount;
-  };
-  const all = Promise.all([deposit(10, false), deposit(20, true)]);
-  await s.waitAll();
-  await all;
-  return account.balance === 130;
+async function promiseTicker(s: Sched, ticks: number): Promise<void> {
+  for (let i = 0; i < ticks; i++) await s.schedule(Promise.resolve(), "tick (0.5 s)");
 }
-
-async function cacheP(s: Sched): Promise<boolean> {
-  const cache = new Map<string, string>();
-  let fetches = 0;
-  const request = async (arrival: boolean): Promise<void> => {
-    if (arrival) await s.schedule(Promise.resolve(), "arrival");
-    if (cache.has("k")) return;
-    fetches++;
-    await s.schedule(Promise.resolve(), "fetch");
-    cache.set("k", "v");
-  };
-  const all = Promise.all([request(false), request(true)]);
-  await s.waitAll();
-  await all;
-  return fetches === 1;
-}
-
-async function staleReadP(s: Sched): Promise<boolean> {
-  const replicas = [0, 1, 2].map(() => ({ version: 0, value: "v0" }));
-  const deliver = async (i: number, version: number, value: string): Promise<void> => {
-    await s.schedule(Promise.resolve(), `deliver v${version} to ${i}`);
-    const replica = replicas[i] as { version: number; value: string };
-    replica.version = version;
-    replica.value = value;
-  };
-  const all = Promise.all(replicas.flatMap((_, i) => [deliver(i, 1, "v1"), deliver(i, 2, "v2")]));
-  await s.waitAll();
-  await all;
-  const newest = replicas.reduce((a, b) => (b.version > a.version ? b : a));
-  return newest.value === "v2";
-}
-
-/** The Promise programs measured with `fc.scheduler`, by corpus id. */
-export const SCHEDULER_PROGRAMS: Readonly<Record<string, (s: Sched) => Promise<boolean>>> = {
-  "lost-update": lostUpdateP,
-  "cache-check-then-act": cacheP,
-  "stale-read-depth-3": staleReadP,
-};
 
 /**
- * Median runs-to-find with `fc.scheduler` (fast-check picks which scheduled promise resolves next).
+ * The Promise version of {@link noisy}: `tickers` background tasks of 8 scheduled ticks each, started
+ * before the program (its own {@link settle} lets the scheduler release them too).
+ *
+ * @example
+ * ```ts
+ * fc.check(fc.asyncProperty(fc.scheduler(), noisyPromise(twin.buggy, 3)));
+ * ```
+ */
+export function noisyPromise(program: PromiseProgram, tickers: number): PromiseProgram {
+  return async (s) => {
+    const ticking = Promise.all(Array.from({ length: tickers }, () => promiseTicker(s, 8)));
+    await program(s);
+    await settle(s, ticking, () => "a ticker never ends");
+  };
+}
+
+/**
+ * Median runs-to-find with `fc.scheduler` (fast-check picks which scheduled promise resolves next) on
+ * the Promise twins of `./promise-twins.ts`, counted by fast-check's own runner: `fc.check` with seeds
+ * 1…`seeds`, `numRuns: budget`, `endOnFailure` (no shrinking), and `numRuns` of the failing result
+ * (which includes the failing run).
  *
  * @example
  * ```ts
  * await measureSchedulerRunsToFind(20); // { "lost-update": 2, … }
  * ```
  */
-export async function measureSchedulerRunsToFind(seeds = 20, budget = 1000): Promise<Record<string, number>> {
+export async function measureSchedulerRunsToFind(
+  seeds = 20,
+  budget = 1000,
+  tickers = 0,
+): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  for (const [id, program] of Object.entries(SCHEDULER_PROGRAMS)) {
+  for (const twin of promiseTwins) {
+    const program = tickers === 0 ? twin.buggy : noisyPromise(twin.buggy, tickers);
     const runs: number[] = [];
     for (let seed = 1; seed <= seeds; seed++) {
       const result = await fc.check(fc.asyncProperty(fc.scheduler(), program), {
@@ -160,13 +136,13 @@ export async function measureSchedulerRunsToFind(seeds = 20, budget = 1000): Pro
       });
       runs.push(result.failed ? result.numRuns : Infinity);
     }
-    out[id] = median(runs);
+    out[twin.id] = median(runs);
   }
   return out;
 }
 
 /**
- * The table as Markdown.
+ * The table as Markdown; † marks an fc.scheduler figure whose Promise twin is {@link PromiseTwin.inexact}.
  *
  * @example
  * ```ts
@@ -180,9 +156,9 @@ export function formatTable(rows: readonly RunsToFindRow[], scheduler: Readonly<
     `|---|---:|${MEASURED.map(() => "---:").join("|")}|---:|`,
   ];
   for (const row of rows) {
-    lines.push(
-      `| ${row.bug} | ${row.depth} | ${MEASURED.map((p) => show(row.medians[p])).join(" | ")} | ${show(scheduler[row.bug])} |`,
-    );
+    const inexact = promiseTwins.find((twin) => twin.id === row.bug)?.inexact === true && row.bug in scheduler;
+    const cells = [...MEASURED.map((p) => show(row.medians[p])), `${show(scheduler[row.bug])}${inexact ? " †" : ""}`];
+    lines.push(`| ${row.bug} | ${row.depth} | ${cells.join(" | ")} |`);
   }
   return lines.join("\n");
 }
@@ -191,5 +167,8 @@ const isMain = process.argv[1] !== undefined && import.meta.url.endsWith(process
 if (isMain) {
   const scheduler = await measureSchedulerRunsToFind();
   process.stdout.write(`Plain programs:\n\n${formatTable(measureRunsToFind(), scheduler)}\n\n`);
-  process.stdout.write(`With 3 background tickers:\n\n${formatTable(measureRunsToFind(20, 1000, 3), {})}\n`);
+  const noisyScheduler = await measureSchedulerRunsToFind(20, 1000, 3);
+  process.stdout.write(
+    `With 3 background tickers:\n\n${formatTable(measureRunsToFind(20, 1000, 3), noisyScheduler)}\n`,
+  );
 }
