@@ -13,6 +13,7 @@
  * @module
  */
 import type fc from "fast-check";
+import { FreeList, type Node } from "./bugs/queue-aba.ts";
 
 /** fast-check's scheduler, as received from `fc.scheduler()`. */
 export type Sched = fc.Scheduler;
@@ -372,31 +373,7 @@ function semaphoreDoubleRelease(early: boolean): PromiseProgram {
 
 // ---------------------------------------------------------------- queue ABA
 
-interface Node {
-  readonly id: string;
-  next: Node | null;
-}
-
-class FreeList {
-  head: Node | null;
-  version = 0;
-  constructor(ids: string[]) {
-    let head: Node | null = null;
-    for (const id of [...ids].reverse()) head = { id, next: head };
-    this.head = head;
-  }
-  take(): Node {
-    const node = this.head as Node;
-    this.head = node.next;
-    this.version++;
-    return node;
-  }
-  give(node: Node): void {
-    node.next = this.head;
-    this.head = node;
-    this.version++;
-  }
-}
+// The same free list as the simloop program's.
 
 function queueAba(tagged: boolean): PromiseProgram {
   return async (s) => {

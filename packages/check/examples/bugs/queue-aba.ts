@@ -11,12 +11,14 @@ import type { EventLoop } from "@simloop/core";
 import { gather, sleep } from "@simloop/coroutines";
 import type { BugCase } from "./bug-case.ts";
 
-interface Node {
+/** A node of the free list. */
+export interface Node {
   readonly id: string;
   next: Node | null;
 }
 
-class FreeList {
+/** A free list with a version counter (the tag that fixes ABA); shared with the Promise twin. */
+export class FreeList {
   head: Node | null;
   version = 0;
   constructor(ids: string[]) {
