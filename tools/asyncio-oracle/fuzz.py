@@ -9,6 +9,16 @@ schedules callbacks k >= i and callback k only spawns coroutines j > k, so those
 the shared tasks whose coroutine comes later than itself, so no task ever awaits itself (asyncio
 raises a RuntimeError there that the simulator does not have to copy).
 
+Most programs (``self.prims``) also share one of each synchronisation primitive, created in main
+(Lock, Event, Condition over its own lock, Semaphore, BoundedSemaphore, Barrier, and a Queue,
+LifoQueue or PriorityQueue of strings), and their coroutines use the primitives and the combinators
+(wait_for, wait, shield, as_completed, timeout/timeout_at blocks, TaskGroup). These statements are
+drawn with a lower weight, so the core's statements stay the majority. They keep programs finite:
+no DSL statement loops except ``for`` over a literal list, Condition.wait_for only re-checks after a
+notification (finitely many), and everything a combinator or a group runs is a later coroutine, a
+later shared task, or a future. A task blocked forever (a lock never released, a barrier never
+filled) ends the run as a detected deadlock.
+
     fuzz.py --seeds 0:300        one JSON line {seed, scenario, trace} per seed
     fuzz.py --show 17            the program of seed 17 (pretty JSON) and its trace
 """
@@ -46,6 +56,11 @@ class Generator:
         self.line = 0
         # handles of the timers and callbacks main schedules, which callbacks may cancel
         self.main_handles = [f"hm{k}" for k in range(r.randint(0, 4))]
+        # whether the program uses the synchronisation primitives and the combinators
+        self.prims = r.random() < 0.75
+        self.barrier_parties = r.choice([1, 2, 2, 2, 3])
+        self.queue_kind = r.choice(["Queue", "Queue", "LifoQueue", "PriorityQueue"])
+        self.queue_maxsize = r.choice([0, 0, 1, 2])
 
     # -- helpers
 
@@ -89,6 +104,8 @@ class Generator:
         if depth < 2:
             choices += ["try", "try", "try"]
         choices += ["self_cancel", "raise", "stop", "return", "nested_run"]
+        if self.prims and r.random() < 0.5:
+            return self.prim_stmt(i, depth)
         kind = r.choice(choices)
         if kind == "log":
             return [self.log(who, V("id"))]
@@ -206,6 +223,170 @@ class Generator:
         # return
         return [{"op": "return", "value": self.text("ret-" + who)}] if r.random() < 0.3 else [self.log(who)]
 
+    # -- primitives and combinators
+
+    def awaitable_after(self, i: int, coroutines_ok: bool = True) -> Any:
+        """A later coroutine, a later shared task, a future, or a new task of a later coroutine."""
+        r = self.rng
+        later_coros = list(range(i + 1, self.n_coros))
+        pool: list[Any] = [V(t) for t in self.tasks_after(i)] + [V(f) for f in self.futures()]
+        if later_coros:
+            j = r.choice(later_coros)
+            pool.append(self.coro_call(j) if coroutines_ok else {"create_task": self.coro_call(j)})
+            pool.append({"create_task": self.coro_call(r.choice(later_coros))})
+        return r.choice(pool) if pool else None
+
+    def catching(self, who: str, body: list[dict[str, Any]], *types: str) -> dict[str, Any]:
+        return {"op": "try", "body": body, "except": [{"type": t, "as": "pe", "body": [self.log(who, "caught", V("pe"))]} for t in types]}
+
+    def small_body(self, i: int, depth: int) -> list[dict[str, Any]]:
+        if depth < 2 and self.rng.random() < 0.5:
+            return self.coro_body(i, depth + 1, self.rng.randint(1, 2))
+        return [{"op": "sleep", "delay": self.delay()}, self.log(f"c{i}", "held")] if self.rng.random() < 0.6 else [{"op": "yield"}]
+
+    BLOCKING = ("lock", "sem", "cond_wait", "event_wait", "barrier", "queue_put", "queue_get", "queue_join")
+
+    def prim_stmt(self, i: int, depth: int) -> list[dict[str, Any]]:
+        r = self.rng
+        kinds = ["lock", "lock", "sem", "sem", "cond_wait", "cond_notify", "cond_notify", "event_wait", "event_set",
+                 "event_set", "event_clear", "barrier", "barrier", "barrier_break", "queue_put", "queue_put",
+                 "queue_get", "queue_get", "queue_nowait", "queue_join", "wait_for", "wait_for", "wait", "wait",
+                 "shield", "shield", "as_completed", "as_completed", "timeout", "timeout", "task_group", "task_group"]
+        kind = r.choice(kinds)
+        out = self.prim_kind(kind, i, depth)
+        if kind in self.BLOCKING and r.random() < 0.4:
+            # a deadline around a wait on a primitive: cancellation while suspended inside it
+            block = {"op": "timeout", "delay": r.choice([0, 0.5, 1, 1, 2]), "body": out}
+            return [self.catching(f"c{i}", [block], "TimeoutError")]
+        return out
+
+    def prim_kind(self, kind: str, i: int, depth: int) -> list[dict[str, Any]]:
+        r = self.rng
+        who = f"c{i}"
+
+        def call(m: str, on: str, *args: Any) -> dict[str, Any]:
+            d: dict[str, Any] = {"call": m, "on": V(on)}
+            if args:
+                d["args"] = list(args)
+            return d
+
+        if kind in ("lock", "sem"):
+            prim = "lock" if kind == "lock" else r.choice(["sem", "bsem"])
+            out = [{"op": "await", "value": call("acquire", prim)}, self.log(who, "acquired " + prim)]
+            body = self.small_body(i, depth)
+            rel = [{"op": "eval", "value": call("release", prim)}]
+            if r.random() < 0.1 and prim != "lock":
+                rel = rel + [self.catching(who, [{"op": "eval", "value": call("release", prim)}], "Exception")]
+            return out + [{"op": "try", "body": body, "finally": [self.log(who, "release " + prim)] + rel}]
+        if kind == "cond_wait":
+            if r.random() < 0.6:
+                wait: dict[str, Any] = {"call": "wait_for", "on": V("cond"), "args": [V("flag")]}
+            else:
+                wait = call("wait", "cond")
+            return [{"op": "await", "value": call("acquire", "cond")},
+                    {"op": "try", "body": [{"op": "await", "value": wait, "as": "cw"}, self.log(who, "condition", V("cw"))],
+                     "finally": [{"op": "eval", "value": call("release", "cond")}]}]
+        if kind == "cond_notify":
+            out = [{"op": "await", "value": call("acquire", "cond")}]
+            if r.random() < 0.6:
+                out.append({"op": "set", "var": "flag", "value": self.text("flag")})
+            out.append({"op": "eval", "value": call("notify_all", "cond") if r.random() < 0.5 else call("notify", "cond", r.choice([1, 2]))})
+            return out + [{"op": "eval", "value": call("release", "cond")}]
+        if kind == "event_wait":
+            return [{"op": "await", "value": call("wait", "event"), "as": "ew"}, self.log(who, "event", V("ew"))]
+        if kind == "event_set":
+            return [{"op": "eval", "value": call("set", "event")}, self.log(who, "event set")]
+        if kind == "event_clear":
+            return [{"op": "eval", "value": call("clear", "event")}]
+        if kind == "barrier":
+            return [self.catching(who, [{"op": "await", "value": call("wait", "barrier"), "as": "bw"}, self.log(who, "barrier", V("bw"))],
+                                  "BrokenBarrierError")]
+        if kind == "barrier_break":
+            return [{"op": "await", "value": call(r.choice(["abort", "reset"]), "barrier")}, self.log(who, "barrier broken or reset")]
+        if kind == "queue_put":
+            return [{"op": "await", "value": call("put", "queue", self.text("item"))}, self.log(who, "put", call("qsize", "queue"))]
+        if kind == "queue_get":
+            out = [{"op": "await", "value": call("get", "queue"), "as": "qg"}, self.log(who, "got", V("qg"))]
+            if r.random() < 0.5:
+                out.append(self.catching(who, [{"op": "eval", "value": call("task_done", "queue")}], "ValueError"))
+            return out
+        if kind == "queue_nowait":
+            if r.random() < 0.5:
+                return [self.catching(who, [{"op": "eval", "value": call("put_nowait", "queue", self.text("item"))}], "QueueFull")]
+            return [self.catching(who, [{"op": "set", "var": "qn", "value": call("get_nowait", "queue")},
+                                        self.log(who, "got", V("qn"))], "QueueEmpty")]
+        if kind == "queue_join":
+            return [{"op": "await", "value": call("join", "queue")}, self.log(who, "joined")]
+        if kind == "wait_for":
+            aw = self.awaitable_after(i)
+            if aw is None:
+                return [self.log(who)]
+            expr = {"wait_for": aw, "timeout": r.choice([None, 0, -1, 0.5, 1, 1, 2, 3])}
+            return [self.catching(who, [{"op": "await", "value": expr, "as": "wv"}, self.log(who, "wait_for", V("wv"))],
+                                  "TimeoutError")]
+        if kind == "wait":
+            items = [x for x in (self.awaitable_after(i, coroutines_ok=False) for _ in range(r.randint(1, 3))) if x is not None]
+            if not items:
+                return [self.log(who)]
+            w: dict[str, Any] = {"wait": items}
+            if r.random() < 0.6:
+                w["return_when"] = r.choice(["FIRST_COMPLETED", "FIRST_EXCEPTION", "ALL_COMPLETED"])
+            if r.random() < 0.5:
+                w["timeout"] = r.choice([0, 0.5, 1, 2])
+            return [{"op": "await", "value": w, "as": "wr"}, self.log(who, "wait", V("wr"))]
+        if kind == "shield":
+            aw = self.awaitable_after(i)
+            if aw is None:
+                return [self.log(who)]
+            return [{"op": "await", "value": {"shield": aw}, "as": "sh"}, self.log(who, "shield", V("sh"))]
+        if kind == "as_completed":
+            items = [x for x in (self.awaitable_after(i) for _ in range(r.randint(1, 3))) if x is not None]
+            if not items:
+                return [self.log(who)]
+            ac: dict[str, Any] = {"as_completed": items}
+            if r.random() < 0.4:
+                ac["timeout"] = r.choice([0.5, 1, 2])
+            step = [{"op": "await", "value": V("nx"), "as": "ar"}, self.log(who, "as_completed", V("ar"))]
+            if r.random() < 0.6:
+                step = [self.catching(who, step, "Exception")]
+            return [{"op": "for", "in": ac, "as": "nx", "body": step}]
+        if kind == "timeout":
+            self.local_counter += 1
+            cm = f"cm{self.local_counter}"
+            delay = r.choice([None, 0, 0.5, 1, 1, 2, 3])
+            tbody = self.coro_body(i, depth + 1, r.randint(1, 3)) if depth < 2 else self.small_body(i, depth)
+            block: dict[str, Any] = {"op": "timeout", "delay": delay, "as": cm, "body": tbody}
+            if r.random() < 0.3:
+                when = {"add": [{"time": True}, r.choice([0, 1, 2])]}
+                block = {"op": "timeout_at", "when": when, "as": cm, "body": tbody}
+            if r.random() < 0.2:
+                later = {"add": [{"time": True}, self.delay()]}
+                block["body"] = [{"op": "eval", "value": {"call": "reschedule", "on": V(cm), "args": [later]}}] + tbody
+            after = self.log(who, "timeout block", {"call": "expired", "on": V(cm)})
+            if r.random() < 0.7:
+                return [self.catching(who, [block, after], "TimeoutError")]
+            return [block, after]
+        # task_group
+        later_coros = list(range(i + 1, self.n_coros))
+        if not later_coros:
+            return [self.log(who)]
+        self.local_counter += 1
+        tg = f"tg{self.local_counter}"
+        body: list[dict[str, Any]] = []
+        for _ in range(r.randint(1, 3)):
+            self.local_counter += 1
+            expr: dict[str, Any] = {"create_task": self.coro_call(r.choice(later_coros)), "group": V(tg)}
+            if r.random() < 0.2:
+                expr["name"] = f"g-{self.local_counter}"
+            body.append({"op": "set", "var": f"gt{self.local_counter}", "value": expr})
+        if depth < 2 and r.random() < 0.5:
+            body += self.coro_body(i, depth + 1, r.randint(1, 2))
+        group = {"op": "task_group", "as": tg, "body": body}
+        after = self.log(who, "group done")
+        if r.random() < 0.7:
+            return [self.catching(who, [group, after], "TaskGroupError")]
+        return [group, after]
+
     def coro_body(self, i: int, depth: int, n: int) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
         for _ in range(n):
@@ -227,7 +408,14 @@ class Generator:
             choices += ["cancel_main_handle", "cancel_main_handle"]
         if futs:
             choices += ["set_future", "set_future", "cancel_future", "fail_future"]
+        if self.prims:
+            choices += ["event_set", "queue_put_nowait"]
         kind = r.choice(choices)
+        if kind == "event_set":
+            return [{"op": "eval", "value": {"call": r.choice(["set", "set", "clear"]), "on": V("event")}}]
+        if kind == "queue_put_nowait":
+            return [{"op": "try", "body": [{"op": "eval", "value": {"call": "put_nowait", "on": V("queue"), "args": [self.text("cb-item")]}}],
+                     "except": [{"type": "QueueFull", "body": [self.log(who, "queue full")]}]}]
         if kind == "log":
             return [self.log(who, V("arg"))]
         if kind == "stop":
@@ -291,7 +479,26 @@ class Generator:
             "params": ["fut"],
             "body": [{"op": "log", "text": "done-callback-raises"}, {"op": "raise", "error": "done callback failed"}],
         }
+        if self.prims:
+            # a timer main may arm that sets the event and feeds the queue, so fewer runs end blocked
+            callbacks["kick"] = {"params": ["arg"], "body": [
+                self.log("kick", V("arg")),
+                {"op": "eval", "value": {"call": "set", "on": V("event")}},
+                {"op": "try", "body": [{"op": "eval", "value": {"call": "put_nowait", "on": V("queue"), "args": [V("arg")]}}],
+                 "except": [{"type": "QueueFull", "body": [self.log("kick", "queue full")]}]},
+            ]}
         main: list[dict[str, Any]] = []
+        if self.prims:
+            main += [
+                {"op": "set", "var": "lock", "value": {"new": "Lock"}},
+                {"op": "set", "var": "event", "value": {"new": "Event"}},
+                {"op": "set", "var": "cond", "value": {"new": "Condition"}},
+                {"op": "set", "var": "flag", "value": False},
+                {"op": "set", "var": "sem", "value": {"new": "Semaphore", "args": [r.choice([0, 1, 1, 2, 2])]}},
+                {"op": "set", "var": "bsem", "value": {"new": "BoundedSemaphore", "args": [r.choice([1, 2])]}},
+                {"op": "set", "var": "barrier", "value": {"new": "Barrier", "args": [self.barrier_parties]}},
+                {"op": "set", "var": "queue", "value": {"new": self.queue_kind, "args": [self.queue_maxsize]}},
+            ]
         for k in range(self.n_futs):
             main.append({"op": "set", "var": f"f{k}", "value": {"create_future": True}})
         for k, c in enumerate(self.task_coro):
@@ -318,6 +525,9 @@ class Generator:
             if k < len(self.main_handles):
                 s["as"] = self.main_handles[k]
             main.append(s)
+        if self.prims:
+            for _ in range(r.choice([0, 1, 1, 2])):
+                main.append({"op": "call_later", "delay": self.delay(), "cb": "kick", "args": [self.text("kick")]})
         if r.random() < 0.15:
             main.append({"op": "cancel", "target": f"t{r.randrange(self.n_tasks)}"})
         if r.random() < 0.1:

@@ -190,6 +190,141 @@ class VirtualEventLoop(asyncio.SelectorEventLoop):
 
 
 # --------------------------------------------------------------------------------------------
+# Where stock asyncio iterates a set: simloop's reference semantics is creation (argument) order
+#
+# CPython iterates a `set` of tasks or futures in three places, so the order depends on memory
+# addresses (hashes are id-based) and differs from run to run of the same program. simloop fixes
+# creation order (DESIGN.md §2, docs/asyncio.md "Sets have creation order"), and the oracle follows
+# simloop there, as it does for equal deadlines:
+#
+# * TaskGroup._abort cancels `for t in self._tasks` (taskgroups.py:180, `self._tasks = set()` at 35):
+#   OrderedTaskGroup keeps `_tasks` in an insertion-ordered set, and is otherwise the stock class.
+# * as_completed builds `todo = {ensure_future(f) for f in set(fs)}` (tasks.py:596), which decides the
+#   order tasks are created in, the order done callbacks are added to already-done futures (and so the
+#   order results come out), and the order of _on_timeout: ordered_as_completed below is the stock
+#   function with insertion-ordered dicts in place of the two sets.
+# * wait() does `fs = set(fs)` (tasks.py:415); there the order is invisible (the done callbacks only
+#   count, and the result is two sets), so the stock function runs; the interpreter lists `done` and
+#   `pending` in argument order.
+
+
+class _OrderedSet:
+    """The subset of `set` TaskGroup uses, iterating in insertion order."""
+
+    __slots__ = ["_d"]
+
+    def __init__(self) -> None:
+        self._d: dict[Any, None] = {}
+
+    def add(self, x: Any) -> None:
+        self._d[x] = None
+
+    def discard(self, x: Any) -> None:
+        self._d.pop(x, None)
+
+    def __iter__(self):
+        return iter(list(self._d))
+
+    def __len__(self) -> int:
+        return len(self._d)
+
+    def __bool__(self) -> bool:
+        return bool(self._d)
+
+
+class OrderedTaskGroup(asyncio.TaskGroup):
+    """asyncio.TaskGroup whose abort cancels the children in creation order (see above)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._tasks = _OrderedSet()
+
+
+def ordered_as_completed(fs, *, timeout=None):
+    """tasks.as_completed of CPython 3.11.7 with insertion-ordered `todo` (see above)."""
+    if asyncio.isfuture(fs) or asyncio.iscoroutine(fs):
+        raise TypeError(f"expect an iterable of futures, not {type(fs).__name__}")
+
+    done = asyncio.Queue()
+
+    loop = asyncio.events._get_event_loop()
+    todo = dict.fromkeys(asyncio.ensure_future(f, loop=loop) for f in dict.fromkeys(fs))
+    timeout_handle = None
+
+    def _on_timeout():
+        for f in list(todo):
+            f.remove_done_callback(_on_completion)
+            done.put_nowait(None)  # Queue a dummy value for _wait_for_one().
+        todo.clear()  # Can't do todo.remove(f) in the loop.
+
+    def _on_completion(f):
+        if not todo:
+            return  # _on_timeout() was here first.
+        del todo[f]
+        done.put_nowait(f)
+        if not todo and timeout_handle is not None:
+            timeout_handle.cancel()
+
+    async def _wait_for_one():
+        f = await done.get()
+        if f is None:
+            # Dummy value from _on_timeout().
+            raise asyncio.TimeoutError
+        return f.result()  # May raise f.exception().
+
+    for f in todo:
+        f.add_done_callback(_on_completion)
+    if todo and timeout is not None:
+        timeout_handle = loop.call_later(timeout, _on_timeout)
+    for _ in range(len(todo)):
+        yield _wait_for_one()
+
+
+async def wait_in_order(fs: list[Any], timeout: Any, return_when: str) -> list[list[Any]]:
+    """`await asyncio.wait(fs, ...)`, with `done` and `pending` as lists in argument order.
+
+    An `async def` wrapper adds no suspension point: awaiting it runs it inline.
+    """
+    done, pending = await asyncio.wait(fs, timeout=timeout, return_when=return_when)
+    order = list(dict.fromkeys(fs))
+    return [[f for f in order if f in done], [f for f in order if f in pending]]
+
+
+# The primitives a scenario can create with {"new": kind, "args": [...]}, and the methods and
+# attributes it can use on them ({"call": method, "on": e, "args": [...]}, {"attr": name, "of": e}).
+# Names are asyncio's; the simloop interpreter calls the camelCase twin (put_nowait -> putNowait).
+PRIMITIVES: dict[str, Callable[..., Any]] = {
+    "Lock": asyncio.Lock,
+    "Event": asyncio.Event,
+    "Condition": asyncio.Condition,
+    "Semaphore": asyncio.Semaphore,
+    "BoundedSemaphore": asyncio.BoundedSemaphore,
+    "Barrier": asyncio.Barrier,
+    "Queue": asyncio.Queue,
+    "PriorityQueue": asyncio.PriorityQueue,
+    "LifoQueue": asyncio.LifoQueue,
+}
+_QUEUE_METHODS = {"put", "get", "put_nowait", "get_nowait", "task_done", "join", "qsize", "empty", "full"}
+METHODS: list[tuple[type, set[str]]] = [
+    (asyncio.Lock, {"acquire", "release", "locked"}),
+    (asyncio.Event, {"set", "clear", "is_set", "wait"}),
+    (asyncio.Condition, {"acquire", "release", "locked", "wait", "wait_for", "notify", "notify_all"}),
+    (asyncio.Semaphore, {"acquire", "release", "locked"}),
+    (asyncio.Barrier, {"wait", "reset", "abort"}),
+    (asyncio.Queue, _QUEUE_METHODS),
+    (asyncio.Timeout, {"reschedule", "when", "expired"}),
+]
+ATTRIBUTES: list[tuple[type, set[str]]] = [
+    (asyncio.Barrier, {"parties", "n_waiting", "broken"}),
+    (asyncio.Queue, {"maxsize"}),
+]
+
+
+def _allowed(table: list[tuple[type, set[str]]], target: Any, name: str) -> bool:
+    return any(isinstance(target, cls) and name in names for cls, names in table)
+
+
+# --------------------------------------------------------------------------------------------
 # Canonical formatting (must match interpreter.ts)
 
 
@@ -241,9 +376,26 @@ def error_category(exc: BaseException) -> str:
         return "TimeoutError"
     if isinstance(exc, UserError):
         return str(exc)
+    if isinstance(exc, asyncio.BrokenBarrierError):
+        return "BrokenBarrierError"
     if isinstance(exc, RuntimeError) and type(exc) is RuntimeError:
         return "RuntimeError"
+    if isinstance(exc, asyncio.QueueEmpty):
+        return "QueueEmpty"
+    if isinstance(exc, asyncio.QueueFull):
+        return "QueueFull"
+    if isinstance(exc, BaseExceptionGroup):
+        return "TaskGroupError[" + ", ".join(error_category(e) for e in exc.exceptions) + "]"
+    if type(exc) is ValueError and str(exc) in VALUE_ERRORS:
+        return "ValueError"
+    if type(exc) in (TypeError, ValueError):
+        return "ArgumentError"
     return f"{type(exc).__name__}: {exc}"  # a bug somewhere: shows up as a difference
+
+
+# The ValueErrors simloop names ValueError too (QueueTaskDoneError, SemaphoreOverReleaseError); any other
+# TypeError or ValueError is a refused argument, simloop's ArgumentError.
+VALUE_ERRORS = ("task_done() called too many times", "BoundedSemaphore released too many times")
 
 
 def format_value(v: Any) -> str:
@@ -295,6 +447,8 @@ def matches(type_name: str, exc: BaseException) -> bool:
         return not isinstance(exc, asyncio.CancelledError)
     if type_name == "UserError":
         return isinstance(exc, UserError)
+    if type_name == "TaskGroupError":
+        return isinstance(exc, BaseExceptionGroup)
     return error_category(exc) == type_name
 
 
@@ -420,6 +574,11 @@ class Interpreter:
             return asyncio.sleep(self.eval(e["sleep"], frame), self.eval(e.get("value"), frame))
         if "create_task" in e:
             coro = self.eval(e["create_task"], frame)
+            if "group" in e:
+                group = self.eval(e["group"], frame)
+                if not isinstance(group, asyncio.TaskGroup):
+                    raise ScenarioError(f"{e['group']!r} is not a task group")
+                return group.create_task(coro, name=e.get("name"))
             if "name" in e:
                 return self.loop.create_task(coro, name=e["name"])
             return self.loop.create_task(coro)
@@ -446,6 +605,47 @@ class Interpreter:
             return self.eval(e["cancelling"], frame).cancelling()
         if "time" in e:
             return self.loop.time()
+        if "add" in e:
+            a, b = (self.eval(x, frame) for x in e["add"])
+            return a + b
+        if "index" in e:
+            items, i = (self.eval(x, frame) for x in e["index"])
+            return items[i]
+        if "eq" in e:
+            a, b = (self.eval(x, frame) for x in e["eq"])
+            if not all(x is None or isinstance(x, (bool, int, float, str)) for x in (a, b)):
+                raise ScenarioError("eq compares literals only")
+            return type(a) is type(b) and a == b if isinstance(a, bool) or isinstance(b, bool) else a == b
+        if "wait_for" in e:
+            return asyncio.wait_for(self.eval(e["wait_for"], frame), self.eval(e.get("timeout"), frame))
+        if "shield" in e:
+            return asyncio.shield(self.eval(e["shield"], frame))
+        if "wait" in e:
+            fs = [self.eval(x, frame) for x in e["wait"]]
+            return wait_in_order(fs, self.eval(e.get("timeout"), frame), e.get("return_when", "ALL_COMPLETED"))
+        if "as_completed" in e:
+            fs = [self.eval(x, frame) for x in e["as_completed"]]
+            return list(ordered_as_completed(fs, timeout=self.eval(e.get("timeout"), frame)))
+        if "new" in e:
+            factory = PRIMITIVES.get(e["new"])
+            if factory is None:
+                raise ScenarioError(f"unknown primitive {e['new']!r}")
+            return factory(*[self.eval(a, frame) for a in e.get("args", [])])
+        if "call" in e:
+            target = self.eval(e["on"], frame)
+            method = e["call"]
+            if not _allowed(METHODS, target, method):
+                raise ScenarioError(f"cannot call {method!r} on {type(target).__name__}")
+            if method == "wait_for":
+                # Condition.wait_for(predicate): the argument is an expression, evaluated at each check
+                (pred,) = e["args"]
+                return target.wait_for(lambda: self.eval(pred, frame))
+            return getattr(target, method)(*[self.eval(a, frame) for a in e.get("args", [])])
+        if "attr" in e:
+            target = self.eval(e["of"], frame)
+            if not _allowed(ATTRIBUTES, target, e["attr"]):
+                raise ScenarioError(f"no attribute {e['attr']!r} on {type(target).__name__}")
+            return getattr(target, e["attr"])
         raise ScenarioError(f"bad expression {e!r}")
 
     # -- statements
@@ -544,6 +744,25 @@ class Interpreter:
             v = await self.eval(s["value"], frame)
             if "as" in s:
                 self.assign(frame, s["as"], v)
+        elif op == "for":
+            items = self.eval(s["in"], frame)
+            if not isinstance(items, list):
+                raise ScenarioError("'for' iterates a list")
+            for item in items:
+                self.assign(frame, s["as"], item)
+                sig = await self.exec_block(s["body"], frame)
+                if sig is not None:
+                    return sig
+        elif op in ("timeout", "timeout_at"):
+            self._need_coroutine(s, frame)
+            if op == "timeout":
+                cm = asyncio.timeout(self.eval(s["delay"], frame))
+            else:
+                cm = asyncio.timeout_at(self.eval(s["when"], frame))
+            return await self.exec_async_with(cm, s, frame)
+        elif op == "task_group":
+            self._need_coroutine(s, frame)
+            return await self.exec_async_with(OrderedTaskGroup(), s, frame)
         else:
             raise ScenarioError(f"unknown op {op!r}")
         return None
@@ -569,6 +788,22 @@ class Interpreter:
                 return await self._finally_then_raise(s, frame, e2)
         fsig = await self.exec_block(s.get("finally", []), frame)
         return fsig if fsig is not None else sig
+
+    async def exec_async_with(self, cm: Any, s: dict[str, Any], frame: Frame) -> Return | None:
+        """`async with cm as <s.as>: <s.body>`, without running __aexit__ on GeneratorExit (see exec_try)."""
+        value = await cm.__aenter__()
+        if "as" in s:
+            self.assign(frame, s["as"], value)
+        try:
+            sig = await self.exec_block(s["body"], frame)
+        except GeneratorExit:
+            raise
+        except BaseException as e:
+            if not await cm.__aexit__(type(e), e, e.__traceback__):
+                raise
+            return None
+        await cm.__aexit__(None, None, None)
+        return sig
 
     async def _finally_then_raise(self, s: dict[str, Any], frame: Frame, e: BaseException) -> Return | None:
         fsig = await self.exec_block(s.get("finally", []), frame)
@@ -608,13 +843,26 @@ class Interpreter:
             return self.lines
         finally:
             self.finished = True
-            if not self.loop.is_running():
-                self.loop.close()
-            asyncio.set_event_loop(None)
-            self.env.clear()
-            if gc_was_enabled:
-                gc.enable()
-            gc.collect()
+            # Coroutines still suspended are closed from here on: when close() drops the ready queue,
+            # when the environment lets go of them, and by the collection. Some asyncio code catches
+            # GeneratorExit with a bare `except:` (Queue.get/put) and then touches the closed loop:
+            # that is not part of the trace (nothing logs once `finished` is set), so the
+            # "Exception ignored" reports are dropped.
+            hook = sys.unraisablehook
+            sys.unraisablehook = lambda _unraisable: None
+            try:
+                if not self.loop.is_running():
+                    self.loop.close()
+                asyncio.set_event_loop(None)
+                self.env.clear()
+                self.loop._ready.clear()  # the tasks whose steps were still queued
+                self.loop._scheduled.clear()
+                if gc_was_enabled:
+                    gc.enable()
+                gc.collect()
+            finally:
+                sys.unraisablehook = hook
+                ScenarioError.raised.clear()
 
 
 def run_scenario(scenario: dict[str, Any]) -> list[str]:

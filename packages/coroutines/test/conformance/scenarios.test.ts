@@ -21,7 +21,7 @@ const names = readdirSync(SCENARIOS_DIR)
 
 describe("conformance with CPython 3.11 asyncio", () => {
   it("has the scenarios and their expected traces", () => {
-    expect(names.length).toBeGreaterThanOrEqual(45);
+    expect(names.length).toBeGreaterThanOrEqual(133);
     const traces = new Set(readdirSync(EXPECTED_DIR).filter((file) => file.endsWith(".trace")));
     expect(names.filter((name) => !traces.has(`${name}.trace`))).toEqual([]);
   });
