@@ -9,8 +9,11 @@
  *
  * Layout (a sleeping task holds one of these): the state and its flags share one integer, a single
  * done callback is held without an array, and what is rarely set (a cancel message, the
- * cancellation to re-raise) lives in an extra record allocated only when needed. `yield*` iterates a
- * small awaiter object instead of a generator.
+ * cancellation to re-raise, a task's cancellation count and queued interrupts) lives in an extra record
+ * allocated only when needed. The creating task, kept for deadlock reports ("created by task X"), has
+ * no field of its own: while the future is pending it sits in the value slot, which settling
+ * overwrites (so it is also released then). `yield*` iterates a small awaiter object instead of a
+ * generator.
  *
  * @module
  */
@@ -48,9 +51,13 @@ export type DoneCallback<F> = (future: F) => unknown;
 export type CallbackEntry = DoneCallback<never> | Task<unknown>;
 
 /** @internal What only some futures need. */
-interface FutureExtra {
+export interface FutureExtra {
   cancelMessage: string | undefined;
   cancelledExc: CancelledError | null;
+  /** Task only: asyncio's `_num_cancels_requested`. */
+  numCancelsRequested: number;
+  /** Task only: errors queued by `interrupt()`, delivered one per step. */
+  interrupts: unknown[] | null;
 }
 
 /**
@@ -69,18 +76,19 @@ interface FutureExtra {
 export class Future<T> {
   /** @internal State (low bits) and flags. */
   _state: number = PENDING;
-  /** @internal The result, or the exception when `HAS_EXCEPTION` is set. */
-  _value: unknown = undefined;
+  /**
+   * @internal The result, or the exception when `HAS_EXCEPTION` is set; while pending, the task that
+   * created the future (or `null`), for deadlock reports.
+   */
+  _value: unknown;
   /** @internal One registered done callback, an array of them, or `null` (none, or already scheduled). */
   _callbacks: CallbackEntry | CallbackEntry[] | null = null;
   /** @internal */
   readonly _loop: EventLoop;
-  /** @internal The task that created the future, for deadlock reports; cleared once it is done. */
-  _creator: Task<unknown> | null;
   /** @internal */
   _extra: FutureExtra | null = null;
-  /** @internal */
-  readonly _label: string | undefined;
+  /** @internal The label; a task keeps its name here (a string, or the number `n` of `Task-n`). */
+  _label: string | number | undefined;
 
   /**
    * Creates a pending future on `loop`; `loop.createFuture()` is the usual way (asyncio's
@@ -88,7 +96,7 @@ export class Future<T> {
    */
   constructor(loop: EventLoop, label?: string) {
     this._loop = loop;
-    this._creator = loop._currentTask;
+    this._value = loop._currentTask;
     this._label = label;
   }
 
@@ -99,7 +107,7 @@ export class Future<T> {
 
   /** A label for messages and traces (set by `createFuture(label)`), if any. */
   get label(): string | undefined {
-    return this._label;
+    return this._label as string | undefined;
   }
 
   /** The message given to `cancel(message)`, once cancelled that way (asyncio's `_cancel_message`). */
@@ -174,7 +182,6 @@ export class Future<T> {
     if ((this._state & STATE_MASK) !== PENDING) throw this._alreadyDone("setResult");
     this._value = value;
     this._state = (this._state & ~STATE_MASK) | FINISHED;
-    this._creator = null;
     this._scheduleCallbacks();
   }
 
@@ -186,7 +193,6 @@ export class Future<T> {
     if ((this._state & STATE_MASK) !== PENDING) throw this._alreadyDone("setException");
     this._value = exception;
     this._state = (this._state & ~STATE_MASK) | FINISHED | HAS_EXCEPTION | LOG_TRACEBACK;
-    this._creator = null;
     this._loop._noteUnretrieved(this);
     this._scheduleCallbacks();
   }
@@ -234,7 +240,7 @@ export class Future<T> {
   /** A readable description, such as `<Future pending label>`. */
   toString(): string {
     const label = this._label;
-    return `<Future ${this.state}${label === undefined ? "" : ` ${label}`}>`;
+    return `<Future ${this.state}${label === undefined ? "" : ` ${String(label)}`}>`;
   }
 
   /** @internal Schedules the done callbacks, in registration order. */
@@ -280,14 +286,19 @@ export class Future<T> {
   /** @internal Moves to the cancelled state with `message` (no callbacks scheduled here). */
   _settleCancelledState(message: string | undefined): void {
     this._state = (this._state & ~STATE_MASK) | CANCELLED;
-    this._creator = null;
+    this._value = undefined;
     if (message !== undefined) this._extraRecord().cancelMessage = message;
     else if (this._extra !== null) this._extra.cancelMessage = undefined;
   }
 
   /** @internal */
   _extraRecord(): FutureExtra {
-    return (this._extra ??= { cancelMessage: undefined, cancelledExc: null });
+    return (this._extra ??= { cancelMessage: undefined, cancelledExc: null, numCancelsRequested: 0, interrupts: null });
+  }
+
+  /** @internal The task that created this pending future (`null`: outside any task, or done). */
+  _creatorTask(): Task<unknown> | null {
+    return (this._state & STATE_MASK) === PENDING ? (this._value as Task<unknown> | null) : null;
   }
 
   /** @internal The exception was seen by someone: it no longer counts as never retrieved. */

@@ -169,14 +169,15 @@ export class Handle {
 /**
  * A callback scheduled for a virtual time by `callLater` or `callAt` (asyncio's `TimerHandle`).
  * Timers are ordered by `(when, seq)`: equal deadlines fire in the order they were scheduled.
+ * (A sleep's coroutine object is a timer handle too, armed when it first runs: see `sleep-timer.ts`.)
  */
 export class TimerHandle extends Handle {
-  /** @internal The deadline. */
-  readonly _when: number;
+  /** @internal The deadline (set when armed, for a sleep's timer). */
+  _when: number;
   /** @internal Insertion counter: the tie-breaker for equal deadlines. */
-  readonly _seq: number;
+  _seq: number;
   /** @internal */
-  readonly _loop: EventLoop;
+  _loop: EventLoop;
 
   /** @internal Timer handles are created by the loop: use `loop.callLater` or `loop.callAt`. */
   constructor(

@@ -12,6 +12,12 @@
  * Cancellation is a request (asyncio 3.11): `cancel()` cancels the future the task waits on, or, when a
  * step is already queued, makes that step throw {@link CancelledError} into the coroutine.
  *
+ * Layout (one per sleeping task, so every field counts): the name lives in the future's label slot
+ * (a task has no label); the future the task waits on lives in the value slot while the task is
+ * pending (a task keeps no creator there: its deadlock line names the task itself), and settling
+ * overwrites it with the result; the cancellation count and queued interrupts, which most tasks never touch, live in the
+ * future's lazily allocated extra record.
+ *
  * @module
  */
 import { BadYieldError, CancelledError, InvalidStateError, LoopMisuseError, WrongLoopError } from "./errors.ts";
@@ -87,32 +93,31 @@ export function isGenerator(value: unknown): value is Generator {
 export class Task<T> extends Future<T> {
   /** @internal */
   readonly _coro: Coroutine<T>;
-  /** @internal The name, or the number `n` of the default name `Task-n` (formatted on demand). */
-  _name: string | number;
-  /** @internal The future this task waits on, if any. */
-  _futWaiter: Future<unknown> | null = null;
-  /** @internal */
-  _numCancelsRequested = 0;
-  /** @internal Errors queued by `interrupt()`, delivered one per step. */
-  _interrupts: unknown[] | null = null;
 
   /** @internal Tasks are created with `loop.createTask(coro)`. */
   constructor(loop: EventLoop, coro: Coroutine<T>, name: string | number, cancellable: boolean) {
     super(loop);
+    // While pending, the value slot holds the awaited future (see the module header), none yet.
+    this._value = null;
+    this._label = name;
     this._coro = coro;
-    this._name = name;
     if (cancellable) this._state |= CANCELLABLE;
   }
 
   /** The task's name. */
   getName(): string {
-    const name = this._name;
+    const name = this._label as string | number;
     return typeof name === "number" ? `Task-${name}` : name;
   }
 
   /** Renames the task. */
   setName(name: string): void {
-    this._name = String(name);
+    this._label = String(name);
+  }
+
+  /** A task has no label (its name is {@link Task.getName}): always `undefined`. */
+  override get label(): string | undefined {
+    return undefined;
   }
 
   /** The coroutine this task runs. */
@@ -144,7 +149,7 @@ export class Task<T> extends Future<T> {
   override cancel(message?: string): boolean {
     this._retrieved();
     if ((this._state & STATE_MASK) !== PENDING) return false;
-    this._numCancelsRequested += 1;
+    this._extraRecord().numCancelsRequested += 1;
     const waiter = this._futWaiter;
     if (waiter !== null && waiter.cancel(message)) return true;
     this._state |= MUST_CANCEL;
@@ -175,21 +180,39 @@ export class Task<T> extends Future<T> {
         `Task ${this.toString()} cannot interrupt itself: throw the error instead.`,
       );
     }
-    if (this._interrupts === null) this._interrupts = [error];
-    else this._interrupts.push(error);
+    const extra = this._extraRecord();
+    if (extra.interrupts === null) extra.interrupts = [error];
+    else extra.interrupts.push(error);
     this._detachForInterrupt();
     return true;
   }
 
+  /** @internal The future this task waits on, if any: the value slot while pending. */
+  get _futWaiter(): Future<unknown> | null {
+    return (this._state & STATE_MASK) === PENDING ? (this._value as Future<unknown> | null) : null;
+  }
+
+  set _futWaiter(future: Future<unknown> | null) {
+    this._value = future;
+  }
+
+  /** @internal A task keeps no creator (see the module header). */
+  override _creatorTask(): Task<unknown> | null {
+    return null;
+  }
+
   /** The number of pending cancellation requests (asyncio 3.11's `cancelling()`). */
   cancelling(): number {
-    return this._numCancelsRequested;
+    const extra = this._extra;
+    return extra === null ? 0 : extra.numCancelsRequested;
   }
 
   /** Decrements the cancellation count and returns the new count (used by `timeout` and task groups). */
   uncancel(): number {
-    if (this._numCancelsRequested > 0) this._numCancelsRequested -= 1;
-    return this._numCancelsRequested;
+    const extra = this._extra;
+    if (extra === null) return 0;
+    if (extra.numCancelsRequested > 0) extra.numCancelsRequested -= 1;
+    return extra.numCancelsRequested;
   }
 
   /** The future this task is waiting on, or `null` when it is ready to run or done. */
@@ -222,11 +245,12 @@ export class Task<T> extends Future<T> {
     if ((state & MUST_CANCEL) !== 0) {
       if (!(exc instanceof CancelledError)) exc = this._makeCancelledError();
       this._state = state & ~MUST_CANCEL;
-    } else if (this._interrupts !== null && !(exc instanceof CancelledError)) {
+    } else if (this._extra !== null && this._extra.interrupts !== null && !(exc instanceof CancelledError)) {
       // A cancellation already on its way (a cancelled future's wake-up) is never replaced: the
       // interrupt waits for the next suspension.
-      exc = this._interrupts.shift();
-      if (this._interrupts.length === 0) this._interrupts = null;
+      const interrupts = this._extra.interrupts;
+      exc = interrupts.shift();
+      if (interrupts.length === 0) this._extra.interrupts = null;
     }
     this._futWaiter = null;
     const loop = this._loop;
@@ -300,7 +324,7 @@ export class Task<T> extends Future<T> {
         value._addWakeup(this as Task<unknown>);
         this._futWaiter = value;
         if ((this._state & MUST_CANCEL) !== 0 && value.cancel(this._extra?.cancelMessage)) this._state &= ~MUST_CANCEL;
-        if (this._interrupts !== null) this._detachForInterrupt();
+        if (this._extra !== null && this._extra.interrupts !== null) this._detachForInterrupt();
         loop._maybeInjectFault(this);
       } else {
         loop._scheduleStep(
@@ -328,7 +352,6 @@ export class Task<T> extends Future<T> {
   private _settleResult(value: T): void {
     this._value = value;
     this._state = (this._state & ~STATE_MASK) | FINISHED;
-    this._creator = null;
     this._loop._taskDone(this);
     this._scheduleCallbacks();
   }
@@ -336,7 +359,6 @@ export class Task<T> extends Future<T> {
   private _settleException(error: unknown): void {
     this._value = error;
     this._state = (this._state & ~STATE_MASK) | FINISHED | HAS_EXCEPTION | LOG_TRACEBACK;
-    this._creator = null;
     this._loop._noteUnretrieved(this);
     this._loop._taskDone(this);
     this._scheduleCallbacks();

@@ -13,7 +13,10 @@
  */
 import type { TimerHandle } from "./handle.ts";
 
-/** Shared by every empty queue: a loop that never schedules a timer allocates no typed array. */
+/**
+ * Shared by every empty queue: a loop that never schedules a timer allocates no typed array. The first
+ * growth makes room for four timers (see `_grow`).
+ */
 const EMPTY_KEYS = new Float64Array(0);
 
 /**
@@ -127,9 +130,11 @@ export class TimerQueue {
   }
 
   private _grow(): void {
-    const capacity = Math.max(16, this._items.length * 2);
+    // Four timers first: their keys (64 bytes) fit V8's on-heap typed arrays, so a short-lived loop
+    // with a few timers (an exploration run) allocates no ArrayBuffer backing store.
+    const capacity = Math.max(4, this._items.length * 2);
     const keys = new Float64Array(2 * capacity);
-    keys.set(this._keys);
+    if (this._size > 0) keys.set(this._keys);
     this._keys = keys;
     const items = this._items;
     for (let i = items.length; i < capacity; i++) items.push(undefined);
