@@ -161,26 +161,10 @@ export class EventLoop {
   private readonly _levels: PolicyLevels | null;
   private readonly _choices: ChoiceRecord[] = [];
   private _policyError: PolicyError | null = null;
-  private readonly _recent: (Handle | undefined)[] = [
-    undefined,
-    undefined,
-    undefined,
-    undefined,
-    undefined,
-    undefined,
-    undefined,
-    undefined,
-    undefined,
-    undefined,
-    undefined,
-    undefined,
-    undefined,
-    undefined,
-    undefined,
-    undefined,
-  ];
-  // Plain numbers (not a typed array, which costs more to create than a loop's short run needs).
-  private readonly _recentTimes: number[] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+  // The last dispatches, for the step-budget error: written in slot order from 0, so plain arrays stay
+  // packed; kept only when a budget is set.
+  private readonly _recent: Handle[] = [];
+  private readonly _recentTimes: number[] = [];
   private _recentCount = 0;
 
   constructor(options: EventLoopOptions = {}) {
