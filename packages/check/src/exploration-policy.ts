@@ -32,8 +32,16 @@ export interface Coverage {
   readonly depth?: number;
   /** PCT: the largest task count observed (n). */
   readonly tasks?: number;
-  /** PCT: the largest decision count observed (k). */
+  /** PCT: k, the decision points per run over which the change points are drawn. */
   readonly steps?: number;
+  /**
+   * PCT: where k comes from: `"run 0"` (the decision count of the campaign's run 0, which has no change
+   * point; see {@link ExplorationPolicy.calibrate}), `"given"` (the `steps` option) or `"observed"` (the
+   * largest count in the runs so far: a policy driven by hand, without `explore`).
+   */
+  readonly stepsFrom?: "run 0" | "given" | "observed";
+  /** PCT: the largest decision count observed in the runs (may exceed {@link Coverage.steps}). */
+  readonly observedSteps?: number;
 }
 
 /**
@@ -55,6 +63,15 @@ export interface ExplorationPolicy extends SchedulingPolicy {
    * {@link RecordingPolicy} reads it if it overrides `endRun`.
    */
   readonly observesTasks?: boolean;
+  /**
+   * Called by `explore` once, before its first run. `pilot(r)` runs run r of the campaign on this
+   * policy (`beginRun(r)`, the run with its loop seed, no `endRun`; it is not one of the campaign's runs)
+   * and returns what it observed. A policy that learns a per-program estimate — PCT's k — takes it from a
+   * fixed run rather than from whichever runs came before, calling `pilot` when the campaign does not
+   * contain that run (`firstRun`), so that run r depends only on (program, seed, r): a campaign split
+   * over workers or shards then explores the same schedules as one sequential campaign.
+   */
+  calibrate?(pilot: (run: number) => RunObservation): void;
   /** Prepares run `run` (0-based). Returns false when nothing is left to explore. */
   beginRun(run: number): boolean;
   /** Tells the policy how the run went. */
@@ -185,7 +202,7 @@ export abstract class RecordingPolicy implements ExplorationPolicy {
     return true;
   }
 
-  /** Ends a run with what was observed (subclasses learn from it, e.g. PCT's step estimate). */
+  /** Ends a run with what was observed (subclasses learn from it, e.g. PCT's k from run 0). */
   endRun(_observation: RunObservation): void {}
 
   /** The decisions of the current run, as a schedule. */

@@ -5,7 +5,10 @@
  * Each run gets a fresh loop (`new EventLoop({ policy, seed, maxSteps, unhandled: "collect" })`) whose
  * seed is derived from `(seed, run)`, and the policy derives its own randomness from the same pair, so a
  * run is a pure function of (program, seed, run) — and a failing one of (program, loop seed, schedule),
- * which is what the replay line says.
+ * which is what the replay line says. A policy that needs a per-program estimate (PCT's k) takes it from
+ * a fixed run, re-run as a pilot when the campaign starts after it ({@link ExplorationPolicy.calibrate}),
+ * not from whichever runs came before, so run r is the same whatever the `firstRun` (shards,
+ * `exploreParallel` workers).
  *
  * Speed: exploring is running the same program many times, so the per-run work beyond the loop's own
  * is kept to a minimum. Runs are not traced (`loop.trace` is `null` while exploring) and decisions carry
@@ -24,7 +27,13 @@ import { choices } from "./choices.ts";
 import { compareTraces, watchGlobals } from "./determinism.ts";
 import { CheckArgumentError, ExplorationFailedError, NondeterminismError } from "./errors.ts";
 import { exhaustive } from "./exhaustive.ts";
-import { RecordingPolicy, runSeed, type Coverage, type ExplorationPolicy } from "./exploration-policy.ts";
+import {
+  RecordingPolicy,
+  runSeed,
+  type Coverage,
+  type ExplorationPolicy,
+  type RunObservation,
+} from "./exploration-policy.ts";
 import { fifo } from "./fifo-policy.ts";
 import { checkInvariants } from "./invariants.ts";
 import { describeLevels, resolveLevels, type LevelOptions } from "./levels.ts";
@@ -72,7 +81,10 @@ export interface ExploreOptions {
   readonly depth?: number;
   /** Exhaustive's deviation bound. Default `Infinity`. */
   readonly maxDeviations?: number;
-  /** Stop starting runs after this many milliseconds of real time. Default unlimited. */
+  /**
+   * Stop starting runs after this many milliseconds of real time (every policy, fast-check included; the
+   * failing run's analysis is not cut short). Default unlimited.
+   */
   readonly timeBudgetMs?: number;
   /** The iteration budget of each run. Default 100 000. */
   readonly maxSteps?: number;
@@ -88,7 +100,7 @@ export interface ExploreOptions {
   readonly maxShrinkRuns?: number;
   /** The program's name in reports. Default the generator function's name. */
   readonly name?: string;
-  /** Called after each run. */
+  /** Called after each run of the campaign (not after shrinking or pilot runs), with its 0-based index. */
   readonly onProgress?: (progress: ExploreProgress) => void;
   /** The first run index (for splitting a campaign by run ranges). Default 0. */
   readonly firstRun?: number;
@@ -173,6 +185,24 @@ interface Found {
   readonly policy?: SchedulingPolicy;
 }
 
+/** Run `run` of `policy`, outside the campaign (see {@link ExplorationPolicy.calibrate}): what it observed. */
+function pilotRun(
+  program: Program,
+  policy: ExplorationPolicy,
+  loopSeed: number,
+  run: number,
+  base: RunOptions,
+): RunObservation {
+  policy.beginRun(run);
+  const traced = base.setup !== undefined ? true : "steppers";
+  const { loop, failure, tasks } = execute(program, policy, loopSeed, base, traced);
+  return {
+    decisions: policy.schedule().length,
+    tasks: traced === true ? countSteppers(loop.trace?.events() ?? []) : tasks,
+    failed: failure !== undefined,
+  };
+}
+
 /** Whether `policy` records its answers through {@link RecordingPolicy}'s own methods (the fast path). */
 function isRecording(policy: ExplorationPolicy): policy is RecordingPolicy {
   const base = RecordingPolicy.prototype;
@@ -231,21 +261,34 @@ export function explore(program: Program, options: ExploreOptions = {}): Explore
     // Long enough for the decision points of real programs; "max" size draws lengths across the range.
     const arb = fc.array(fc.nat({ max: 7 }), { maxLength: 512, size: "max" });
     const traced = setup !== undefined;
+    const timeBudget = options.timeBudgetMs;
+    // Once a run failed, fast-check calls the property to shrink: those calls are not campaign runs.
+    let shrinking = false;
     const check = fc.check(
       fc.property(arb, (picks) => {
         const policy = choices(picks, levels);
         policy._labelling(false);
         policy.beginRun(0);
         const { failure } = execute(program, policy, seed, base, traced);
-        if (found === undefined) {
-          runs++;
+        if (!shrinking) {
+          const run = runs++;
           const decisions = policy._recorded();
           distinct.addDecisions(decisions);
           decisionPoints += decisions.length;
+          shrinking = failure !== undefined;
+          onProgress?.({ run, runs: budget, distinctSchedules: distinct.size });
         }
         return failure === undefined;
       }),
-      { seed, numRuns: budget },
+      {
+        seed,
+        numRuns: budget,
+        // fast-check checks the limit before each run, as the loop below does (it also cuts its own
+        // shrinking short, which is harmless: the failing schedule is shrunk again below).
+        ...(timeBudget === undefined
+          ? {}
+          : { interruptAfterTimeLimit: Math.max(0, timeBudget - (performance.now() - started)) }),
+      },
     );
     if (check.failed && check.counterexample !== null) {
       const policy = choices(check.counterexample[0], levels);
@@ -264,6 +307,7 @@ export function explore(program: Program, options: ExploreOptions = {}): Explore
     const policy = makePolicy(options, levels);
     policyName = policy.name;
     const timeBudget = options.timeBudgetMs;
+    policy.calibrate?.((run) => pilotRun(program, policy, runSeed(seed, run), run, base));
     if (isRecording(policy)) {
       // The fast path (see the module doc): untraced unless something reads the trace, no labels.
       const countTasks = observesTasks(policy);

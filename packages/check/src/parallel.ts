@@ -3,10 +3,12 @@
  *
  * Why it needs no coordination: run r of a campaign is a pure function of (program, seed, r) — the loop
  * seed and the policy's randomness both derive from (seed, r) — so workers explore disjoint ranges
- * [a, b) and the merged result is the failure with the lowest run index. For `random` that is exactly
- * what one sequential campaign would find; PCT estimates k per worker from the runs it has seen, so its
- * schedules depend on the split (deterministic for a given worker count). Exhaustive and fast-check
- * campaigns are sequential by nature and are refused.
+ * [a, b) and the merged result is the failure with the lowest run index: the failing run, its loop seed
+ * and its schedule are exactly what one sequential campaign would find, whatever the worker count. For
+ * PCT this holds because k comes from the campaign's run 0 (which has no change point), not from the
+ * runs a worker happened to see: a worker whose range starts later re-runs run 0 first, as a pilot.
+ * Each worker's coverage line counts its own runs. Exhaustive and fast-check campaigns are sequential
+ * by nature and are refused.
  *
  * The program must be importable in a worker: pass the module's URL and the export's name.
  *

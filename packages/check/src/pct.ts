@@ -7,8 +7,13 @@
  * points" among the k steps. A bug of depth d (d ordering constraints) is then found with probability at
  * least 1/(n·k^(d−1)) per run, for n tasks and k steps, whatever the program.
  *
- * On simloop: steps are the decision points the loop asks about (k is estimated from the largest count
- * seen in earlier runs: the first run has no change point); a candidate's priority is its task's — a
+ * On simloop: steps are the decision points the loop asks about. Under `explore`, k is the decision
+ * count of the campaign's run 0, which has no change point (so it depends only on the program and the
+ * seed; a campaign that starts later, a shard or an `exploreParallel` worker, re-runs run 0 as a pilot,
+ * see {@link ExplorationPolicy.calibrate}), or the `steps` option, and is then fixed: run r is a pure
+ * function of (program, seed, r) whatever ran before it, so split campaigns find what one sequential
+ * campaign finds. (Driven by hand, without `explore`, k is the largest count seen in earlier runs: the
+ * first run has no change point.) A candidate's priority is its task's — a
  * task step the task it resumes, a timer or callback the task that armed it (`handle.task`), code
  * outside any task one "main" pseudo-task. At a tie the highest-priority due timer fires, and the others
  * are deferred to the next iteration when the one that fired outranks them all, so that its consequences
@@ -18,14 +23,24 @@
  */
 import { Random, type ChoicePoint, type Handle, type JitterPoint, type Task } from "@simloop/core";
 import { CheckArgumentError } from "./errors.ts";
-import { runSeed, RecordingPolicy, taskOf, type Coverage, type RunObservation } from "./exploration-policy.ts";
+import {
+  runSeed,
+  RecordingPolicy,
+  taskOf,
+  type Coverage,
+  type ExplorationPolicy,
+  type RunObservation,
+} from "./exploration-policy.ts";
 import { resolveLevels, type LevelOptions } from "./levels.ts";
 
 /** Options of {@link pct}. */
 export interface PctOptions {
   /** The levels to ask about. Default: ties only. */
   readonly levels?: LevelOptions;
-  /** An initial estimate of k (decision points per run), used until runs have been observed. */
+  /**
+   * k, the decision points per run over which the change points are drawn, fixed for every run (run 0
+   * included). Default: under `explore`, the decision count of run 0 (which then has no change point).
+   */
   readonly steps?: number;
 }
 
@@ -53,6 +68,13 @@ class PctPolicy extends RecordingPolicy {
   private readonly depth: number;
   private rng: Random;
   private k: number;
+  /** Where k comes from (see {@link Coverage.stepsFrom}); only `"observed"` lets the runs grow it. */
+  private stepsFrom: "run 0" | "given" | "observed";
+  /** `"run 0"`: whether k is known, else how to run run 0 (from `calibrate`). */
+  private measured = false;
+  private pilot: ((run: number) => RunObservation) | undefined;
+  private currentRun = -1;
+  private maxObserved = 0;
   private n = 1;
   private priorities = new Map<Task<unknown> | typeof MAIN, number>();
   private changePoints: number[] = [];
@@ -66,15 +88,34 @@ class PctPolicy extends RecordingPolicy {
     this.depth = depth;
     this.rng = new Random(seed);
     this.k = options.steps ?? 0;
+    this.stepsFrom = options.steps === undefined ? "observed" : "given";
+  }
+
+  /** Takes k from run 0 of the campaign (re-run by `pilot` if the campaign starts later), unless `steps` was given. */
+  calibrate(pilot: (run: number) => RunObservation): void {
+    if (this.stepsFrom === "given") return;
+    this.stepsFrom = "run 0";
+    this.k = 0;
+    this.measured = false;
+    this.pilot = pilot;
   }
 
   override beginRun(run: number): boolean {
+    if (this.stepsFrom === "run 0" && !this.measured && run > 0 && this.pilot !== undefined) {
+      // The campaign starts after run 0 (a shard, a worker): run it first, as a pilot (it re-enters beginRun(0)).
+      const pilot = this.pilot;
+      this.pilot = undefined;
+      this.k = pilot(0).decisions;
+      this.measured = true;
+    }
+    this.currentRun = run;
     this.rng = new Random(runSeed(this.seed, run));
     this.priorities = new Map();
     this.lastFired = -Infinity;
     this.lastIteration = -1;
     const points = new Set<number>();
-    const k = this.k;
+    // Run 0 of a campaign measures k: it has no change point.
+    const k = this.stepsFrom === "run 0" && run === 0 ? 0 : this.k;
     if (k > 0) {
       const wanted = Math.min(this.depth - 1, k);
       while (points.size < wanted) points.add(this.rng.integer(1, k));
@@ -85,7 +126,13 @@ class PctPolicy extends RecordingPolicy {
 
   override endRun(observation: RunObservation): void {
     this.observedRuns++;
-    this.k = Math.max(this.k, observation.decisions);
+    this.maxObserved = Math.max(this.maxObserved, observation.decisions);
+    if (this.stepsFrom === "observed") this.k = this.maxObserved;
+    else if (this.stepsFrom === "run 0" && !this.measured && this.currentRun === 0) {
+      this.k = observation.decisions;
+      this.measured = true;
+      this.pilot = undefined;
+    }
     this.n = Math.max(this.n, observation.tasks);
   }
 
@@ -148,15 +195,24 @@ class PctPolicy extends RecordingPolicy {
   override coverage(): Coverage {
     const p = pctBound(this.n, this.k, this.depth);
     const confidence = 1 - (1 - p) ** this.observedRuns;
+    // A fixed k draws change points within the first k decision points only: say so when runs went further.
+    const beyond = this.stepsFrom !== "observed" && this.maxObserved > this.k;
+    const notes = [
+      ...(this.stepsFrom === "given" ? ["given"] : beyond ? ["those of run 0"] : []),
+      ...(beyond ? [`runs asked up to ${this.maxObserved}, the bound is for bugs within the first ${this.k}`] : []),
+    ];
+    const k = `k=${this.k} decision points${notes.length > 0 ? ` (${notes.join("; ")})` : ""}`;
     return {
       policy: this.name,
       summary:
         `a bug of depth <= ${this.depth} would have been found with probability >= ${formatProbability(confidence)} ` +
-        `(${this.observedRuns} runs, n=${this.n} tasks, k=${this.k} decision points: >= ${formatProbability(p)} per run)`,
+        `(${this.observedRuns} runs, n=${this.n} tasks, ${k}: >= ${formatProbability(p)} per run)`,
       confidence,
       depth: this.depth,
       tasks: this.n,
       steps: this.k,
+      stepsFrom: this.stepsFrom,
+      observedSteps: this.maxObserved,
     };
   }
 }
@@ -173,7 +229,10 @@ function formatProbability(p: number): string {
  *
  * Guarantee (Burckhardt et al. 2010): a bug of depth d is found with probability ≥ 1/(n·k^(d−1)) per
  * run, for n tasks and k steps; {@link Coverage} turns the runs done into the confidence "a bug of depth
- * ≤ d would have been found with probability ≥ p" from the observed n and k.
+ * ≤ d would have been found with probability ≥ p" from the observed n and the k used. Under `explore`,
+ * k is the decision count of run 0 (which has no change point) or `steps`, fixed for the campaign, so
+ * run r depends only on (program, seed, r); a run that asks more than k decision points gets no change
+ * point past the k-th, and the coverage line then says so ("the bound is for bugs within the first k").
  *
  * @throws {@link CheckArgumentError} unless `depth` is an integer ≥ 1.
  * @example

@@ -10,6 +10,7 @@ import {
   InvariantViolationError,
   LeftoverTasksError,
   NondeterminismError,
+  pct,
   RecordingPolicy,
   replay,
   resolveLevels,
@@ -18,6 +19,7 @@ import {
   type RunObservation,
 } from "../src/index.ts";
 import { lostUpdateBug } from "../examples/bugs/lost-update.ts";
+import { staleReadDepth3Bug } from "../examples/bugs/stale-read-depth3.ts";
 
 describe("explore: what counts as a failure", () => {
   it("an exception escaping the program", () => {
@@ -154,6 +156,54 @@ describe("explore: the campaign", () => {
     const result = explore(lostUpdateBug.fixed, { policy: "random", runs: 1_000_000, timeBudgetMs: 50 });
     expect(result.ok).toBe(true);
     expect(result.runs).toBeLessThan(1_000_000);
+  });
+
+  it("fast-check: stops starting runs when the time budget is spent", () => {
+    const started = performance.now();
+    const result = explore(lostUpdateBug.fixed, { policy: "fast-check", runs: 1_000_000, timeBudgetMs: 50 });
+    expect(result.ok).toBe(true);
+    expect(result.runs).toBeLessThan(1_000_000);
+    // A million runs take minutes; a generous bound that only an ignored budget could exceed.
+    expect(performance.now() - started).toBeLessThan(20_000);
+  });
+
+  it("fast-check: reports progress after each run, not after fast-check's shrinking runs", () => {
+    const passing: ExploreProgress[] = [];
+    const ok = explore(lostUpdateBug.fixed, { policy: "fast-check", runs: 30, onProgress: (p) => passing.push(p) });
+    expect(ok.runs).toBe(30);
+    expect(passing.map((p) => p.run)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    expect(passing.every((p) => p.runs === 30)).toBe(true);
+    expect(passing.at(-1)?.distinctSchedules).toBe(ok.distinctSchedules);
+
+    const failing: ExploreProgress[] = [];
+    const found = explore(lostUpdateBug.buggy, { policy: "fast-check", runs: 100, onProgress: (p) => failing.push(p) });
+    expect(found.ok).toBe(false);
+    expect(failing).toHaveLength(found.runs);
+    expect(failing.at(-1)?.run).toBe(found.failure!.run);
+  });
+
+  it("pct: run r does not depend on the runs before it (k comes from run 0, re-run as a pilot)", () => {
+    const options = { policy: "pct", depth: 3, seed: 7, shrink: false } as const;
+    const sequential = explore(staleReadDepth3Bug.buggy, { ...options, runs: 50 });
+    const failure = sequential.failure!;
+    expect(failure.run).toBeGreaterThan(2);
+    for (const firstRun of [1, failure.run]) {
+      const later = explore(staleReadDepth3Bug.buggy, { ...options, firstRun, runs: 50 - firstRun });
+      expect(later.failure?.run).toBe(failure.run);
+      expect(later.failure?.runSeed).toBe(failure.runSeed);
+      expect(later.failure?.original.toString()).toBe(failure.original.toString());
+      expect(later.coverage.steps).toBe(sequential.coverage.steps);
+    }
+  });
+
+  it("pct: the coverage says where k came from, and when runs asked more decision points than k", () => {
+    const measured = explore(staleReadDepth3Bug.fixed, { policy: "pct", runs: 20, seed: 1 }).coverage;
+    expect(measured).toMatchObject({ stepsFrom: "run 0", steps: 6, observedSteps: 6 });
+    const given = explore(staleReadDepth3Bug.fixed, { policy: pct(1, 2, { steps: 3 }), runs: 20 }).coverage;
+    expect(given).toMatchObject({ stepsFrom: "given", steps: 3, observedSteps: 6 });
+    expect(given.summary).toContain(
+      "k=3 decision points (given; runs asked up to 6, the bound is for bugs within the first 3): >= 0.0476 per run",
+    );
   });
 
   it("can skip shrinking, and can attach the ordering invariants to every run", () => {

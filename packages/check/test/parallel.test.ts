@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { CheckArgumentError, explore, exploreParallel } from "../src/index.ts";
+import { lostUpdateBug } from "../examples/bugs/lost-update.ts";
 import { staleReadDepth3Bug } from "../examples/bugs/stale-read-depth3.ts";
 
 const moduleUrl = new URL("../examples/bugs/stale-read-depth3.ts", import.meta.url).href;
+const lostUpdateUrl = new URL("../examples/bugs/lost-update.ts", import.meta.url).href;
 
 describe("exploreParallel", () => {
   it("finds what one sequential random campaign finds, at the same run, on two workers", async () => {
@@ -19,6 +21,26 @@ describe("exploreParallel", () => {
     expect(parallel.runs).toBe(sequential.runs);
     expect(parallel.failure!.schedule.toString()).toBe(sequential.failure!.schedule.toString());
     expect(parallel.failure!.report).toBe(sequential.failure!.report);
+  }, 60_000);
+
+  it("pct: finds the same failure at the same run with the same schedule on 1, 2 and 4 workers", async () => {
+    // The first failure (run 5) lies past the first worker's range: such a worker re-runs run 0 to get
+    // PCT's k (estimating k from its own runs, as before, found run 3 on two workers).
+    const options = { policy: "pct", depth: 2, runs: 6, seed: 5 } as const;
+    const sequential = explore(lostUpdateBug.buggy, options);
+    expect(sequential.failure!.run).toBe(5);
+    const results = await Promise.all(
+      [1, 2, 4].map((workers) => exploreParallel(lostUpdateUrl, "lostUpdateBug.buggy", { ...options, workers })),
+    );
+    for (const parallel of results) {
+      expect(parallel.ok).toBe(false);
+      expect(parallel.failure!.run).toBe(sequential.failure!.run);
+      expect(parallel.failure!.runSeed).toBe(sequential.failure!.runSeed);
+      expect(parallel.failure!.original.toString()).toBe(sequential.failure!.original.toString());
+      expect(parallel.failure!.schedule.toString()).toBe(sequential.failure!.schedule.toString());
+      expect(parallel.runs).toBe(sequential.runs);
+    }
+    expect(results.map((r) => r.coverage.length)).toEqual([1, 2, 3]);
   }, 60_000);
 
   it("reports ok when no worker finds anything", async () => {
