@@ -15,10 +15,9 @@
  * @module
  */
 import { Worker } from "node:worker_threads";
-import type { TraceEvent } from "@simloop/core";
 import { Schedule } from "./schedule.ts";
 import { CheckArgumentError } from "./errors.ts";
-import type { ExploreOptions, ExploreResult } from "./explore.ts";
+import type { ExploreFailure, ExploreOptions, ExploreResult } from "./explore.ts";
 import { resolveLevels } from "./levels.ts";
 import type { WireResult, WorkerRequest } from "./internal/wire.ts";
 
@@ -36,17 +35,11 @@ export interface ParallelOptions extends Omit<ExploreOptions, "policy" | "setup"
 }
 
 /** A failure merged from a worker: as in `explore`, with the error as name and message. */
-export interface ParallelFailure {
+export interface ParallelFailure extends Omit<ExploreFailure, "kind" | "error"> {
+  /** The failure kind, as the worker reported it. */
   readonly kind: string;
+  /** The error, rebuilt from the worker's name and message. */
   readonly error: Error;
-  readonly schedule: Schedule;
-  readonly original: Schedule;
-  readonly seed: number;
-  readonly runSeed: number;
-  readonly run: number;
-  readonly shrinkRuns: number;
-  readonly report: string;
-  readonly trace: readonly TraceEvent[];
 }
 
 /** What {@link exploreParallel} found. */

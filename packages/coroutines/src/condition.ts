@@ -13,6 +13,7 @@ import { LockNotAcquiredError } from "./errors.ts";
 import { remove } from "./internal/list.ts";
 import { LoopBound } from "./internal/loop-bound.ts";
 import { Lock } from "./lock.ts";
+import { holding } from "./internal/holding.ts";
 
 /** What {@link Condition.statistics} returns (Trio style): a frozen snapshot. */
 export interface ConditionStatistics {
@@ -70,13 +71,8 @@ export class Condition {
    * Runs `body` holding the lock (asyncio's `async with cond`) and returns its result.
    * @throws whatever the body throws; `CancelledError` if cancelled while waiting for the lock.
    */
-  *with<T>(body: () => Coroutine<T>): Coroutine<T> {
-    yield* this.acquire();
-    try {
-      return yield* body();
-    } finally {
-      this.release();
-    }
+  with<T>(body: () => Coroutine<T>): Coroutine<T> {
+    return holding(this, body);
   }
 
   /**

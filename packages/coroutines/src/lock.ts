@@ -12,6 +12,7 @@ import { CancelledError, type Coroutine, type Future } from "@simloop/core";
 import { LockNotAcquiredError } from "./errors.ts";
 import { remove } from "./internal/list.ts";
 import { LoopBound } from "./internal/loop-bound.ts";
+import { holding } from "./internal/holding.ts";
 
 /** What {@link Lock.statistics} returns (Trio style): a frozen snapshot. */
 export interface LockStatistics {
@@ -92,13 +93,8 @@ export class Lock {
    * `async with lock`). Returns the body's result.
    * @throws whatever the body throws; `CancelledError` if cancelled while waiting.
    */
-  *with<T>(body: () => Coroutine<T>): Coroutine<T> {
-    yield* this.acquire();
-    try {
-      return yield* body();
-    } finally {
-      this.release();
-    }
+  with<T>(body: () => Coroutine<T>): Coroutine<T> {
+    return holding(this, body);
   }
 
   /**

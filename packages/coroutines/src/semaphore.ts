@@ -12,6 +12,7 @@ import { ArgumentError, CancelledError, type Coroutine, type Future } from "@sim
 import { SemaphoreOverReleaseError } from "./errors.ts";
 import { remove } from "./internal/list.ts";
 import { LoopBound } from "./internal/loop-bound.ts";
+import { holding } from "./internal/holding.ts";
 
 /** What {@link Semaphore.statistics} returns (Trio style): a frozen snapshot. */
 export interface SemaphoreStatistics {
@@ -98,13 +99,8 @@ export class Semaphore {
    * `async with sem`). Returns the body's result.
    * @throws whatever the body throws; `CancelledError` if cancelled while waiting.
    */
-  *with<T>(body: () => Coroutine<T>): Coroutine<T> {
-    yield* this.acquire();
-    try {
-      return yield* body();
-    } finally {
-      this.release();
-    }
+  with<T>(body: () => Coroutine<T>): Coroutine<T> {
+    return holding(this, body);
   }
 
   /** A frozen snapshot: free permits, whether acquire would block, and how many tasks wait. */
