@@ -7,9 +7,10 @@
  * step or wake-up, a future's done callback) reuse the slots for the task and the exception or future,
  * so no handle needs an arguments array or a closure.
  *
- * The source is the task or handle that was running when this one was scheduled. When a handle runs,
- * its own source is collapsed to the task it belongs to, so a chain of callbacks scheduling callbacks
- * never keeps its history alive.
+ * The source is the task or handle that was running when this one was scheduled (a handle only where
+ * the interleave level or a trace can tell it from its task). When a handle runs, its own source is
+ * collapsed to the task it belongs to, so a chain of callbacks scheduling callbacks never keeps its
+ * history alive.
  *
  * @module
  */
@@ -112,8 +113,10 @@ export class Handle {
   /**
    * The object whose callbacks keep their FIFO order under the `interleave` policy level: the task a
    * step resumes, otherwise the task or handle that scheduled this one (`null`: outside the loop).
-   * Once the handle has run, a handle source is replaced by its task, so that finished callbacks do
-   * not keep each other alive.
+   * A scheduling handle is recorded only on a loop that can tell it from its task (one with the
+   * interleave level or a trace); elsewhere a callback scheduled by a callback records that callback's
+   * task. Once the handle has run, a handle source is replaced by its task, so that finished callbacks
+   * do not keep each other alive.
    */
   get source(): Task<unknown> | Handle | null {
     const kind = this._flags & KIND_MASK;

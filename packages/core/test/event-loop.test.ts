@@ -16,6 +16,7 @@ import {
   setEventLoop,
   NoRunningLoopError,
   type Coroutine,
+  type Handle,
 } from "../src/index.ts";
 import { nap, recorder } from "./helpers.ts";
 
@@ -66,6 +67,42 @@ describe("callSoon", () => {
     expect(() => loop.callSoon(worker as never)).toThrow(/loop.createTask\(worker\(\)\)/);
     loop.callSoon(() => {});
     loop.runUntilIdle();
+  });
+
+  it("checks every callback, before and after a valid one is rescheduled (the check is memoised per function)", () => {
+    const loop = new EventLoop();
+    function* worker(): Coroutine<void> {}
+    // Before any valid callback: a value equal to nothing passed so far.
+    expect(() => loop.callSoon(null as never)).toThrow(ArgumentError);
+    expect(() => loop.callSoon(undefined as never)).toThrow(ArgumentError);
+    const tick = (): void => {};
+    loop.callSoon(tick);
+    loop.callSoon(tick);
+    expect(() => loop.callSoon(worker as never)).toThrow(ArgumentError);
+    expect(() => loop.callAt(1, worker as never)).toThrow(ArgumentError);
+    loop.callLater(1, tick);
+    loop.runUntilIdle();
+    loop.close();
+    // The memoised callback is still refused by a closed loop.
+    expect(() => loop.callSoon(tick)).toThrow(LoopClosedError);
+    expect(() => loop.callLater(1, tick)).toThrow(LoopClosedError);
+  });
+
+  it("records the scheduling handle as the source only when the interleave level or a trace can tell", () => {
+    const sources = (loop: EventLoop): unknown[] => {
+      const seen: unknown[] = [];
+      let first: Handle | null = null;
+      first = loop.callSoon(() => {
+        seen.push(loop.callSoon(() => {}).source === first);
+        seen.push(loop.callSoon(() => {}).task);
+      });
+      loop.runUntilIdle();
+      return seen;
+    };
+    // Untraced, without a policy: the source is the scheduling handle's task (none here).
+    expect(sources(new EventLoop())).toEqual([false, null]);
+    // Traced: the scheduling handle itself, as the trace names it.
+    expect(sources(new EventLoop({ trace: true }))).toEqual([true, null]);
   });
 });
 
