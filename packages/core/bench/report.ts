@@ -10,6 +10,8 @@ import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { findRow, pairedRatio, type Row, type Skip, type WorkloadResult } from "./harness.ts";
 import { GIB, type MemoryResult } from "./memory.ts";
+import { W4F_PENDING, type FinderResult, type RunsToFindResult } from "./runs-to-find.ts";
+import type { Summary } from "./stats.ts";
 import type { TargetResult } from "./targets.ts";
 
 /** The machine a run was made on. */
@@ -175,6 +177,76 @@ export function consoleTargets(targets: readonly TargetResult[]): string {
   return lines.join("\n");
 }
 
+// ---------------------------------------------------------------- W4f: runs to find
+
+function count(x: number): string {
+  return Number.isInteger(x) ? String(x) : x.toFixed(1);
+}
+
+function spread(summary: Summary | null, format: (x: number) => string): string {
+  return summary === null ? "—" : `${format(summary.median)} (${format(summary.min)}–${format(summary.max)})`;
+}
+
+const RUNS_TO_FIND_HEADER = [
+  "system",
+  "runs to find: median (min–max)",
+  "wall ms to find: median (min–max)",
+  "found",
+  "fc.scheduler ÷ system: runs",
+  "fc.scheduler ÷ system: wall time",
+];
+
+function runsToFindCells(result: RunsToFindResult, finder: FinderResult): string[] {
+  const ratio = (r: Summary | null): string =>
+    finder.role === "peer" || r === null ? "—" : `${times(r.median)}× (${times(r.min)}–${times(r.max)})`;
+  return [
+    finder.name,
+    spread(finder.runs, count),
+    spread(finder.ms, (x) => ms(x / 1000)),
+    `${finder.found}/${result.seeds}`,
+    ratio(finder.runsRatio),
+    ratio(finder.msRatio),
+  ];
+}
+
+function runsToFindTitle(result: RunsToFindResult): string {
+  return `${result.id} — runs to find the ${result.bug} bug (depth ${result.depth}): simloop explore vs fc.scheduler on its Promise twin`;
+}
+
+/** The notes under W4f's table: what is counted, timed and compared. */
+export function runsToFindNotes(result: RunsToFindResult): string[] {
+  return [
+    `Seeds 1–${result.seeds}, budget ${result.budget} runs per campaign. simloop: \`explore(bug.buggy, { policy, runs: ${result.budget}, seed, depth: ${result.depth}, shrink: false${result.levels === null ? "" : `, levels: ${JSON.stringify(result.levels)}`} })\` on the corpus program (packages/check/examples/bugs/${result.bug}.ts${result.levels === null ? ", at explore's default levels: ties" : ""}); runs to find = \`result.runs\` of a failing result. fast-check: \`fc.check(fc.asyncProperty(fc.scheduler(), twin.buggy), { seed, numRuns: ${result.budget}, endOnFailure: true })\` on its Promise twin (packages/check/examples/promise-twins.ts); runs to find = \`numRuns\` of a failing result (it includes the failing run).`,
+    "Wall time is the whole call, timed with `performance.now()`: for `explore` that includes analysing the failure it found (a traced re-run of the failing run, two replays for its determinism self-check, and the report; `shrink: false` skips only shrinking), for `fc.check` building its run details. Medians and min–max are over the seeds that found the bug.",
+    `Ratios are fc.scheduler's figure ÷ the simloop policy's, computed per seed (both found the bug on it) and summarised as median (min–max) of the per-seed ratios; above 1 means simloop needed fewer runs or less time. The two sides draw from different PRNGs, so a seed pairs campaigns, not schedules; exhaustive does not depend on the seed.`,
+    `Each system made ${result.warmup} untimed campaigns first; then, per seed, every system ran once, in an order that rotates with the seed.`,
+  ];
+}
+
+/** The console report of W4f, or its pending line. */
+export function consoleRunsToFind(result: RunsToFindResult | "pending"): string {
+  if (result === "pending") return `\nW4f — runs to find: ${W4F_PENDING}`;
+  const lines = ["", runsToFindTitle(result)];
+  const rows = result.finders.map((finder) => runsToFindCells(result, finder));
+  const widths = RUNS_TO_FIND_HEADER.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  lines.push(`  ${pad(RUNS_TO_FIND_HEADER, widths)}`);
+  for (const r of rows) lines.push(`  ${pad(r, widths)}`);
+  for (const note of runsToFindNotes(result)) lines.push(`  - ${note}`);
+  return lines.join("\n");
+}
+
+function markdownRunsToFind(result: RunsToFindResult | "pending"): string[] {
+  if (result === "pending") return ["", "## W4f — runs to find", "", W4F_PENDING];
+  const out = ["", `## ${runsToFindTitle(result)}`, ""];
+  out.push(`| ${RUNS_TO_FIND_HEADER.join(" | ")} |`, `|${RUNS_TO_FIND_HEADER.map(() => " --- ").join("|")}|`);
+  for (const finder of result.finders) out.push(`| ${runsToFindCells(result, finder).join(" | ")} |`);
+  out.push("");
+  for (const note of runsToFindNotes(result)) out.push(`- ${note}`);
+  return out;
+}
+
+// ---------------------------------------------------------------- docs/performance.md
+
 function markdownTable(result: WorkloadResult): string {
   const rows = result.rows.map((row) => cells(result, row));
   const out = [`| ${HEADER.join(" | ")} |`, `|${HEADER.map(() => " --- ").join("|")}|`];
@@ -190,6 +262,8 @@ export interface MarkdownInput {
   readonly memory: MemoryResult | null;
   readonly targets: readonly TargetResult[];
   readonly w4Note: string | null;
+  /** W4f's measurements, `"pending"` while its inputs are missing, or absent/`null` when not run. */
+  readonly runsToFind?: RunsToFindResult | "pending" | null;
   readonly seconds: number;
 }
 
@@ -257,6 +331,7 @@ export function renderMarkdown(input: MarkdownInput): string {
     }
   }
   if (input.w4Note !== null) lines.push("", "## W4 — exploration", "", input.w4Note);
+  if (input.runsToFind !== undefined && input.runsToFind !== null) lines.push(...markdownRunsToFind(input.runsToFind));
   lines.push("");
   return lines.join("\n");
 }

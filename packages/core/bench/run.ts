@@ -3,7 +3,8 @@
  *
  * - `--quick`: tiny sizes, for a CI smoke run (a few seconds);
  * - `--write`: regenerate `docs/performance.md` and `docs/performance-growth.svg`;
- * - `--only W1,W3`: run only these workloads (`W3` selects W3a and W3b).
+ * - `--only W1,W3`: run only these workloads (`W3` selects W3a and W3b, `W4` selects W4 and W4f, the
+ *   runs-to-find comparison of `./runs-to-find.ts`).
  *
  * Run it with `node --expose-gc --conditions=@simloop/source --import tsx packages/core/bench/run.ts`
  * (the root `bench` script), so that GC can be forced between timed runs.
@@ -17,7 +18,21 @@ import { explorationWorkload, loadExplore, W4_PENDING } from "./exploration.ts";
 import { measureWorkload, type Workload, type WorkloadResult } from "./harness.ts";
 import { measureMemory, type MemoryResult } from "./memory.ts";
 import { readyChainWorkload } from "./ready-chain.ts";
-import { consoleMemory, consoleTargets, consoleWorkload, describeMachine, renderMarkdown } from "./report.ts";
+import {
+  consoleMemory,
+  consoleRunsToFind,
+  consoleTargets,
+  consoleWorkload,
+  describeMachine,
+  renderMarkdown,
+} from "./report.ts";
+import {
+  loadRunsToFindSubject,
+  measureRunsToFind,
+  runsToFindSeeds,
+  W4F_ID,
+  type RunsToFindResult,
+} from "./runs-to-find.ts";
 import { evaluateTargets } from "./targets.ts";
 import { timersWorkload } from "./timers.ts";
 
@@ -40,7 +55,7 @@ function parseFlags(argv: readonly string[]): Flags {
       if (value === undefined || value === "") throw new Error("--only needs a list, such as --only W1,W2");
       only = value.split(",").map((s) => s.trim().toUpperCase());
     } else if (arg !== "--") {
-      throw new Error(`Unknown flag ${arg}. Usage: run.ts [--quick] [--write] [--only W1,W2,W3a,W3b,W4]`);
+      throw new Error(`Unknown flag ${arg}. Usage: run.ts [--quick] [--write] [--only W1,W2,W3a,W3b,W4,W4f]`);
     }
   }
   return { quick, write, only };
@@ -91,13 +106,23 @@ async function main(): Promise<void> {
   }
   if (w4Note === W4_PENDING) log(`\nW4 — exploration: ${W4_PENDING}`);
 
+  let runsToFind: RunsToFindResult | "pending" | null = null;
+  if (selected(flags, W4F_ID)) {
+    const subject = await loadRunsToFindSubject();
+    runsToFind =
+      subject === null
+        ? "pending"
+        : await measureRunsToFind(subject, { seeds: runsToFindSeeds(flags.quick), progress });
+    log(consoleRunsToFind(runsToFind));
+  }
+
   let memory: MemoryResult | null = null;
   if (selected(flags, "W3b")) {
     memory = measureMemory(flags.quick ? 1_000 : 100_000, !flags.quick);
     log(consoleMemory(memory));
   }
 
-  const targets = evaluateTargets(results, memory, w4Note === W4_PENDING);
+  const targets = evaluateTargets(results, memory, w4Note === W4_PENDING, runsToFind);
   log(consoleTargets(targets));
   const seconds = (performance.now() - started) / 1000;
   log(`\ndone in ${seconds.toFixed(1)} s`);
@@ -115,6 +140,7 @@ async function main(): Promise<void> {
         memory,
         targets,
         w4Note,
+        runsToFind,
         seconds,
       }),
     );

@@ -5,6 +5,7 @@
  */
 import { findRow, pairedRatio, type WorkloadResult } from "./harness.ts";
 import type { MemoryResult } from "./memory.ts";
+import type { RunsToFindResult } from "./runs-to-find.ts";
 
 /** One target's verdict. */
 export interface TargetResult {
@@ -44,11 +45,41 @@ function ratioTarget(
   };
 }
 
-/** Evaluates every target of the issue on the workloads measured. */
+const W4F_DESCRIPTION =
+  "runs-to-find and wall time on lost-update vs fc.scheduler on its Promise twin (met: every system finds it on every seed)";
+
+/**
+ * W4f's line: the issue asks for the comparison, not for a ratio, so it is met when every system found
+ * the bug on every seed; the measured column gives the median per-seed ratios fc.scheduler ÷ simloop.
+ */
+function runsToFindTarget(result: RunsToFindResult | "pending"): TargetResult {
+  if (result === "pending")
+    return { workload: "W4f", description: W4F_DESCRIPTION, status: "n/a", measured: "pending" };
+  const all = result.finders.every((f) => f.found === result.seeds);
+  const parts = result.finders
+    .filter((f) => f.role === "simloop")
+    .map((f) => {
+      const r = (s: typeof f.runsRatio): string => (s === null ? "—" : `${fmt(s.median)}×`);
+      return `${f.id} ${r(f.runsRatio)} / ${r(f.msRatio)}`;
+    });
+  const found = result.finders.map((f) => `${f.id} ${f.found}/${result.seeds}`).join(", ");
+  return {
+    workload: result.id,
+    description: W4F_DESCRIPTION,
+    status: all ? "met" : "not met",
+    measured: `found: ${found}; fc.scheduler ÷ simloop, runs / wall (median per-seed ratio): ${parts.join(", ")}`,
+  };
+}
+
+/**
+ * Evaluates every target of the issue on the workloads measured; `runsToFind` is W4f's measurements,
+ * `"pending"` while its inputs are missing, or `null` when it was not run.
+ */
 export function evaluateTargets(
   results: ReadonlyMap<string, WorkloadResult>,
   memory: MemoryResult | null,
   w4Pending: boolean,
+  runsToFind: RunsToFindResult | "pending" | null = null,
 ): TargetResult[] {
   const out: TargetResult[] = [];
   const w1 = results.get("W1");
@@ -129,5 +160,6 @@ export function evaluateTargets(
   } else if (w4Pending) {
     out.push({ workload: "W4", description: "≥ 100k runs/s; ≥ 3× fast-check", status: "n/a", measured: "pending" });
   }
+  if (runsToFind !== null) out.push(runsToFindTarget(runsToFind));
   return out;
 }

@@ -1,3 +1,6 @@
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import {
   runBarePingPong,
@@ -34,7 +37,14 @@ import {
 import { mulberry32, randomIntegers } from "../bench/prng.ts";
 import { readyChainWorkload, runSimloopChain } from "../bench/ready-chain.ts";
 import { renderGrowthSvg } from "../bench/chart.ts";
-import { renderMarkdown, describeMachine, consoleWorkload } from "../bench/report.ts";
+import { renderMarkdown, describeMachine, consoleRunsToFind, consoleWorkload } from "../bench/report.ts";
+import {
+  loadRunsToFindSubject,
+  measureRunsToFind,
+  runsToFindSeeds,
+  W4F_BUDGET,
+  W4F_PENDING,
+} from "../bench/runs-to-find.ts";
 import { summarize } from "../bench/stats.ts";
 import { evaluateTargets } from "../bench/targets.ts";
 import { runSimloopTimers, timersWorkload, timerTimes } from "../bench/timers.ts";
@@ -106,6 +116,77 @@ describe("bench smoke", () => {
     expect(runSimloopExplore(explore, 20)).toBe(20);
     expect(lostUpdateBalances.every((b) => b >= 1 && b <= 3)).toBe(true);
   });
+
+  /** The check package's modules W4f loads: while one is missing, W4f is pending. */
+  const w4fInputs = [
+    "../../check/src/index.ts",
+    "../../check/examples/bugs/index.ts",
+    "../../check/examples/promise-twins.ts",
+  ];
+  const w4fReady = w4fInputs.every((path) => existsSync(fileURLToPath(new URL(path, import.meta.url))));
+
+  it("measures W4f's runs to find on a couple of seeds: simloop and fc.scheduler both find the lost update", async () => {
+    const subject = await loadRunsToFindSubject();
+    if (!w4fReady) {
+      expect(subject).toBeNull();
+      expect(consoleRunsToFind("pending")).toContain(W4F_PENDING);
+      return;
+    }
+    expect(subject).not.toBeNull();
+    expect(runsToFindSeeds(true)).toBeLessThan(runsToFindSeeds(false));
+    const seeds = 2;
+    const result = await measureRunsToFind(subject!, { seeds, warmup: 1 });
+    expect(result.bug).toBe("lost-update");
+    expect(result.finders.map((f) => f.id)).toEqual(["random", "pct", "exhaustive", "fc.scheduler"]);
+    for (const finder of result.finders) {
+      expect(finder.outcomes).toHaveLength(seeds);
+      expect(finder.found, `${finder.name} never found the bug`).toBeGreaterThan(0);
+      expect(finder.runs!.min).toBeGreaterThanOrEqual(1);
+      expect(finder.runs!.max).toBeLessThanOrEqual(W4F_BUDGET);
+      expect(finder.ms!.median).toBeGreaterThan(0);
+      expect(Number.isFinite(finder.ms!.max)).toBe(true);
+      if (finder.role === "simloop") {
+        expect(finder.runsRatio!.median).toBeGreaterThan(0);
+        expect(finder.msRatio!.median).toBeGreaterThan(0);
+      }
+    }
+    const text = consoleRunsToFind(result);
+    expect(text).toContain("W4f — runs to find the lost-update bug");
+    expect(text).toContain("fc.scheduler ÷ system");
+    const [target] = evaluateTargets(new Map(), null, false, result);
+    expect(target?.workload).toBe("W4f");
+    expect(target?.status).toBe("met");
+    const markdown = renderMarkdown({
+      machine: describeMachine(),
+      command: "pnpm bench --quick --only W4f",
+      results: [],
+      memory: null,
+      targets: [target!],
+      w4Note: null,
+      runsToFind: result,
+      seconds: 1,
+    });
+    expect(markdown).toContain("## W4f — runs to find the lost-update bug");
+    expect(markdown).toContain("| fast-check fc.scheduler (Promise twin) |");
+  });
+
+  it("runs W4f from the bench's entry with --quick --only W4f", () => {
+    const root = fileURLToPath(new URL("../../../", import.meta.url));
+    const run = spawnSync(
+      process.execPath,
+      ["--conditions=@simloop/source", "--import", "tsx", "packages/core/bench/run.ts", "--quick", "--only", "W4f"],
+      { cwd: root, encoding: "utf8", timeout: 60_000 },
+    );
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain("W4f — runs to find");
+    expect(run.stdout).not.toContain("W1 —");
+    if (w4fReady) {
+      expect(run.stdout).toContain(`${runsToFindSeeds(true)}/${runsToFindSeeds(true)}`);
+      expect(run.stdout).toContain("[met    ] W4f");
+    } else {
+      expect(run.stdout).toContain(W4F_PENDING);
+    }
+  }, 60_000);
 
   it("measures whole workloads, with positive rates, paired ratios, targets and reports", async () => {
     const tiny = (workload: Workload, sizes: number[]): Workload => ({ ...workload, sizes, reps: () => 2 });
