@@ -79,7 +79,9 @@ function gatherImpl(awaitables: readonly Awaitable<unknown>[], returnExceptions:
     outer.setResult([]);
     return outer;
   }
-  const argToFuture = new Map<Awaitable<unknown>, Future<unknown>>();
+  // asyncio's `arg_to_fut`: an awaitable passed twice is awaited once. A few arguments (the usual case)
+  // are matched by a scan of the earlier ones, which costs less than building a map.
+  const argToFuture = awaitables.length > SCAN_LIMIT ? new Map<Awaitable<unknown>, Future<unknown>>() : null;
   const children: Future<unknown>[] = [];
   let loop: EventLoop | undefined;
   let outer: GatheringFuture<unknown[]> | null = null;
@@ -115,13 +117,14 @@ function gatherImpl(awaitables: readonly Awaitable<unknown>[], returnExceptions:
     }
   };
 
-  for (const arg of awaitables) {
-    let fut = argToFuture.get(arg);
+  for (let i = 0; i < awaitables.length; i++) {
+    const arg = awaitables[i] as Awaitable<unknown>;
+    let fut = argToFuture === null ? earlierFuture(awaitables, children, i) : argToFuture.get(arg);
     if (fut === undefined) {
       fut = ensureFuture(arg, loop);
       loop ??= fut.getLoop();
       count += 1;
-      argToFuture.set(arg, fut);
+      argToFuture?.set(arg, fut);
       fut.addDoneCallback(onChildDone);
     }
     children.push(fut);
@@ -157,6 +160,20 @@ export function gatherReturnExceptions<const A extends readonly Awaitable<unknow
   ...awaitables: A
 ): Future<SettledResults<A>> {
   return gatherImpl(awaitables, true) as Future<SettledResults<A>>;
+}
+
+/** Up to this many arguments, a repeated one is found by scanning the earlier ones instead of a map. */
+const SCAN_LIMIT = 8;
+
+/** The future of an earlier argument identical to argument `i`, if any. */
+function earlierFuture(
+  awaitables: readonly Awaitable<unknown>[],
+  children: readonly Future<unknown>[],
+  i: number,
+): Future<unknown> | undefined {
+  const arg = awaitables[i];
+  for (let j = 0; j < i; j++) if (awaitables[j] === arg) return children[j];
+  return undefined;
 }
 
 function childFailed(child: Future<unknown>): boolean {
