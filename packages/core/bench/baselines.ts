@@ -234,6 +234,49 @@ export function runPackedHeapTimers(times: Float64Array): number {
   return now >= 0 ? fired : -1;
 }
 
+/**
+ * The least a handle-returning scheduler allocates per event: what `callAt`/`callSoon` must return
+ * (asyncio's `TimerHandle`/`Handle`) is an object that holds the callback and its argument, its
+ * deadline, and a cancelled flag. simloop's handles carry more (the source, the sequence number, the
+ * loop); this is the floor.
+ */
+export class BareHandle {
+  fn: ((arg: unknown) => void) | null;
+  arg: unknown;
+  when: number;
+  cancelled: boolean;
+  constructor(when: number, fn: (arg: unknown) => void, arg: unknown) {
+    this.fn = fn;
+    this.arg = arg;
+    this.when = when;
+    this.cancelled = false;
+  }
+}
+
+/**
+ * W1 on the packed heap, with a {@link BareHandle} allocated per timer (as an API that returns a
+ * cancellable handle must) and checked at dispatch: the bound that asyncio's handle-per-timer API puts
+ * on any implementation, the packed heap's layout being the same. Returns the count fired.
+ */
+export function runPackedHeapHandleTimers(times: Float64Array): number {
+  const heap = new PackedHeap<BareHandle>();
+  let fired = 0;
+  const callback = (): void => {
+    fired++;
+  };
+  for (let i = 0; i < times.length; i++) {
+    const when = times[i] as number;
+    heap.push(when, i, new BareHandle(when, callback, undefined));
+  }
+  let now = 0;
+  while (heap.size > 0) {
+    now = heap.topWhen();
+    const handle = heap.pop();
+    if (!handle.cancelled) (handle.fn as (arg: unknown) => void)(handle.arg);
+  }
+  return now >= 0 ? fired : -1;
+}
+
 // ---------------------------------------------------------------- W2: ready chain
 
 /** W2 on a ring: a chain of `n` callbacks, each queueing the next. Returns the count run. */
@@ -245,6 +288,25 @@ export function runRingChain(n: number): number {
   };
   ring.push(next);
   while (ring.length > 0) ring.shift()();
+  return ran;
+}
+
+/**
+ * W2 on a ring of {@link BareHandle}s: each callback allocates the handle of the next, as an API that
+ * returns a cancellable handle per `callSoon` must (RxJS's `this.schedule()` reuses its action instead).
+ * Returns the count run.
+ */
+export function runRingHandleChain(n: number): number {
+  const ring = new Ring<BareHandle>();
+  let ran = 0;
+  const next = (): void => {
+    if (++ran < n) ring.push(new BareHandle(0, next, undefined));
+  };
+  ring.push(new BareHandle(0, next, undefined));
+  while (ring.length > 0) {
+    const handle = ring.shift();
+    if (!handle.cancelled) (handle.fn as (arg: unknown) => void)(handle.arg);
+  }
   return ran;
 }
 

@@ -182,6 +182,42 @@ export function simloopSleeperBytes(k: number): number {
   return (after - before) / k;
 }
 
+/** What {@link userGeneratorBytes}'s generators are parked on: one shared iterator that never finishes. */
+const PARKED: Iterator<undefined> & Iterable<undefined> = {
+  next: () => ({ value: undefined, done: false }),
+  [Symbol.iterator]() {
+    return this;
+  },
+};
+
+function park(_d: number): Iterable<undefined> {
+  return PARKED;
+}
+
+/**
+ * Heap bytes of the user's generator alone: `k` generators of the same shape as the sleepers above
+ * (`yield* f(d)`, so the same register file), suspended in their `yield*` on one shared iterator, held
+ * in an array allocated before the measure. What every system pays for the user's code.
+ */
+export function userGeneratorBytes(k: number): number {
+  const durations = sleepDurations(k);
+  const held: unknown[] = new Array<unknown>(k).fill(null);
+  collectGarbage();
+  const before = heapUsed();
+  function* sleeper(d: number): Generator<undefined, void, unknown> {
+    yield* park(d);
+  }
+  for (let i = 0; i < k; i++) {
+    const gen = sleeper(durations[i] as number);
+    gen.next();
+    held[i] = gen;
+  }
+  collectGarbage();
+  const after = heapUsed();
+  if (held.length !== k) throw new Error("unreachable");
+  return (after - before) / k;
+}
+
 /** The same for the bare generator scheduler (a generator in a ring, then in a heap). */
 export function bareSleeperBytes(k: number): number {
   const durations = sleepDurations(k);

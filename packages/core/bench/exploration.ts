@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { Coroutine, EventLoop } from "../src/index.ts";
+import { EventLoop, type Coroutine } from "../src/index.ts";
 import { gather, sleep } from "../../coroutines/src/index.ts";
 import type { Workload } from "./harness.ts";
 import { runFastCheckLostUpdate } from "./peers.ts";
@@ -67,6 +67,16 @@ export function runSimloopExplore(explore: ExploreFn, runs: number, interleave =
   return result.runs;
 }
 
+/**
+ * The floor of W4: the same program run `runs` times on a fresh loop with no policy and no `explore`
+ * around it (asyncio's own order, nothing recorded or checked). No exploration of the program can run
+ * faster. Returns the runs executed.
+ */
+export function runLostUpdateAlone(runs: number): number {
+  for (let i = 0; i < runs; i++) new EventLoop().runUntilComplete(lostUpdate());
+  return runs;
+}
+
 /** Builds W4 around a loaded `explore`. */
 export function explorationWorkload(explore: ExploreFn, quick: boolean): Workload {
   return {
@@ -88,6 +98,12 @@ export function explorationWorkload(explore: ExploreFn, quick: boolean): Workloa
         name: "simloop explore (random, ties+interleave)",
         role: "peer",
         run: (n) => runSimloopExplore(explore, n, true),
+      },
+      {
+        id: "simloop-program",
+        name: "the program alone: a fresh loop per run, no policy, no explore [floor]",
+        role: "baseline",
+        run: runLostUpdateAlone,
       },
       {
         id: "fast-check",

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { bareSleeperBytes, fakeTimersBytes, simloopSleeperBytes } from "./coroutines.ts";
+import { bareSleeperBytes, fakeTimersBytes, simloopSleeperBytes, userGeneratorBytes } from "./coroutines.ts";
 
 /** Bytes per suspended task. */
 export interface MemoryResult {
@@ -14,6 +14,8 @@ export interface MemoryResult {
   readonly simloop: number;
   readonly bare: number;
   readonly fakeTimers: number;
+  /** The user's suspended generator alone (the same code in every system). */
+  readonly userGenerator?: number;
   /** simloop measured directly with a million tasks, when that was run. */
   readonly simloopMillion: number | null;
   /** Whether GC was exposed (without it the numbers include garbage). */
@@ -34,6 +36,7 @@ export function measureMemory(k: number, million: boolean): MemoryResult {
     simloop: median3(() => simloopSleeperBytes(k)),
     bare: median3(() => bareSleeperBytes(k)),
     fakeTimers: median3(() => fakeTimersBytes(k)),
+    userGenerator: median3(() => userGeneratorBytes(k)),
     simloopMillion: million ? simloopSleeperBytes(1_000_000) : null,
     exactGc: typeof (globalThis as { gc?: unknown }).gc === "function",
   };

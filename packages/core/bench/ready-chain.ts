@@ -5,7 +5,7 @@
  * @module
  */
 import { EventLoop } from "../src/index.ts";
-import { runRingChain } from "./baselines.ts";
+import { runRingChain, runRingHandleChain } from "./baselines.ts";
 import type { Workload } from "./harness.ts";
 import { runFakeTimersChain, runRxjsQueueChain, runRxjsQueueChainFresh } from "./peers.ts";
 
@@ -32,6 +32,7 @@ export function readyChainWorkload(quick: boolean): Workload {
     expected: (n) => n,
     systems: [
       { id: "ring", name: "bare ring buffer", role: "baseline", run: runRingChain },
+      { id: "ring-handles", name: "bare ring + a handle per callback", role: "baseline", run: runRingHandleChain },
       { id: "simloop", name: "simloop callSoon", role: "simloop", run: runSimloopChain },
       { id: "rxjs", name: "RxJS queueScheduler (this.schedule)", role: "peer", run: runRxjsQueueChain },
       { id: "rxjs-fresh", name: "RxJS queueScheduler (new action)", role: "peer", run: runRxjsQueueChainFresh },

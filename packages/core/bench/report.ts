@@ -13,6 +13,7 @@ import { GIB, type MemoryResult } from "./memory.ts";
 import { W4F_PENDING, type FinderResult, type RunsToFindResult } from "./runs-to-find.ts";
 import type { Summary } from "./stats.ts";
 import type { TargetResult } from "./targets.ts";
+import type { BoundLine } from "./bounds.ts";
 
 /** The machine a run was made on. */
 export interface Machine {
@@ -151,6 +152,9 @@ export function consoleMemory(memory: MemoryResult): string {
     `  simloop (task + sleep future + timer): ${memory.simloop.toFixed(0)} B`,
     `  bare generator scheduler: ${memory.bare.toFixed(0)} B`,
     `  fake-timers + async function: ${memory.fakeTimers.toFixed(0)} B`,
+    ...(memory.userGenerator === undefined
+      ? []
+      : [`  of which the user's own generator, in every system: ${memory.userGenerator.toFixed(0)} B`]),
     `  10^6 sleeping simloop tasks: ${millionLine(memory)}`,
   ];
   return lines.join("\n");
@@ -174,6 +178,14 @@ export function consoleTargets(targets: readonly TargetResult[]): string {
     const mark = t.status === "met" ? "met    " : t.status === "not met" ? "NOT MET" : "n/a    ";
     lines.push(`  [${mark}] ${t.workload} ${t.description}: ${t.measured}`);
   }
+  return lines.join("\n");
+}
+
+/** The console lines of the bounds (see `bounds.ts`). */
+export function consoleBounds(bounds: readonly BoundLine[]): string {
+  if (bounds.length === 0) return "";
+  const lines = ["", "What bounds them (measured in this run)"];
+  for (const b of bounds) lines.push(`  ${b.workload} ${b.description}: ${b.measured}`);
   return lines.join("\n");
 }
 
@@ -261,6 +273,8 @@ export interface MarkdownInput {
   readonly results: readonly WorkloadResult[];
   readonly memory: MemoryResult | null;
   readonly targets: readonly TargetResult[];
+  /** The bounds measured in the same run (see `bounds.ts`). */
+  readonly bounds?: readonly BoundLine[];
   readonly w4Note: string | null;
   /** W4f's measurements, `"pending"` while its inputs are missing, or absent/`null` when not run. */
   readonly runsToFind?: RunsToFindResult | "pending" | null;
@@ -293,6 +307,20 @@ export function renderMarkdown(input: MarkdownInput): string {
     "| --- | --- | --- | --- |",
   ];
   for (const t of input.targets) lines.push(`| ${t.workload} | ${t.description} | ${t.status} | ${t.measured} |`);
+  if (input.bounds !== undefined && input.bounds.length > 0) {
+    lines.push(
+      "",
+      "## What bounds them",
+      "",
+      "Measured in the same run: bare baselines that do only what asyncio's API obliges (a handle object per",
+      "timer or callback, the user's own generator, the program run without exploring), against the baseline",
+      "a target is set on, and simloop against that floor.",
+      "",
+      "| workload | bound | measured (median, min–max) |",
+      "| --- | --- | --- |",
+    );
+    for (const b of input.bounds) lines.push(`| ${b.workload} | ${b.description} | ${b.measured} |`);
+  }
   for (const result of input.results) {
     const w = result.workload;
     lines.push("", `## ${w.id} — ${w.title}`, "", `Rates in ${w.unit}/s.`, "", markdownTable(result));
@@ -325,6 +353,9 @@ export function renderMarkdown(input: MarkdownInput): string {
         `| simloop (task + generators + sleep future + timer handle) | ${m.simloop.toFixed(0)} |`,
         `| bare generator scheduler | ${m.bare.toFixed(0)} |`,
         `| fake-timers + async function | ${m.fakeTimers.toFixed(0)} |`,
+        ...(m.userGenerator === undefined
+          ? []
+          : [`| of which the user's own generator, in every system | ${m.userGenerator.toFixed(0)} |`]),
         "",
         `10^6 sleeping simloop tasks: ${millionLine(m)}.`,
       );

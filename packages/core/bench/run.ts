@@ -21,6 +21,7 @@ import { readyChainWorkload } from "./ready-chain.ts";
 import {
   consoleMemory,
   consoleRunsToFind,
+  consoleBounds,
   consoleTargets,
   consoleWorkload,
   describeMachine,
@@ -34,6 +35,7 @@ import {
   type RunsToFindResult,
 } from "./runs-to-find.ts";
 import { evaluateTargets } from "./targets.ts";
+import { evaluateBounds } from "./bounds.ts";
 import { timersWorkload } from "./timers.ts";
 
 interface Flags {
@@ -93,7 +95,8 @@ async function main(): Promise<void> {
       workloads.push(explorationWorkload(explore, flags.quick));
       w4Note =
         "The program never throws (it records the final balance), so every run of the budget executes; " +
-        '`explore` runs with `policy: "random"`, ties and interleave levels, `shrink: false`. ' +
+        '`explore` runs with `policy: "random"` at its default level (ties), then with interleave too, `shrink: false`. ' +
+        "The floor runs the same program on a fresh loop per run, with no policy and no `explore`. " +
         "fast-check runs `fc.assert(fc.asyncProperty(fc.scheduler(), …))` on the Promise twin.";
     }
   }
@@ -124,6 +127,8 @@ async function main(): Promise<void> {
 
   const targets = evaluateTargets(results, memory, w4Note === W4_PENDING, runsToFind);
   log(consoleTargets(targets));
+  const bounds = evaluateBounds(results, memory);
+  log(consoleBounds(bounds));
   const seconds = (performance.now() - started) / 1000;
   log(`\ndone in ${seconds.toFixed(1)} s`);
 
@@ -139,6 +144,7 @@ async function main(): Promise<void> {
         results: [...results.values()],
         memory,
         targets,
+        bounds,
         w4Note,
         runsToFind,
         seconds,

@@ -6,7 +6,7 @@
  * @module
  */
 import { EventLoop } from "../src/index.ts";
-import { runObjectHeapTimers, runPackedHeapTimers } from "./baselines.ts";
+import { runObjectHeapTimers, runPackedHeapHandleTimers, runPackedHeapTimers } from "./baselines.ts";
 import type { Workload } from "./harness.ts";
 import { runFakeTimersTimers, runRxjsVirtualTimers } from "./peers.ts";
 import { randomIntegers } from "./prng.ts";
@@ -65,6 +65,12 @@ export function timersWorkload(quick: boolean): Workload {
         name: "bare packed heap",
         role: "baseline",
         run: (n) => runPackedHeapTimers(timerTimes(n)),
+      },
+      {
+        id: "packed-heap-handles",
+        name: "bare packed heap + a handle per timer",
+        role: "baseline",
+        run: (n) => runPackedHeapHandleTimers(timerTimes(n)),
       },
       { id: "simloop", name: "simloop", role: "simloop", run: (n) => runSimloopTimers(timerTimes(n)) },
       {
