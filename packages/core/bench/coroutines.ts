@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { EventLoop, type Coroutine } from "../src/index.ts";
-import { sleep } from "../../coroutines/src/index.ts";
+import { EventLoop, type Coroutine } from "@simloop/core";
+import { sleep } from "@simloop/coroutines";
 import { BareScheduler, bareSleep, runBarePingPong, runBareSleepers, runRawNext } from "./baselines.ts";
 import { collectGarbage, type Workload } from "./harness.ts";
 import {

@@ -7,8 +7,8 @@
  *
  * @module
  */
-import { EventLoop, type Coroutine } from "../src/index.ts";
-import { gather, sleep } from "../../coroutines/src/index.ts";
+import { EventLoop, type Coroutine } from "@simloop/core";
+import { gather, sleep } from "@simloop/coroutines";
 import type { Workload } from "./harness.ts";
 import { runFastCheckLostUpdate } from "./peers.ts";
 
@@ -21,11 +21,17 @@ export type ExploreFn = (
 /** The message W4 prints while `explore` is missing. */
 export const W4_PENDING = "pending: @simloop/check not built yet";
 
-/** Loads `explore` from `@simloop/check`'s sources, or returns `null` if it is not there (yet). */
+/**
+ * The check package, imported by name so that it resolves like the rest of the bench: its built
+ * package under `pnpm bench`, its sources under the `@simloop/source` condition (the smoke test). A
+ * variable, so that the core's typecheck does not follow it.
+ */
+const CHECK_PACKAGE: string = "@simloop/check";
+
+/** Loads `explore` from `@simloop/check`, or returns `null` if it is not there (yet). */
 export async function loadExplore(): Promise<ExploreFn | null> {
-  const specifier = new URL("../../check/src/index.ts", import.meta.url).href;
   try {
-    const mod = (await import(specifier)) as Record<string, unknown>;
+    const mod = (await import(CHECK_PACKAGE)) as Record<string, unknown>;
     return typeof mod["explore"] === "function" ? (mod["explore"] as ExploreFn) : null;
   } catch {
     return null;

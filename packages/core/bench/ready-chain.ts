@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { EventLoop } from "../src/index.ts";
+import { EventLoop } from "@simloop/core";
 import { runRingChain, runRingHandleChain } from "./baselines.ts";
 import type { Workload } from "./harness.ts";
 import { runFakeTimersChain, runRxjsQueueChain, runRxjsQueueChainFresh } from "./peers.ts";

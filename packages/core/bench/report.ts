@@ -300,6 +300,7 @@ export function renderMarkdown(input: MarkdownInput): string {
     `- node ${machine.node}, ${machine.cpus} CPUs (nproc), ${machine.model}`,
     `- \`${input.command}\` (${input.seconds.toFixed(0)} s for the whole suite)`,
     "- GC is forced before every timed run (`--expose-gc`); each timing is kept only if the system ran the expected number of events.",
+    "- simloop is measured from its built packages (`pnpm build` first: the JavaScript its users import), as the peers are from theirs.",
     "",
     "## Targets",
     "",

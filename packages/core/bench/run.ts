@@ -6,8 +6,11 @@
  * - `--only W1,W3`: run only these workloads (`W3` selects W3a and W3b, `W4` selects W4 and W4f, the
  *   runs-to-find comparison of `./runs-to-find.ts`).
  *
- * Run it with `node --expose-gc --conditions=@simloop/source --import tsx packages/core/bench/run.ts`
- * (the root `bench` script), so that GC can be forced between timed runs.
+ * The root `bench` script builds the packages, then runs `node --expose-gc --import tsx
+ * packages/core/bench/run.ts`: GC can be forced between timed runs, and simloop is measured from its
+ * built package (the JavaScript its users import, as the peers are measured from theirs), not from its
+ * sources through the TypeScript loader (whose transform adds a `__name` call to every nested named
+ * function: measured 8% of a W4 run). With `--conditions=@simloop/source`, it measures the sources.
  *
  * @module
  */
@@ -80,6 +83,10 @@ async function main(): Promise<void> {
   }
   log(`simloop bench${flags.quick ? " (quick)" : ""}: node ${machine.node}, ${machine.cpus} CPUs, ${machine.model}`);
   log("medians over repetitions, systems alternating; ratio = simloop's rate ÷ the system's, paired per repetition");
+  const measured = import.meta.resolve("@simloop/core");
+  log(
+    `simloop measured from ${measured.includes("/src/") ? "its sources (@simloop/source)" : "its built package"}: ${measured}`,
+  );
 
   const workloads: Workload[] = [];
   for (const make of [timersWorkload, readyChainWorkload, pingPongWorkload, sleepersWorkload]) {

@@ -19,7 +19,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
-import type { Coroutine, EventLoop } from "../src/index.ts";
+import type { Coroutine, EventLoop } from "@simloop/core";
 import { loadExplore, type ExploreFn } from "./exploration.ts";
 import { collectGarbage } from "./harness.ts";
 import { summarize, type Summary } from "./stats.ts";

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { EventLoop } from "../src/index.ts";
+import { EventLoop } from "@simloop/core";
 import { runObjectHeapTimers, runPackedHeapHandleTimers, runPackedHeapTimers } from "./baselines.ts";
 import type { Workload } from "./harness.ts";
 import { runFakeTimersTimers, runRxjsVirtualTimers } from "./peers.ts";
