@@ -942,11 +942,14 @@ export class EventLoop {
 
   private _traceDispatch(handle: Handle): void {
     const kind = handle._flags & KIND_MASK;
-    const base = { time: this._now, iteration: this._iteration, kind: handle.kind, label: handle.label };
-    (this.trace as Trace).record(
-      kind === KIND_STEP || kind === KIND_WAKEUP
-        ? { ...base, source: (handle._a as Task<unknown>).getName(), cause: causeName(handle._source) }
-        : { ...base, source: sourceName(handle._source) },
+    const step = kind === KIND_STEP || kind === KIND_WAKEUP;
+    (this.trace as Trace)._recordDispatch(
+      this._now,
+      this._iteration,
+      handle.kind,
+      handle.label,
+      step ? (handle._a as Task<unknown>).getName() : sourceName(handle._source),
+      step ? causeName(handle._source) : undefined,
     );
   }
 

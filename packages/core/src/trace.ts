@@ -77,7 +77,30 @@ export class Trace {
 
   /** Records an event (the loop calls this; so may a library that observes the run). */
   record(event: Omit<TraceEvent, "index">): TraceEvent {
-    const full: TraceEvent = { index: this._count, ...event };
+    return this._store({ index: this._count, ...event });
+  }
+
+  /**
+   * @internal Records a dispatch, built in one object literal (two object spreads per event were a
+   * quarter of the time of a traced run).
+   */
+  _recordDispatch(
+    time: number,
+    iteration: number,
+    kind: TraceKind,
+    label: string,
+    source: string,
+    cause: string | undefined,
+  ): TraceEvent {
+    const index = this._count;
+    return this._store(
+      cause === undefined
+        ? { index, time, iteration, kind, label, source }
+        : { index, time, iteration, kind, label, source, cause },
+    );
+  }
+
+  private _store(full: TraceEvent): TraceEvent {
     if (this._events.length < this._limit) this._events.push(full);
     else this._events[this._count % this._limit] = full;
     this._count++;
