@@ -4,7 +4,8 @@
  * - `--quick`: tiny sizes, for a CI smoke run (a few seconds);
  * - `--write`: regenerate `docs/performance.md` and `docs/performance-growth.svg`;
  * - `--only W1,W3`: run only these workloads (`W3` selects W3a and W3b, `W4` selects W4 and W4f, the
- *   runs-to-find comparison of `./runs-to-find.ts`).
+ *   runs-to-find comparison of `./runs-to-find.ts`; `alloc` selects the allocation per event of
+ *   `./allocation.ts`).
  *
  * The root `bench` script builds the packages, then runs `node --expose-gc --import tsx
  * packages/core/bench/run.ts`: GC can be forced between timed runs, and simloop is measured from its
@@ -20,10 +21,12 @@ import { pingPongWorkload, sleepersWorkload } from "./coroutines.ts";
 import { explorationWorkload, loadExplore, W4_PENDING } from "./exploration.ts";
 import { measureWorkload, type Workload, type WorkloadResult } from "./harness.ts";
 import { measureMemory, type MemoryResult } from "./memory.ts";
+import { measureAllocation, type AllocationResult } from "./allocation.ts";
 import { readyChainWorkload } from "./ready-chain.ts";
 import {
   consoleMemory,
   consoleRunsToFind,
+  consoleAllocation,
   consoleBounds,
   consoleTargets,
   consoleWorkload,
@@ -60,11 +63,14 @@ function parseFlags(argv: readonly string[]): Flags {
       if (value === undefined || value === "") throw new Error("--only needs a list, such as --only W1,W2");
       only = value.split(",").map((s) => s.trim().toUpperCase());
     } else if (arg !== "--") {
-      throw new Error(`Unknown flag ${arg}. Usage: run.ts [--quick] [--write] [--only W1,W2,W3a,W3b,W4,W4f]`);
+      throw new Error(`Unknown flag ${arg}. Usage: run.ts [--quick] [--write] [--only W1,W2,W3a,W3b,W4,W4f,alloc]`);
     }
   }
   return { quick, write, only };
 }
+
+/** The `--only` id of the allocation-per-event measure (`./allocation.ts`). */
+const ALLOCATION_ID = "alloc";
 
 function selected(flags: Flags, id: string): boolean {
   if (flags.only === null) return true;
@@ -132,7 +138,13 @@ async function main(): Promise<void> {
     log(consoleMemory(memory));
   }
 
-  const targets = evaluateTargets(results, memory, w4Note === W4_PENDING, runsToFind);
+  let allocation: AllocationResult | null = null;
+  if (selected(flags, ALLOCATION_ID)) {
+    allocation = await measureAllocation(flags.quick);
+    log(consoleAllocation(allocation));
+  }
+
+  const targets = evaluateTargets(results, memory, w4Note === W4_PENDING, runsToFind, allocation);
   log(consoleTargets(targets));
   const bounds = evaluateBounds(results, memory);
   log(consoleBounds(bounds));
@@ -150,6 +162,7 @@ async function main(): Promise<void> {
         command,
         results: [...results.values()],
         memory,
+        allocation,
         targets,
         bounds,
         w4Note,

@@ -6,6 +6,7 @@
 import { findRow, pairedRatio, type WorkloadResult } from "./harness.ts";
 import type { MemoryResult } from "./memory.ts";
 import type { RunsToFindResult } from "./runs-to-find.ts";
+import { allowedBytes, type AllocationResult } from "./allocation.ts";
 
 /** One target's verdict. */
 export interface TargetResult {
@@ -80,6 +81,7 @@ export function evaluateTargets(
   memory: MemoryResult | null,
   w4Pending: boolean,
   runsToFind: RunsToFindResult | "pending" | null = null,
+  allocation: AllocationResult | null = null,
 ): TargetResult[] {
   const out: TargetResult[] = [];
   const w1 = results.get("W1");
@@ -161,5 +163,16 @@ export function evaluateTargets(
     out.push({ workload: "W4", description: "≥ 100k runs/s; ≥ 3× fast-check", status: "n/a", measured: "pending" });
   }
   if (runsToFind !== null) out.push(runsToFindTarget(runsToFind));
+  if (allocation !== null) {
+    for (const row of allocation.rows) {
+      const allowed = allowedBytes(row);
+      out.push({
+        workload: row.workload,
+        description: `no allocation per ${row.event} beyond asyncio's own objects (≤ ${allowed.toFixed(0)} B)`,
+        status: row.bytes === null ? "n/a" : row.bytes <= allowed ? "met" : "not met",
+        measured: row.bytes === null ? "no exact measure" : `${row.bytes.toFixed(1)} B`,
+      });
+    }
+  }
   return out;
 }

@@ -188,6 +188,33 @@ describe("bench smoke", () => {
     }
   }, 60_000);
 
+  it("allocates per event no more than asyncio's own objects (W1, W2, W3a, W3b), measured with GC exposed", () => {
+    // A separate process with --expose-gc: the measure needs a collected heap before each run.
+    const root = fileURLToPath(new URL("../../../", import.meta.url));
+    const run = spawnSync(
+      process.execPath,
+      [
+        "--expose-gc",
+        "--conditions=@simloop/source",
+        "--import",
+        "tsx",
+        "packages/core/bench/run.ts",
+        "--quick",
+        "--only",
+        "alloc",
+      ],
+      { cwd: root, encoding: "utf8", timeout: 60_000 },
+    );
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain("Allocation per event");
+    const lines = run.stdout
+      .split("\n")
+      .filter((line) => line.includes("allocation per") || line.includes(" B; allowed"));
+    for (const workload of ["W1", "W2", "W3a", "W3b"]) {
+      expect(run.stdout, lines.join("\n")).toMatch(new RegExp(`\\[met    \\] ${workload} no allocation per`));
+    }
+  }, 60_000);
+
   it("measures whole workloads, with positive rates, paired ratios, targets and reports", async () => {
     const tiny = (workload: Workload, sizes: number[]): Workload => ({ ...workload, sizes, reps: () => 2 });
     const results = new Map();
