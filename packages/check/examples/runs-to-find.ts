@@ -11,7 +11,7 @@ import fc from "fast-check";
 import type { EventLoop } from "@simloop/core";
 import { gather, sleep } from "@simloop/coroutines";
 import { explore, type PolicyName, type Program } from "../src/index.ts";
-import { bugs } from "./bugs/index.ts";
+import { bugs, huntOptions } from "./bugs/index.ts";
 import { promiseTwins, settle, type PromiseProgram, type PromiseTwin, type Sched } from "./promise-twins.ts";
 
 /** One row of the table: the bug, and per policy the median runs-to-find (Infinity: not found). */
@@ -69,14 +69,10 @@ export function measureRunsToFind(seeds = 20, budget = 1000, tickers = 0): RunsT
     for (const policy of MEASURED) {
       const runs: number[] = [];
       for (let seed = 1; seed <= seeds; seed++) {
-        const result = explore(tickers === 0 ? bug.buggy : noisy(bug.buggy, tickers), {
-          policy,
-          runs: budget,
-          seed,
-          depth: bug.depth,
-          shrink: false,
-          ...(bug.levels === undefined ? {} : { levels: bug.levels }),
-        });
+        const result = explore(
+          tickers === 0 ? bug.buggy : noisy(bug.buggy, tickers),
+          huntOptions(bug, policy, seed, budget),
+        );
         runs.push(result.ok ? Infinity : result.runs);
       }
       medians[policy] = median(runs);

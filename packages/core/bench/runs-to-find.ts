@@ -3,7 +3,8 @@
  * and exhaustive) and fast-check's `fc.scheduler()` (on the bug's Promise twin) take to find the
  * corpus's lost-update bug, over seeds 1…20 (1…3 with `--quick`) with a budget of 1000 runs each.
  *
- * - simloop: `explore(bug.buggy, { policy, runs, seed, depth: bug.depth, shrink: false, levels })`;
+ * - simloop: `explore(bug.buggy, huntOptions(bug, policy, seed, runs))` (the corpus's options: the bug's depth
+ *   and levels, no shrinking);
  *   runs-to-find is `result.runs` when `!result.ok`.
  * - fast-check: `fc.check(fc.asyncProperty(fc.scheduler(), twin.buggy), { seed, numRuns, endOnFailure })`;
  *   runs-to-find is `result.numRuns` (which includes the failing run) when `result.failed`.
@@ -57,6 +58,8 @@ export interface RunsToFindSubject {
   readonly explore: ExploreFn;
   readonly bug: CorpusBug;
   readonly twin: PromiseTwinLike;
+  /** The corpus's `huntOptions`: the options of a campaign hunting `bug` (its depth and levels, no shrinking). */
+  readonly huntOptions: (bug: CorpusBug, policy: string, seed: number, runs: number) => Record<string, unknown>;
 }
 
 const BUGS_URL = new URL("../../check/examples/bugs/index.ts", import.meta.url);
@@ -79,8 +82,9 @@ export async function loadRunsToFindSubject(): Promise<RunsToFindSubject | null>
   const twinsModule = (await import(TWINS_URL.href)) as Record<string, unknown>;
   const bug = findById<CorpusBug>(bugsModule["bugs"], W4F_BUG);
   const twin = findById<PromiseTwinLike>(twinsModule["promiseTwins"], W4F_BUG);
-  if (bug === undefined || twin === undefined) return null;
-  return { explore, bug, twin };
+  const huntOptions = bugsModule["huntOptions"];
+  if (bug === undefined || twin === undefined || typeof huntOptions !== "function") return null;
+  return { explore, bug, twin, huntOptions: huntOptions as RunsToFindSubject["huntOptions"] };
 }
 
 /** The simloop policies measured. */
@@ -164,14 +168,7 @@ function finders(subject: RunsToFindSubject, budget: number): Finder[] {
     name: `simloop explore (${policy})`,
     role: "simloop",
     find: (seed: number): number | null => {
-      const result = explore(bug.buggy, {
-        policy,
-        runs: budget,
-        seed,
-        depth: bug.depth,
-        shrink: false,
-        ...(bug.levels === undefined ? {} : { levels: bug.levels }),
-      });
+      const result = explore(bug.buggy, subject.huntOptions(bug, policy, seed, budget));
       return result.ok ? null : result.runs;
     },
   }));

@@ -47,23 +47,7 @@ export class TimerQueue {
   /** Adds a timer. */
   push(handle: TimerHandle): void {
     if (this._size === this._items.length) this._grow();
-    const keys = this._keys;
-    const items = this._items;
-    const when = handle._when;
-    const seq = handle._seq;
-    let i = this._size++;
-    while (i > 0) {
-      const parent = (i - 1) >> 2;
-      const pw = keys[2 * parent] as number;
-      if (pw < when || (pw === when && (keys[2 * parent + 1] as number) < seq)) break;
-      keys[2 * i] = pw;
-      keys[2 * i + 1] = keys[2 * parent + 1] as number;
-      items[i] = items[parent];
-      i = parent;
-    }
-    keys[2 * i] = when;
-    keys[2 * i + 1] = seq;
-    items[i] = handle;
+    this._siftUp(this._size++, handle._when, handle._seq, handle);
   }
 
   /** Removes and returns the earliest timer. The queue must not be empty. */
@@ -133,6 +117,15 @@ export class TimerQueue {
     }
     // Bottom-up: the hole went down to a leaf along the smallest children; the last timer (which came
     // from the bottom, so usually belongs near it) now rises to its place.
+    this._siftUp(i, when, seq, last as TimerHandle);
+    return top;
+  }
+
+  /** Puts `item` with key `(when, seq)` at slot `i` or above, moving larger parents down. */
+  private _siftUp(start: number, when: number, seq: number, item: TimerHandle): void {
+    const keys = this._keys;
+    const items = this._items;
+    let i = start;
     while (i > 0) {
       const parent = (i - 1) >> 2;
       const pw = keys[2 * parent] as number;
@@ -144,8 +137,7 @@ export class TimerQueue {
     }
     keys[2 * i] = when;
     keys[2 * i + 1] = seq;
-    items[i] = last;
-    return top;
+    items[i] = item;
   }
 
   /** Keeps only the timers for which `keep` returns true, and restores the heap order. */

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { LevelOptions, PolicyName, Program } from "../../src/index.ts";
+import type { ExploreOptions, LevelOptions, PolicyName, Program } from "../../src/index.ts";
 
 /** A bug of the corpus. */
 export interface BugCase {
@@ -24,4 +24,24 @@ export interface BugCase {
   readonly levels?: LevelOptions;
   /** The policies meant to find it, with the run budget each gets in the tests. */
   readonly budgets: Readonly<Partial<Record<PolicyName, number>>>;
+}
+
+/**
+ * The options of an `explore` campaign hunting `bug` with `policy`: the bug's depth and levels, `runs`
+ * runs from `seed`, no shrinking (what runs-to-find measures: the docs' table and the benchmark).
+ *
+ * @example
+ * ```ts
+ * explore(bug.buggy, huntOptions(bug, "pct", 1, 1000)).runs;
+ * ```
+ */
+export function huntOptions(bug: BugCase, policy: PolicyName, seed: number, runs: number): ExploreOptions {
+  return {
+    policy,
+    runs,
+    seed,
+    depth: bug.depth,
+    shrink: false,
+    ...(bug.levels === undefined ? {} : { levels: bug.levels }),
+  };
 }

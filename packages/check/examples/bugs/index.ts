@@ -15,6 +15,7 @@ import { staleReadDepth3Bug } from "./stale-read-depth3.ts";
 import { timeoutReplyInFlightBug } from "./timeout-reply-in-flight.ts";
 
 export type { BugCase } from "./bug-case.ts";
+export { huntOptions } from "./bug-case.ts";
 
 /** Every bug of the corpus. */
 export const bugs: readonly BugCase[] = [
