@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { DeadlockError, EventLoop, TimerHandle, sleepCoroutine, type Coroutine } from "../src/index.ts";
+import {
+  AwaitOutsideTaskError,
+  DeadlockError,
+  EventLoop,
+  TimerHandle,
+  sleepCoroutine,
+  type Coroutine,
+} from "../src/index.ts";
 
 describe("sleepCoroutine (the core hook behind sleep)", () => {
   it("is its own timer handle: armed on first run, fired one iteration before the task wakes", () => {
@@ -16,6 +23,34 @@ describe("sleepCoroutine (the core hook behind sleep)", () => {
     // The sleep's timer was scheduled after the callLater: it fires in the same iteration, after it.
     expect(events).toEqual(["callLater at iteration 2", "woke with v at 2 iteration 3"]);
     expect((coro as unknown as TimerHandle).cancelled()).toBe(true);
+  });
+
+  it("returns its value, or undefined, whether it yields a turn or waits on a timer", () => {
+    const loop = new EventLoop();
+    const seen: unknown[] = [];
+    function* sleeper(): Coroutine<void> {
+      seen.push(yield* sleepCoroutine(0, "a"), yield* sleepCoroutine(0, undefined));
+      seen.push(yield* sleepCoroutine(1, "b"), yield* sleepCoroutine(1, undefined));
+    }
+    loop.runUntilComplete(sleeper());
+    expect(seen).toEqual(["a", undefined, "b", undefined]);
+    expect(loop.time()).toBe(2);
+  });
+
+  it("run outside a task (in a callback of a running loop) throws AwaitOutsideTaskError; the loop goes on", () => {
+    const loop = new EventLoop({ unhandled: "collect" });
+    const errors: unknown[] = [];
+    loop.callSoon(() => {
+      try {
+        sleepCoroutine(1, undefined).next();
+      } catch (error) {
+        errors.push(error);
+      }
+    });
+    loop.runUntilIdle();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(AwaitOutsideTaskError);
+    expect(loop.unhandledErrors()).toEqual([]);
   });
 
   it("cancels its timer when the task is cancelled, so the loop does not wait for it", () => {
