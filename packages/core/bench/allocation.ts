@@ -127,7 +127,7 @@ export async function measureAllocation(quick: boolean): Promise<AllocationResul
   const loop = new EventLoop();
   const handle = (await sizeOf(() => new Handle(0, null, undefined, undefined, null))) ?? NaN;
   const noop = (): void => {};
-  const timer = (await sizeOf(() => new TimerHandle(loop, 0, 0, 1, noop, undefined, undefined, null))) ?? NaN;
+  const timer = (await sizeOf(() => new TimerHandle(loop, 0, 1, noop, undefined, undefined, null))) ?? NaN;
   const future = (await sizeOf(() => loop.createFuture())) ?? NaN;
   const yieldSleep = (await sizeOf(() => sleep(0))) ?? NaN;
   const timerSleep = (await sizeOf(() => sleep(1))) ?? NaN;

@@ -632,10 +632,9 @@ export class EventLoop {
     this._checkCallback(handle._fn, "callLater");
     handle._loop = this;
     handle._when = this._now + delay;
-    handle._seq = ++this._timerSeq;
     handle._source = this._currentSource();
     handle._flags |= FLAG_SCHEDULED;
-    this._timers.push(handle);
+    this._timers.push(handle, ++this._timerSeq);
   }
 
   /** @internal Schedules a task step; `exc` is thrown into the coroutine unless it is `NO_EXCEPTION`. */
@@ -738,14 +737,13 @@ export class EventLoop {
     const handle = new TimerHandle(
       this,
       when,
-      ++this._timerSeq,
       KIND_TIMER | FLAG_SCHEDULED | ((argc > 2 ? ARGC_ARRAY : argc) << ARGC_SHIFT),
       callback,
       a,
       argc === 2 ? b : undefined,
       this._currentSource(),
     );
-    this._timers.push(handle);
+    this._timers.push(handle, ++this._timerSeq);
     return handle;
   }
 
@@ -960,11 +958,17 @@ export class EventLoop {
     while (timers.size > 0 && (timers.peek() as TimerHandle)._when <= now) {
       const when = (timers.peek() as TimerHandle)._when;
       const group: TimerHandle[] = [];
-      while (timers.size > 0 && (timers.peek() as TimerHandle)._when === when) {
+      // Each timer's insertion counter, kept to put deferred timers back in their order.
+      const seqs: number[] = [];
+      while (timers.size > 0 && timers.peekWhen() === when) {
+        const seq = timers.peekSeq();
         const handle = timers.pop();
         handle._flags &= ~FLAG_SCHEDULED;
         if ((handle._flags & FLAG_CANCELLED) !== 0) this._timerCancelledCount--;
-        else group.push(handle);
+        else {
+          group.push(handle);
+          seqs.push(seq);
+        }
       }
       let firedInGroup = 0;
       while (group.length > 0) {
@@ -982,13 +986,15 @@ export class EventLoop {
                 canDefer,
               });
         if (pick === group.length) {
-          for (const handle of group) {
+          for (let i = 0; i < group.length; i++) {
+            const handle = group[i] as TimerHandle;
             handle._flags |= FLAG_SCHEDULED;
-            timers.push(handle);
+            timers.push(handle, seqs[i] as number);
           }
           return;
         }
         const [handle] = group.splice(pick, 1);
+        seqs.splice(pick, 1);
         ready.push(handle as TimerHandle);
         firedInGroup++;
       }

@@ -177,16 +177,13 @@ export class Handle {
 export class TimerHandle extends Handle {
   /** @internal The deadline (set when armed, for a sleep's timer). */
   _when: number;
-  /** @internal Insertion counter: the tie-breaker for equal deadlines. */
-  _seq: number;
-  /** @internal */
+  /** @internal The loop, told when a scheduled timer is cancelled. (The tie-breaking insertion counter lives in the heap's keys only.) */
   _loop: EventLoop;
 
   /** @internal Timer handles are created by the loop: use `loop.callLater` or `loop.callAt`. */
   constructor(
     loop: EventLoop,
     when: number,
-    seq: number,
     flags: number,
     fn: AnyFunction,
     a: unknown,
@@ -195,7 +192,6 @@ export class TimerHandle extends Handle {
   ) {
     super(flags, fn, a, b, source);
     this._when = when;
-    this._seq = seq;
     this._loop = loop;
   }
 

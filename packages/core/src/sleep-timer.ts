@@ -116,7 +116,6 @@ class SleepTimer<T> extends TimerHandle implements Generator<Yieldable, T, unkno
     super(
       null as unknown as EventLoop,
       0,
-      0,
       KIND_TIMER | (2 << ARGC_SHIFT) | START,
       setResultUnlessCancelled,
       delay,

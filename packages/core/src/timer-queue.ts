@@ -44,10 +44,15 @@ export class TimerQueue {
     return this._size === 0 ? Infinity : (this._keys[0] as number);
   }
 
-  /** Adds a timer. */
-  push(handle: TimerHandle): void {
+  /** The earliest timer's insertion counter; the queue must not be empty. */
+  peekSeq(): number {
+    return this._keys[1] as number;
+  }
+
+  /** Adds a timer, due at its `_when`; `seq` (the loop's insertion counter) orders equal deadlines. */
+  push(handle: TimerHandle, seq: number): void {
     if (this._size === this._items.length) this._grow();
-    this._siftUp(this._size++, handle._when, handle._seq, handle);
+    this._siftUp(this._size++, handle._when, seq, handle);
   }
 
   /** Removes and returns the earliest timer. The queue must not be empty. */
@@ -142,15 +147,16 @@ export class TimerQueue {
 
   /** Keeps only the timers for which `keep` returns true, and restores the heap order. */
   retain(keep: (handle: TimerHandle) => boolean): void {
-    const kept: TimerHandle[] = [];
+    const keys = this._keys;
+    const kept: { when: number; seq: number; handle: TimerHandle }[] = [];
     for (let i = 0; i < this._size; i++) {
       const handle = this._items[i] as TimerHandle;
-      if (keep(handle)) kept.push(handle);
+      if (keep(handle)) kept.push({ when: keys[2 * i] as number, seq: keys[2 * i + 1] as number, handle });
       this._items[i] = undefined;
     }
     this._size = 0;
-    kept.sort((a, b) => a._when - b._when || a._seq - b._seq);
-    for (const handle of kept) this.push(handle);
+    kept.sort((a, b) => a.when - b.when || a.seq - b.seq);
+    for (const { seq, handle } of kept) this.push(handle, seq);
   }
 
   /** Every timer held, in no particular order. */
