@@ -152,7 +152,10 @@ export class EventLoop {
   private _closed = false;
   private _taskCounter = 0;
   private _tasksCreated = 0;
-  private readonly _pendingTasks = new Set<Task<unknown>>();
+  // The pending tasks, in creation order: a list through the tasks themselves (two fields per task),
+  // which costs less than a set entry and no hashing when a task starts or ends.
+  private _firstTask: Task<unknown> | null = null;
+  private _lastTask: Task<unknown> | null = null;
   private _unretrieved: Set<Future<unknown>> | null = null;
   private _exceptionHandler: ExceptionHandler | null = null;
   private readonly _unhandled: ExceptionContext[] = [];
@@ -327,7 +330,12 @@ export class EventLoop {
     const name = options.name ?? ++this._taskCounter;
     const task = new Task<T>(this, coro, name, options.cancellable === true);
     this._tasksCreated++;
-    this._pendingTasks.add(task as Task<unknown>);
+    const pending = task as Task<unknown>;
+    const last = this._lastTask;
+    pending._prevTask = last;
+    if (last === null) this._firstTask = pending;
+    else last._nextTask = pending;
+    this._lastTask = pending;
     this._scheduleStep(task as Task<unknown>, NO_EXCEPTION);
     return task;
   }
@@ -339,7 +347,9 @@ export class EventLoop {
 
   /** Every task of this loop that is not done yet, in creation order. */
   allTasks(): Set<Task<unknown>> {
-    return new Set(this._pendingTasks);
+    const tasks = new Set<Task<unknown>>();
+    for (let task = this._firstTask; task !== null; task = task._nextTask) tasks.add(task);
+    return tasks;
   }
 
   /** The task whose step is running now, or `null`. */
@@ -680,7 +690,18 @@ export class EventLoop {
 
   /** @internal A task finished. */
   _taskDone(task: Task<unknown>): void {
-    this._pendingTasks.delete(task);
+    const prev = task._prevTask;
+    const next = task._nextTask;
+    if (prev === null) {
+      if (this._firstTask !== task) return; // not in the list (already done)
+      this._firstTask = next;
+    } else {
+      prev._nextTask = next;
+    }
+    if (next === null) this._lastTask = prev;
+    else next._prevTask = prev;
+    task._prevTask = null;
+    task._nextTask = null;
   }
 
   /** @internal */
@@ -1116,7 +1137,9 @@ export class EventLoop {
     const waiters: DeadlockWaiter[] = [];
     if (awaited !== null && !(awaited instanceof Task) && !awaited.done())
       waiters.push({ task: null, waitsOn: awaited });
-    for (const task of this._pendingTasks) waiters.push({ task, waitsOn: task._futWaiter });
+    for (let task = this._firstTask; task !== null; task = task._nextTask) {
+      waiters.push({ task, waitsOn: task._futWaiter });
+    }
     const lines = waiters.map(({ task, waitsOn }) =>
       task === null
         ? `runUntilComplete() waits on ${describeFuture(waitsOn as Future<unknown>)}`

@@ -93,6 +93,10 @@ export function isGenerator(value: unknown): value is Generator {
 export class Task<T> extends Future<T> {
   /** @internal */
   readonly _coro: Coroutine<T>;
+  /** @internal The loop's pending tasks form a list in creation order (see `EventLoop.allTasks`). */
+  _prevTask: Task<unknown> | null;
+  /** @internal */
+  _nextTask: Task<unknown> | null;
 
   /** @internal Tasks are created with `loop.createTask(coro)`. */
   constructor(loop: EventLoop, coro: Coroutine<T>, name: string | number, cancellable: boolean) {
@@ -101,6 +105,8 @@ export class Task<T> extends Future<T> {
     this._value = null;
     this._label = name;
     this._coro = coro;
+    this._prevTask = null;
+    this._nextTask = null;
     if (cancellable) this._state |= CANCELLABLE;
   }
 

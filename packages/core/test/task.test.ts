@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   BadYieldError,
@@ -283,6 +284,54 @@ describe("Task", () => {
     loop.runUntilIdle();
     expect(seen).toEqual([task, 1, null]);
     expect(loop.allTasks().size).toBe(0);
+  });
+
+  it("lists the pending tasks in creation order, whatever order they are created, finish or are cancelled in", () => {
+    const spec = fc.record({
+      createAt: fc.option(fc.integer({ min: 0, max: 4 })),
+      delay: fc.integer({ min: 0, max: 4 }),
+      cancelAfter: fc.option(fc.integer({ min: 0, max: 4 })),
+    });
+    fc.assert(
+      fc.property(fc.array(spec, { maxLength: 12 }), (specs) => {
+        const loop = new EventLoop();
+        const tasks: Task<void>[] = [];
+        const create = (s: { delay: number; cancelAfter: number | null }): void => {
+          const task = loop.createTask(nap(s.delay));
+          tasks.push(task);
+          if (s.cancelAfter !== null) loop.callLater(s.cancelAfter, () => task.cancel());
+        };
+        // Some tasks now, some from callbacks later, while others are finishing.
+        for (const s of specs) {
+          if (s.createAt === null) create(s);
+          else loop.callLater(s.createAt, () => create(s));
+        }
+        // By name: a task is iterable (yield* task), so a deep comparison would iterate it.
+        const names = (list: Iterable<Task<unknown>>): string[] => [...list].map((task) => task.getName());
+        const check = (): void => {
+          expect(names(loop.allTasks())).toEqual(names(tasks.filter((task) => !task.done())));
+        };
+        check();
+        for (let t = 0; t <= 10; t++) {
+          loop.runUntilTime(t);
+          check();
+        }
+        expect(tasks).toHaveLength(specs.length);
+        expect(loop.allTasks().size).toBe(0);
+      }),
+    );
+  });
+
+  it("leaves the pending list intact when told twice that a task is done", () => {
+    const loop = new EventLoop();
+    const [a, b, c] = [loop.createTask(nap(1)), loop.createTask(nap(1)), loop.createTask(nap(1))];
+    loop._taskDone(b as Task<unknown>);
+    loop._taskDone(b as Task<unknown>);
+    loop._taskDone(a as Task<unknown>);
+    loop._taskDone(a as Task<unknown>);
+    expect([...loop.allTasks()]).toHaveLength(1);
+    expect(loop.allTasks().has(c as Task<unknown>)).toBe(true);
+    loop.runUntilIdle();
   });
 
   it("refuses set_result and set_exception", () => {
