@@ -89,7 +89,7 @@ describe("explore: what counts as a failure", () => {
     expect(result.failure?.kind).toBe("leftover-tasks");
     expect(result.failure?.error).toBeInstanceOf(LeftoverTasksError);
     expect((result.failure!.error as LeftoverTasksError).tasks).toEqual([
-      "task 'background' waits on <Future pending sleep>",
+      "task 'background' waits on <sleep until t=5>",
     ]);
     expect(explore(program, { allowLeftoverTasks: true }).ok).toBe(true);
   });

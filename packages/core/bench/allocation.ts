@@ -166,11 +166,12 @@ export async function measureAllocation(quick: boolean): Promise<AllocationResul
         workload: "W3b",
         event: "sleep(d) wake-up",
         bytes: await measure(sleepers((i) => 1 + (i % 3))),
+        // asyncio's sleep allocates a future too; simloop's task waits on the sleep itself (decision 0006).
         allowed: [
           { what: "sleep coroutine object, which is its TimerHandle", bytes: timerSleep },
-          { what: "Future", bytes: future },
+          { what: "Future (asyncio's; simloop's sleep has none)", bytes: future },
           { what: "Handle (the task's wake-up)", bytes: handle },
-          { what: "the generator protocol's { value, done } yielding the future", bytes: result },
+          { what: "the generator protocol's { value, done } yielding the sleep", bytes: result },
         ],
       },
     ],

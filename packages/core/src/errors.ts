@@ -167,7 +167,7 @@ export class AwaitOutsideTaskError extends LoopMisuseError {
 export interface DeadlockWaiter {
   /** The pending task, or `null` when the waiter is `runUntilComplete()` waiting on a plain future. */
   readonly task: { getName(): string } | null;
-  /** The future it waits on, or `null` if it is not waiting on any. */
+  /** The future it waits on (or the timer handle of the sleep it is in), or `null` if it is not waiting on any. */
   readonly waitsOn: { toString(): string; readonly label: string | undefined } | null;
 }
 

@@ -653,8 +653,8 @@ export class EventLoop {
     this._ready.push(new Handle(KIND_STEP, null, task, exc, this._currentSource()));
   }
 
-  /** @internal Schedules a task's wake-up from `future`. */
-  _scheduleWakeup(task: Task<unknown>, future: Future<unknown>): void {
+  /** @internal Schedules a task's wake-up from `future` (or from the sleep it waits on). */
+  _scheduleWakeup(task: Task<unknown>, future: Future<unknown> | TimerHandle): void {
     this._checkClosed("wake a task");
     this._ready.push(new Handle(KIND_WAKEUP, null, task, future, this._currentSource()));
   }
@@ -1143,13 +1143,14 @@ export class EventLoop {
     const lines = waiters.map(({ task, waitsOn }) =>
       task === null
         ? `runUntilComplete() waits on ${describeFuture(waitsOn as Future<unknown>)}`
-        : `task '${task.getName()}' waits on ${waitsOn === null ? "nothing (never resumed)" : describeFuture(waitsOn as Future<unknown>)}`,
+        : `task '${task.getName()}' waits on ${waitsOn === null ? "nothing (never resumed)" : describeFuture(waitsOn as Future<unknown> | TimerHandle)}`,
     );
     return new DeadlockError(this._now, lines, waiters);
   }
 }
 
-function describeFuture(future: Future<unknown>): string {
+function describeFuture(future: Future<unknown> | TimerHandle): string {
+  if (future instanceof TimerHandle) return `the sleep ${future.toString()}`;
   if (future instanceof Task) return `task '${future.getName()}'`;
   const creator = future._creatorTask();
   const where = creator === null ? "outside any task" : `by task '${creator.getName()}'`;

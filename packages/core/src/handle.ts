@@ -41,6 +41,8 @@ export const ARGC_ARRAY = 3;
 export const FLAG_CANCELLED = 32;
 /** @internal Set while a timer is in the loop's heap. */
 export const FLAG_SCHEDULED = 64;
+/** @internal A sleep's timer, which its task waits on directly (see `sleep-timer.ts`); bits 7–9 hold its state. */
+export const FLAG_SLEEP = 1024;
 
 const KIND_NAMES: readonly HandleKind[] = ["callback", "timer", "step", "step", "done"];
 
@@ -141,7 +143,7 @@ export class Handle {
         (this._a as Task<unknown>)._step(this._b);
         return;
       case KIND_WAKEUP:
-        (this._a as Task<unknown>)._wakeup(this._b as Future<unknown>);
+        (this._a as Task<unknown>)._wakeup(this._b as Future<unknown> | TimerHandle);
         return;
       case KIND_DONE:
         (this._fn as AnyFunction)(this._b);

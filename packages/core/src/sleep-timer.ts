@@ -2,19 +2,20 @@
  * The sleep coroutine object: the core hook behind `@simloop/coroutines`' `sleep(delay, value)`.
  *
  * Ordering, as asyncio 3.11's `sleep`: a delay <= 0 is a bare `yield` (the task gives up exactly one
- * iteration); a positive delay creates a future and arms a timer whose callback,
- * `setResultUnlessCancelled(future, value)`, resolves it, so the timer fires in one iteration and the
- * task wakes in the next (the future's done callback schedules the wake-up); leaving the sleep in any
- * way (woken, cancelled, closed) cancels the timer, as asyncio's `finally: h.cancel()`.
+ * iteration); a positive delay arms a timer that fires in one iteration, and the task wakes in the
+ * next; leaving the sleep in any way (woken, cancelled, closed) cancels the timer, as asyncio's
+ * `finally: h.cancel()`.
  *
- * Why in the core, and why a {@link TimerHandle}: a sleeping task holds its sleep for the whole delay,
- * and a sleep needs a coroutine object and a timer handle. Both are one object here: the coroutine
- * object *is* the timer handle (a plain `TimerHandle` to the loop, the heap, the trace and the
- * policies, with the same callback, arguments and label as a `callLater` would give it), armed when the
- * coroutine first runs. Before that, the argument slots hold the delay and the value; once armed, the
- * future and the value, as a `callLater(delay, setResultUnlessCancelled, future, value)` would. The
- * coroutine's own state lives in high bits of the handle's flags. This saves a whole object (and its
- * header) per sleeping task against a separate coroutine object holding a `callLater` handle.
+ * Why in the core, and why a {@link TimerHandle}: a sleeping task holds its sleep for the whole delay.
+ * asyncio's sleep is a coroutine object, a future and a timer handle whose callback resolves the
+ * future; here the three are one object (decision 0006). The coroutine object *is* the timer handle (a
+ * plain `TimerHandle` to the loop, the heap, the trace and the policies, labelled
+ * `setResultUnlessCancelled` as asyncio's callback), armed when the coroutine first runs, and it is
+ * what its task waits on: the timer's dispatch queues the task's wake-up where the future's done
+ * callback would have been queued, and cancelling the task cancels the wait as it would have cancelled
+ * the future. Before arming, the argument slots hold the delay and the value; once armed, the waiting
+ * task and the value. The coroutine's own state lives in high bits of the handle's flags. A sleeping
+ * task so holds one object for its sleep instead of three.
  *
  * A sleep that will never arm a timer (a delay <= 0, or an invalid one, which throws when run) is a
  * three-field object instead: `sleep(0)` is the hot path of ping-pong tasks, and building a timer
@@ -23,25 +24,33 @@
  *
  * @module
  */
-import { ArgumentError, AwaitOutsideTaskError, LoopMisuseError } from "./errors.ts";
+import { ArgumentError, AwaitOutsideTaskError, CancelledError, LoopMisuseError } from "./errors.ts";
 import { getRunningLoop } from "./current-loop.ts";
 import type { EventLoop } from "./event-loop.ts";
-import { BLOCKING, type Future } from "./future.ts";
-import { ARGC_SHIFT, FLAG_CANCELLED, KIND_TIMER, TimerHandle } from "./handle.ts";
-import type { Coroutine, Yieldable } from "./task.ts";
+import { ARGC_SHIFT, FLAG_CANCELLED, FLAG_SLEEP, KIND_TIMER, TimerHandle } from "./handle.ts";
+import type { Coroutine, Task, Yieldable } from "./task.ts";
 
-/** The timer's callback (its name is the timer's label in traces and reports). */
-function setResultUnlessCancelled<T>(future: Future<T>, value: T): void {
-  if (!future.cancelled()) future.setResult(value);
-}
+/**
+ * The timer's label in traces and reports, as asyncio's `futures._set_result_unless_cancelled`: the
+ * sleep's timer does what it did when a sleep was a future plus a timer (see {@link SleepTimer}).
+ */
+function setResultUnlessCancelled(): void {}
 
-// The coroutine's state, in bits 7–8 of the handle's flags (above every handle bit).
+// The coroutine's state, in bits 7–9 of the handle's flags (above every handle bit).
 const STATE_SHIFT = 7;
-const STATE_BITS = 3 << STATE_SHIFT;
+const STATE_BITS = 7 << STATE_SHIFT;
 const START = 0;
+/** YieldSleep: gave up its one turn. */
 const YIELDED = 1 << STATE_SHIFT;
-const WAITING = 2 << STATE_SHIFT;
-const DONE = 3 << STATE_SHIFT;
+const DONE = 2 << STATE_SHIFT;
+/** SleepTimer: armed and yielded to its task, not taken yet. */
+const ARMED = 3 << STATE_SHIFT;
+/** SleepTimer: a task waits on it (asyncio: the task's wake-up is the sleep future's callback). */
+const WAITING = 4 << STATE_SHIFT;
+/** SleepTimer: the timer ran (asyncio: the future got its result); the task's wake-up is queued. */
+const FIRED = 5 << STATE_SHIFT;
+/** SleepTimer: the wait was cancelled (asyncio: the future was cancelled); the wake-up is queued. */
+const WAIT_CANCELLED = 6 << STATE_SHIFT;
 
 /**
  * The two results a sleep returns most: its `yield` of nothing (a delay <= 0), and its end with no value
@@ -109,14 +118,23 @@ class YieldSleep<T> implements Generator<Yieldable, T, unknown> {
   }
 }
 
-/** The coroutine object of a sleep with a positive delay: a generator in all but implementation, and its own timer handle. */
+/**
+ * The coroutine object of a sleep with a positive delay: a generator in all but implementation, its own
+ * timer handle, and what its task waits on. asyncio's sleep is a future plus a timer whose callback
+ * resolves it; here the two are one object, so that a sleeping task holds no future (72 bytes less):
+ * the task takes the sleep it was yielded (`_take`), the timer's dispatch queues the task's wake-up
+ * exactly where the future's done callback would have been queued, `Task.cancel` cancels the wait as it
+ * would have cancelled the future (`_cancelWait`), and an interrupt detaches the task (`_detach`).
+ * Before arming, the argument slots hold the delay and the value; once armed, the waiting task and the
+ * value (or, once the wait is cancelled, the cancel message).
+ */
 class SleepTimer<T> extends TimerHandle implements Generator<Yieldable, T, unknown> {
   constructor(delay: number, value: T) {
-    // Not armed yet: no loop, deadline, sequence number or source until the first `next()`.
+    // Not armed yet: no loop, deadline or source until the first `next()`.
     super(
       null as unknown as EventLoop,
       0,
-      KIND_TIMER | (2 << ARGC_SHIFT) | START,
+      KIND_TIMER | (2 << ARGC_SHIFT) | FLAG_SLEEP | START,
       setResultUnlessCancelled,
       delay,
       value,
@@ -131,27 +149,29 @@ class SleepTimer<T> extends TimerHandle implements Generator<Yieldable, T, unkno
         // A positive finite number (see `sleepCoroutine`).
         const delay = this._a as number;
         const loop = getRunningLoop();
-        const future = loop.createFuture<T>("sleep");
         loop._armTimer(this, delay); // throws (unarmed, still at START) on a closed loop
-        this._a = future;
-        this._setState(WAITING);
-        // Exactly what `yield* future` does with the fresh (pending) future, without its awaiter object:
-        // only a task may wait on it; it is marked as awaited and yielded to the task.
-        if (loop._currentTask === null) throw new AwaitOutsideTaskError(future.toString());
-        future._state |= BLOCKING;
-        return { value: future, done: false };
+        this._a = null;
+        this._setState(ARMED);
+        // As `yield* future` would: only a task may wait on it.
+        if (loop._currentTask === null) throw new AwaitOutsideTaskError(this.toString());
+        return { value: this, done: false };
       }
-      case WAITING: {
-        const future = this._a as Future<T>;
-        if (!future.done()) {
-          throw new LoopMisuseError(
-            "AWAIT_NOT_USED",
-            "await wasn't used with future: a sleep was resumed before its timer fired. Use `yield* sleep(d)` in a coroutine, not a manual iteration.",
-          );
-        }
+      case FIRED: {
+        const value = this._b as T;
         this._finish();
-        return doneWith(future.result());
+        return doneWith(value);
       }
+      case WAIT_CANCELLED: {
+        const message = this._b as string | undefined;
+        this._finish();
+        throw new CancelledError(message);
+      }
+      case ARMED:
+      case WAITING:
+        throw new LoopMisuseError(
+          "AWAIT_NOT_USED",
+          "await wasn't used with future: a sleep was resumed before its timer fired. Use `yield* sleep(d)` in a coroutine, not a manual iteration.",
+        );
       default:
         return { value: undefined as T, done: true };
     }
@@ -159,14 +179,14 @@ class SleepTimer<T> extends TimerHandle implements Generator<Yieldable, T, unkno
 
   /** Throws `error` in at the suspension point: the timer is cancelled, as a `finally` would. */
   throw(error: unknown): IteratorResult<Yieldable, T> {
-    if ((this._flags & STATE_BITS) === WAITING) this._finish();
+    if ((this._flags & STATE_BITS) >= ARMED) this._finish();
     this._setState(DONE);
     throw error;
   }
 
   /** Ends the sleep early: the timer is cancelled, as a `finally` would. */
   return(value: T): IteratorResult<Yieldable, T> {
-    if ((this._flags & STATE_BITS) === WAITING) this._finish();
+    if ((this._flags & STATE_BITS) >= ARMED) this._finish();
     this._setState(DONE);
     return { value, done: true };
   }
@@ -176,11 +196,68 @@ class SleepTimer<T> extends TimerHandle implements Generator<Yieldable, T, unkno
     return this;
   }
 
+  /** A readable description, such as `<sleep until t=5>` (what a waiting task's reports show). */
+  override toString(): string {
+    const state = this._flags & STATE_BITS;
+    if (state === START) return `<sleep ${String(this._a)} not started>`;
+    if (state === DONE) return "<sleep done>";
+    const cancelled = state === WAIT_CANCELLED ? " cancelled" : "";
+    return `<sleep${cancelled} until t=${this._when}${state === FIRED ? ", due" : ""}>`;
+  }
+
+  /**
+   * @internal The timer's dispatch (asyncio's `_set_result_unless_cancelled` on the sleep's future):
+   * unless the wait was cancelled, the sleep is done and its task, if one still waits, wakes up next.
+   */
+  override _run(): void {
+    const state = this._flags & STATE_BITS;
+    if (state !== WAITING && state !== ARMED) return;
+    this._setState(FIRED);
+    const task = this._a as Task<unknown> | null;
+    if (task !== null) this._loop._scheduleWakeup(task, this);
+  }
+
+  /** @internal A task takes the sleep its coroutine yielded; false if it is not a sleep awaiting a task. */
+  _take(task: Task<unknown>): boolean {
+    if ((this._flags & STATE_BITS) !== ARMED) return false;
+    this._a = task;
+    this._setState(WAITING);
+    return true;
+  }
+
+  /**
+   * @internal asyncio's `future.cancel(message)` on the sleep's future: if the wait is pending, it is
+   * cancelled and the task wakes next with `CancelledError(message)`; false if the sleep is already done.
+   */
+  _cancelWait(message: string | undefined): boolean {
+    const state = this._flags & STATE_BITS;
+    if (state !== WAITING && state !== ARMED) return false;
+    const task = this._a as Task<unknown> | null;
+    this._b = message;
+    this._setState(WAIT_CANCELLED);
+    if (task !== null) this._loop._scheduleWakeup(task, this);
+    return true;
+  }
+
+  /** @internal The task stops waiting (an interrupt); false if its wake-up is already queued. */
+  _detach(task: Task<unknown>): boolean {
+    if ((this._flags & STATE_BITS) !== WAITING || this._a !== task) return false;
+    this._a = null;
+    return true;
+  }
+
+  /** @internal What the woken task gets thrown in: the `CancelledError` of a cancelled wait, or nothing. */
+  _wakeError(): CancelledError | undefined {
+    return (this._flags & STATE_BITS) === WAIT_CANCELLED
+      ? new CancelledError(this._b as string | undefined)
+      : undefined;
+  }
+
   private _setState(state: number): void {
     this._flags = (this._flags & ~STATE_BITS) | state;
   }
 
-  /** Cancels the timer (asyncio's `finally: h.cancel()`), which also drops the future and the value. */
+  /** Cancels the timer (asyncio's `finally: h.cancel()`), which also drops the task and the value. */
   private _finish(): void {
     if ((this._flags & FLAG_CANCELLED) === 0) this.cancel();
     this._setState(DONE);

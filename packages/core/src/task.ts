@@ -34,9 +34,26 @@ import {
   PENDING,
   STATE_MASK,
 } from "./future.ts";
+import { FLAG_SLEEP, TimerHandle } from "./handle.ts";
 
-/** What a coroutine may yield to its task: a future (through `yield* future`) or nothing (a bare `yield`). */
-export type Yieldable = Future<unknown> | undefined;
+/**
+ * What a coroutine may yield to its task: a future (through `yield* future`), a sleep's timer (through
+ * `yield* sleep(d)`, which a task waits on directly), or nothing (a bare `yield`).
+ */
+export type Yieldable = Future<unknown> | TimerHandle | undefined;
+
+/** @internal What a task needs of a sleep it waits on (`SleepTimer` in `sleep-timer.ts`). */
+interface SleepWait extends TimerHandle {
+  _take(task: Task<unknown>): boolean;
+  _cancelWait(message: string | undefined): boolean;
+  _detach(task: Task<unknown>): boolean;
+  _wakeError(): CancelledError | undefined;
+}
+
+/** Whether `value` is a sleep's timer, which a task waits on directly. */
+function isSleep(value: unknown): value is SleepWait {
+  return value instanceof TimerHandle && (value._flags & FLAG_SLEEP) !== 0;
+}
 
 /**
  * A coroutine: what a generator function written for simloop returns. `T` is its return value, the
@@ -157,7 +174,11 @@ export class Task<T> extends Future<T> {
     if ((this._state & STATE_MASK) !== PENDING) return false;
     this._extraRecord().numCancelsRequested += 1;
     const waiter = this._futWaiter;
-    if (waiter !== null && waiter.cancel(message)) return true;
+    if (
+      waiter !== null &&
+      (isSleep(waiter) ? waiter._cancelWait(message) : (waiter as Future<unknown>).cancel(message))
+    )
+      return true;
     this._state |= MUST_CANCEL;
     if (message !== undefined) this._extraRecord().cancelMessage = message;
     else if (this._extra !== null) this._extra.cancelMessage = undefined;
@@ -193,12 +214,12 @@ export class Task<T> extends Future<T> {
     return true;
   }
 
-  /** @internal The future this task waits on, if any: the value slot while pending. */
-  get _futWaiter(): Future<unknown> | null {
-    return (this._state & STATE_MASK) === PENDING ? (this._value as Future<unknown> | null) : null;
+  /** @internal The future (or sleep) this task waits on, if any: the value slot while pending. */
+  get _futWaiter(): Future<unknown> | TimerHandle | null {
+    return (this._state & STATE_MASK) === PENDING ? (this._value as Future<unknown> | TimerHandle | null) : null;
   }
 
-  set _futWaiter(future: Future<unknown> | null) {
+  set _futWaiter(future: Future<unknown> | TimerHandle | null) {
     this._value = future;
   }
 
@@ -221,8 +242,11 @@ export class Task<T> extends Future<T> {
     return extra.numCancelsRequested;
   }
 
-  /** The future this task is waiting on, or `null` when it is ready to run or done. */
-  waitingOn(): Future<unknown> | null {
+  /**
+   * What this task is waiting on: a future, or the timer handle of the sleep it is in (`yield* sleep(d)`
+   * waits on its timer directly); `null` when it is ready to run or done.
+   */
+  waitingOn(): Future<unknown> | TimerHandle | null {
     return this._futWaiter;
   }
 
@@ -289,8 +313,13 @@ export class Task<T> extends Future<T> {
     }
   }
 
-  /** @internal Resumes the task once the future it waited on is done (asyncio's `Task.__wakeup`). */
-  _wakeup(future: Future<unknown>): void {
+  /** @internal Resumes the task once the future (or sleep) it waited on is done (asyncio's `Task.__wakeup`). */
+  _wakeup(future: Future<unknown> | TimerHandle): void {
+    if (!(future instanceof Future)) {
+      const error = (future as SleepWait)._wakeError();
+      this._step(error === undefined ? NO_EXCEPTION : error);
+      return;
+    }
     let exc: unknown = NO_EXCEPTION;
     const state = future._state;
     if ((state & STATE_MASK) === CANCELLED) {
@@ -306,6 +335,15 @@ export class Task<T> extends Future<T> {
     const loop = this._loop;
     if (value === undefined) {
       loop._scheduleStep(this, NO_EXCEPTION);
+      loop._maybeInjectFault(this);
+      return;
+    }
+    if (isSleep(value) && value._take(this as Task<unknown>)) {
+      // A sleep armed by this step (on this loop): waited on as its future would be.
+      this._futWaiter = value;
+      if ((this._state & MUST_CANCEL) !== 0 && value._cancelWait(this._extra?.cancelMessage))
+        this._state &= ~MUST_CANCEL;
+      if (this._extra !== null && this._extra.interrupts !== null) this._detachForInterrupt();
       loop._maybeInjectFault(this);
       return;
     }
@@ -349,7 +387,12 @@ export class Task<T> extends Future<T> {
   /** Stops waiting on the awaited future (if its wake-up is not already queued) and schedules a step. */
   private _detachForInterrupt(): void {
     const waiter = this._futWaiter;
-    if (waiter !== null && waiter._removeWakeup(this as Task<unknown>)) {
+    if (
+      waiter !== null &&
+      (isSleep(waiter)
+        ? waiter._detach(this as Task<unknown>)
+        : (waiter as Future<unknown>)._removeWakeup(this as Task<unknown>))
+    ) {
       this._futWaiter = null;
       this._loop._scheduleStep(this as Task<unknown>, NO_EXCEPTION);
     }

@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 import {
   AwaitOutsideTaskError,
+  BadYieldError,
+  CancelledError,
   DeadlockError,
+  LoopMisuseError,
   EventLoop,
   TimerHandle,
   sleepCoroutine,
@@ -51,6 +54,105 @@ describe("sleepCoroutine (the core hook behind sleep)", () => {
     expect(errors).toHaveLength(1);
     expect(errors[0]).toBeInstanceOf(AwaitOutsideTaskError);
     expect(loop.unhandledErrors()).toEqual([]);
+  });
+
+  it("is what its task waits on: no future; waitingOn() is the sleep, which says until when", () => {
+    const loop = new EventLoop();
+    const task = loop.createTask(sleepCoroutine(2, undefined), { name: "sleeper" });
+    loop.step();
+    const waiter = task.waitingOn();
+    expect(waiter).toBeInstanceOf(TimerHandle);
+    expect(String(waiter)).toBe("<sleep until t=2>");
+    loop.runUntilIdle();
+    expect(task.done()).toBe(true);
+    expect(task.waitingOn()).toBeNull();
+  });
+
+  it("cancelled while waiting: the task wakes in the next iteration with the message, as from a cancelled future", () => {
+    const loop = new EventLoop();
+    const seen: string[] = [];
+    function* sleeper(): Coroutine<void> {
+      try {
+        yield* sleepCoroutine(5, undefined);
+      } catch (error) {
+        seen.push(`${(error as CancelledError).message} at iteration ${loop.iteration}`);
+        throw error;
+      }
+    }
+    const task = loop.createTask(sleeper());
+    loop.callLater(1, () => {
+      seen.push(`cancel at iteration ${loop.iteration}`);
+      task.cancel("stop");
+    });
+    loop.runUntilIdle();
+    expect(seen).toEqual(["cancel at iteration 2", "stop at iteration 3"]);
+    expect(task.cancelled()).toBe(true);
+    expect(loop.time()).toBe(1); // the sleep's timer was cancelled: nothing waits until t=5
+  });
+
+  it("cancelled after its timer fired but before the task woke: delivered at the task's next step", () => {
+    const loop = new EventLoop();
+    const seen: string[] = [];
+    function* sleeper(): Coroutine<void> {
+      try {
+        yield* sleepCoroutine(1, undefined);
+        seen.push("woke normally");
+      } catch (error) {
+        seen.push(`cancelled: ${(error as CancelledError).message}`);
+        throw error;
+      }
+    }
+    const task = loop.createTask(sleeper());
+    loop.step(); // the task arms its timer (seq 1), before the callback's timer below
+    // Due in the same batch as the sleep's timer, after it: the wake-up is already queued.
+    loop.callAt(1, () => expect(task.cancel("late")).toBe(true));
+    loop.runUntilIdle();
+    expect(seen).toEqual(["cancelled: late"]);
+    expect(task.cancelled()).toBe(true);
+  });
+
+  it("interrupted while waiting: resumes with the error, its timer cancelled, and is not woken again", () => {
+    const loop = new EventLoop();
+    const seen: string[] = [];
+    function* sleeper(): Coroutine<void> {
+      try {
+        yield* sleepCoroutine(5, undefined);
+      } catch (error) {
+        seen.push(`${(error as Error).message} at t=${loop.time()}`);
+      }
+      yield* sleepCoroutine(1, undefined);
+      seen.push(`done at t=${loop.time()}`);
+    }
+    const task = loop.createTask(sleeper());
+    loop.callLater(2, () => task.interrupt(new Error("breakdown")));
+    loop.runUntilIdle();
+    expect(seen).toEqual(["breakdown at t=2", "done at t=3"]);
+    expect(task.done()).toBe(true);
+  });
+
+  it("yielded without yield* is a bad yield, and resumed by hand before its timer fired is an error", () => {
+    const loop = new EventLoop({ unhandled: "collect" });
+    const errors: unknown[] = [];
+    function* wrong(): Coroutine<void> {
+      try {
+        yield sleepCoroutine(1, undefined) as never;
+      } catch (error) {
+        errors.push(error);
+      }
+      const manual = sleepCoroutine(1, undefined);
+      manual.next(); // armed, but its yield is not given to the task
+      try {
+        manual.next();
+      } catch (error) {
+        errors.push(error);
+      }
+    }
+    loop.runUntilComplete(wrong());
+    expect(errors[0]).toBeInstanceOf(BadYieldError);
+    expect(String((errors[0] as Error).message)).toMatch(/yield\*/);
+    expect(errors[1]).toBeInstanceOf(LoopMisuseError);
+    expect((errors[1] as LoopMisuseError).code).toBe("AWAIT_NOT_USED");
+    loop.runUntilIdle(); // the armed timer fires with no one waiting
   });
 
   it("cancels its timer when the task is cancelled, so the loop does not wait for it", () => {

@@ -26,6 +26,7 @@ import {
   setEventLoop,
   type Coroutine,
   type ExceptionContext,
+  type Yieldable,
 } from "@simloop/core";
 import {
   Barrier,
@@ -233,7 +234,7 @@ class Return {
 }
 
 type Signal = Return | null;
-type Exec = Generator<Future<unknown> | undefined, Signal, unknown>;
+type Exec = Generator<Yieldable, Signal, unknown>;
 
 interface Frame {
   readonly locals: Map<string, unknown>;
