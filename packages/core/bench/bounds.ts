@@ -100,7 +100,7 @@ export function evaluateBounds(results: ReadonlyMap<string, WorkloadResult>, mem
     push(
       out,
       "W3b",
-      "simloop's own bytes per sleeping task (task, sleep, timer, heap slot, task set)",
+      "simloop's own bytes per sleeping task (task, sleep timer, heap slot)",
       `${(memory.simloop - user).toFixed(0)} B`,
     );
     push(

@@ -150,7 +150,7 @@ export function consoleMemory(memory: MemoryResult): string {
   const lines = [
     "",
     `W3 memory — heap bytes per suspended task (K=${formatN(memory.k)}, after a full GC${memory.exactGc ? "" : "; GC NOT exposed: run with --expose-gc"})`,
-    `  simloop (task + sleep future + timer): ${memory.simloop.toFixed(0)} B`,
+    `  simloop (task + generators + sleep timer): ${memory.simloop.toFixed(0)} B`,
     `  bare generator scheduler: ${memory.bare.toFixed(0)} B`,
     `  fake-timers + async function: ${memory.fakeTimers.toFixed(0)} B`,
     ...(memory.userGenerator === undefined
@@ -370,7 +370,7 @@ export function renderMarkdown(input: MarkdownInput): string {
         "",
         "| system | bytes per sleeping task |",
         "| --- | --- |",
-        `| simloop (task + generators + sleep future + timer handle) | ${m.simloop.toFixed(0)} |`,
+        `| simloop (task + generators + sleep timer) | ${m.simloop.toFixed(0)} |`,
         `| bare generator scheduler | ${m.bare.toFixed(0)} |`,
         `| fake-timers + async function | ${m.fakeTimers.toFixed(0)} |`,
         ...(m.userGenerator === undefined
