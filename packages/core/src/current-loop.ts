@@ -1,12 +1,27 @@
 /**
- * asyncio's module functions for the running loop and the current event loop.
+ * asyncio's module functions for the running loop and the current event loop, and the two module-level
+ * slots they read (asyncio has the same two): the loop that is running right now, set by the run calls,
+ * and the current event loop of `getEventLoop`/`setEventLoop`. Nothing else in the core is module-level
+ * state.
  *
  * @module
  */
 import { NoRunningLoopError } from "./errors.ts";
 import { EventLoop, type EventLoopOptions } from "./event-loop.ts";
-import { currentLoopOrNull, runningLoopOrNull, setCurrentLoop } from "./running.ts";
 import type { Task } from "./task.ts";
+
+let runningLoop: EventLoop | null = null;
+let currentLoop: EventLoop | null = null;
+
+/** @internal The running loop, or `null` when no run call is in progress. */
+export function runningLoopOrNull(): EventLoop | null {
+  return runningLoop;
+}
+
+/** @internal Set by the run calls when they start and end. */
+export function setRunningLoop(loop: EventLoop | null): void {
+  runningLoop = loop;
+}
 
 /**
  * The loop running now (inside a callback or task).
@@ -23,19 +38,14 @@ export function getRunningLoop(): EventLoop {
  * first use, as asyncio 3.11's `get_event_loop()` does in the main thread.
  */
 export function getEventLoop(): EventLoop {
-  const running = runningLoopOrNull();
-  if (running !== null) return running;
-  let loop = currentLoopOrNull();
-  if (loop === null) {
-    loop = new EventLoop();
-    setCurrentLoop(loop);
-  }
-  return loop;
+  if (runningLoop !== null) return runningLoop;
+  currentLoop ??= new EventLoop();
+  return currentLoop;
 }
 
 /** Makes `loop` the current event loop (`null` forgets it). */
 export function setEventLoop(loop: EventLoop | null): void {
-  setCurrentLoop(loop);
+  currentLoop = loop;
 }
 
 /** Creates a new event loop (not made current: pass it to {@link setEventLoop} for that). */

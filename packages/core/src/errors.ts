@@ -259,3 +259,32 @@ export function describeError(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return String(error);
 }
+
+/** @internal The message for a value given where a coroutine (a generator object) was expected. */
+export function notACoroutineMessage(value: unknown, caller: string): string {
+  if (typeof value === "function") {
+    const name = value.name || "coroutine";
+    return `${caller}() expects a coroutine (a generator object), got the function \`${name}\`. Call it: ${caller}(${name}()).`;
+  }
+  if (typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function") {
+    return (
+      `${caller}() got a Promise. Promises and async functions cannot run on virtual time (the JS engine owns the microtask queue): ` +
+      "write a generator function (`function*`, with `yield*` where you would `await`) and pass its generator."
+    );
+  }
+  return `${caller}() expects a coroutine (a generator object) or a future, got ${value === null ? "null" : typeof value}.`;
+}
+
+/** @internal The message for a value given where a callback (a plain function) was expected. */
+export function notACallbackMessage(callback: unknown, caller: string, isCoroutine: boolean): string {
+  if (typeof callback === "function") {
+    return (
+      `coroutines cannot be used with ${caller}(): got the generator function \`${callback.name}\`. ` +
+      `Run it as a task instead: loop.createTask(${callback.name || "coroutine"}()).`
+    );
+  }
+  if (isCoroutine) {
+    return `A coroutine object cannot be used as a callback: ${caller}() got a generator. Run it with loop.createTask(coro) instead.`;
+  }
+  return `Expected a function as the callback of ${caller}(), got ${callback === null ? "null" : typeof callback}.`;
+}

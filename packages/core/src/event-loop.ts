@@ -12,25 +12,25 @@
  * Beyond asyncio: test-time control (`runFor`, `runUntilTime`, `runUntilIdle`, `step`, `peek`), a step
  * budget (`maxSteps`; the last dispatched callbacks, which its error lists, are recorded only under a
  * budget), a seeded PRNG (`random`), an opt-in trace, and the scheduling-policy hook. With no policy
- * the loop never builds a choice point (the FIFO fast path).
+ * the loop never builds a choice point (the FIFO fast path). Around this file: the run calls in
+ * `run-until.ts`, the policy's choice points in `choice-points.ts`, the exception handler in
+ * `exception-handler.ts`, the deadlock report in `deadlock-report.ts`.
  *
  * @module
  */
+import { drawJitter, maybeInjectFault, moveDueTimersWithPolicy, runBatchInterleaved } from "./choice-points.ts";
+import { deadlockError } from "./deadlock-report.ts";
 import {
   ArgumentError,
   CloseRunningLoopError,
-  DeadlockError,
-  type DeadlockWaiter,
   LoopClosedError,
   LoopMisuseError,
-  LoopRunningError,
-  LoopStoppedError,
   PolicyError,
-  StepBudgetExceededError,
-  UnhandledErrorsError,
   WrongLoopError,
-  describeError,
+  notACallbackMessage,
+  notACoroutineMessage,
 } from "./errors.ts";
+import { callExceptionHandler, defaultExceptionHandler } from "./exception-handler.ts";
 import { Future } from "./future.ts";
 import {
   ARGC_ARRAY,
@@ -40,19 +40,18 @@ import {
   Handle,
   KIND_CALLBACK,
   KIND_DONE,
-  KIND_MASK,
   KIND_STEP,
   KIND_TIMER,
   KIND_WAKEUP,
   TimerHandle,
 } from "./handle.ts";
-import type { ChoicePoint, ChoiceRecord, JitterPoint, PolicyLevels, SchedulingPolicy } from "./policy.ts";
+import type { ChoiceRecord, PolicyLevels, SchedulingPolicy } from "./policy.ts";
 import { Random } from "./random.ts";
 import { ReadyQueue } from "./ready-queue.ts";
-import { runningLoopOrNull, setRunningLoop } from "./running.ts";
+import { MODE_FOREVER, MODE_IDLE, runInMode, runUntilComplete, runUntilTime, step } from "./run-until.ts";
 import { NO_EXCEPTION, Task, isGenerator, type Coroutine, type TaskOptions } from "./task.ts";
 import { TimerQueue } from "./timer-queue.ts";
-import { Trace, type TraceOptions } from "./trace.ts";
+import { Trace, traceDispatch, type TraceOptions } from "./trace.ts";
 
 /** What the default exception handler does with an error that escaped a callback. */
 export type UnhandledMode = "log" | "collect" | "throw";
@@ -102,17 +101,10 @@ type AnyFunction = (...args: any[]) => unknown;
 
 const MIN_SCHEDULED_TIMER_HANDLES = 100;
 const RECENT = 16;
-const MODE_FOREVER = 0;
-const MODE_IDLE = 1;
-const MODE_UNTIL = 2;
 
 const GeneratorFunction = function* () {}.constructor;
 /** What `_checkedCallback` holds before any callback passed the check: no value a caller can pass. */
 const UNCHECKED: unknown = Object.freeze({});
-
-function runUntilCompleteCallback(future: Future<unknown>): void {
-  future._loop.stop();
-}
 
 /**
  * asyncio's event loop on virtual time.
@@ -141,31 +133,34 @@ export class EventLoop {
   /** @internal The handle being dispatched, if any. */
   _currentHandle: Handle | null = null;
 
-  private _now: number;
-  private _iteration = 0;
-  private readonly _ready = new ReadyQueue();
-  private readonly _timers = new TimerQueue();
+  // The fields and methods below without `private` are internal too: the files the loop is split into
+  // (run-until.ts, choice-points.ts, exception-handler.ts, deadlock-report.ts) read them.
+  /** @internal */
+  _now: number;
+  _iteration = 0;
+  readonly _ready: ReadyQueue = new ReadyQueue();
+  readonly _timers: TimerQueue = new TimerQueue();
   private _timerSeq = 0;
-  private _timerCancelledCount = 0;
-  private _stopping = false;
-  private _running = false;
+  _timerCancelledCount = 0;
+  _stopping = false;
+  _running = false;
   private _closed = false;
   private _taskCounter = 0;
   private _tasksCreated = 0;
   // The pending tasks, in creation order: a list through the tasks themselves (two fields per task),
   // which costs less than a set entry and no hashing when a task starts or ends.
-  private _firstTask: Task<unknown> | null = null;
+  _firstTask: Task<unknown> | null = null;
   private _lastTask: Task<unknown> | null = null;
   private _unretrieved: Set<Future<unknown>> | null = null;
   private _exceptionHandler: ExceptionHandler | null = null;
-  private readonly _unhandled: ExceptionContext[] = [];
-  private _unhandledThrowFrom = 0;
-  private readonly _unhandledMode: UnhandledMode;
-  private readonly _maxSteps: number;
-  private readonly _policy: SchedulingPolicy | null;
-  private readonly _levels: PolicyLevels | null;
-  private readonly _choices: ChoiceRecord[] = [];
-  private _policyError: PolicyError | null = null;
+  readonly _unhandled: ExceptionContext[] = [];
+  _unhandledThrowFrom = 0;
+  readonly _unhandledMode: UnhandledMode;
+  readonly _maxSteps: number;
+  readonly _policy: SchedulingPolicy | null;
+  readonly _levels: PolicyLevels | null;
+  readonly _choices: ChoiceRecord[] = [];
+  _policyError: PolicyError | null = null;
   // The last dispatches, for the step-budget error: written in slot order from 0, so plain arrays stay
   // packed; kept only when a budget is set.
   private readonly _recent: Handle[] = [];
@@ -326,7 +321,7 @@ export class EventLoop {
    */
   createTask<T>(coro: Coroutine<T>, options: TaskOptions = {}): Task<T> {
     this._checkClosed("createTask");
-    if (!isGenerator(coro)) throw new ArgumentError(notACoroutine(coro, "createTask"));
+    if (!isGenerator(coro)) throw new ArgumentError(notACoroutineMessage(coro, "createTask"));
     const name = options.name ?? ++this._taskCounter;
     const task = new Task<T>(this, coro, name, options.cancellable === true);
     this._tasksCreated++;
@@ -363,40 +358,7 @@ export class EventLoop {
    * @throws {@link ArgumentError} unless `min` and `max` are finite with `min <= max`.
    */
   jitter(min: number, max: number): number {
-    if (!Number.isFinite(min) || !Number.isFinite(max) || min > max) {
-      throw new ArgumentError(`Expected finite bounds with min <= max, got min=${String(min)}, max=${String(max)}.`);
-    }
-    const policy = this._policy;
-    if (policy === null || min === max || !(this._levels as PolicyLevels).jitter) return min;
-    const point: JitterPoint = {
-      kind: "jitter",
-      time: this._now,
-      iteration: this._iteration,
-      min,
-      max,
-      task: this._currentTask,
-    };
-    let value: number;
-    try {
-      value = policy.chooseDuration(point);
-    } catch (error) {
-      this._failPolicy(
-        new PolicyError(`Policy "${policy.name}" threw while drawing a duration: ${describeError(error)}`, {
-          cause: error,
-        }),
-      );
-      return min;
-    }
-    if (typeof value !== "number" || !(value >= min && value <= max)) {
-      this._failPolicy(
-        new PolicyError(
-          `Policy "${policy.name}" drew ${String(value)} for a duration in [${min}, ${max}]; it must stay within the bounds.`,
-        ),
-      );
-      return min;
-    }
-    this._record({ kind: "jitter", time: this._now, iteration: this._iteration, options: 0, pick: value, min, max });
-    return value;
+    return drawJitter(this, min, max);
   }
 
   /** Every answer the policy gave on this loop, in order (empty without a policy). */
@@ -409,23 +371,12 @@ export class EventLoop {
     const trace = this.trace;
     if (trace === null) return;
     const source = this._currentTask?.getName() ?? this._currentHandle?.label ?? "main";
+    const time = this._now;
+    const iteration = this._iteration;
     trace.record(
       detail === undefined
-        ? {
-            time: this._now,
-            iteration: this._iteration,
-            kind: "note",
-            source,
-            label,
-          }
-        : {
-            time: this._now,
-            iteration: this._iteration,
-            kind: "note",
-            source,
-            label,
-            detail,
-          },
+        ? { time, iteration, kind: "note", source, label }
+        : { time, iteration, kind: "note", source, label, detail },
     );
   }
 
@@ -438,23 +389,7 @@ export class EventLoop {
    * complete it; {@link LoopRunningError}, {@link LoopClosedError} on misuse.
    */
   runUntilComplete<T>(future: Future<T> | Coroutine<T>): T {
-    this._checkClosed("runUntilComplete");
-    this._checkRunning();
-    const isNewTask = !(future instanceof Future);
-    const fut = this._ensureFuture(future, "runUntilComplete");
-    fut.addDoneCallback(runUntilCompleteCallback);
-    try {
-      this._run(MODE_FOREVER, 0, fut);
-    } catch (error) {
-      if (isNewTask && fut.done() && !fut.cancelled()) fut.exception();
-      throw error;
-    } finally {
-      fut.removeDoneCallback(runUntilCompleteCallback);
-    }
-    if (!fut.done()) throw new LoopStoppedError();
-    const result = fut.result();
-    this._throwUnhandled();
-    return result;
+    return runUntilComplete(this, future);
   }
 
   /**
@@ -463,10 +398,7 @@ export class EventLoop {
    * block forever); {@link LoopRunningError}, {@link LoopClosedError} on misuse.
    */
   runForever(): void {
-    this._checkClosed("runForever");
-    this._checkRunning();
-    this._run(MODE_FOREVER, 0, null);
-    this._throwUnhandled();
+    runInMode(this, MODE_FOREVER, "runForever");
   }
 
   /**
@@ -474,10 +406,7 @@ export class EventLoop {
    * `stop()`.
    */
   runUntilIdle(): void {
-    this._checkClosed("runUntilIdle");
-    this._checkRunning();
-    this._run(MODE_IDLE, 0, null);
-    this._throwUnhandled();
+    runInMode(this, MODE_IDLE, "runUntilIdle");
   }
 
   /**
@@ -487,15 +416,7 @@ export class EventLoop {
    * @throws {@link ArgumentError} if `when` is not finite or is before the current time.
    */
   runUntilTime(when: number): void {
-    if (typeof when !== "number" || !Number.isFinite(when) || when < this._now) {
-      throw new ArgumentError(
-        `Expected \`when\` to be a finite time >= the current time (${this._now}), got \`${String(when)}\`.`,
-      );
-    }
-    this._checkClosed("runUntilTime");
-    this._checkRunning();
-    if (this._run(MODE_UNTIL, when, null) && this._now < when) this._now = when;
-    this._throwUnhandled();
+    runUntilTime(this, when);
   }
 
   /**
@@ -514,19 +435,7 @@ export class EventLoop {
    * nothing is ready and no timer is pending (SimPy's `step()`).
    */
   step(): boolean {
-    this._checkClosed("step");
-    this._checkRunning();
-    this._dropCancelledHead();
-    if (this._ready.length === 0 && this._timers.size === 0 && !this._stopping) return false;
-    this._enterRun();
-    try {
-      this._runOnce();
-      this._throwPolicyError();
-    } finally {
-      this._exitRun();
-    }
-    this._throwUnhandled();
-    return true;
+    return step(this);
   }
 
   /** The virtual time of the next event: now if a callback is ready, the earliest timer, or `Infinity`. */
@@ -580,11 +489,7 @@ export class EventLoop {
    * mode, writes it to `console.error`.
    */
   defaultExceptionHandler(context: ExceptionContext): void {
-    this._unhandled.push(context);
-    if (this._unhandledMode === "log") {
-      const detail = context.exception === undefined ? "" : `\n${describeError(context.exception)}`;
-      console.error(`[simloop t=${this._now}] ${context.message}${detail}`);
-    }
+    defaultExceptionHandler(this, context);
   }
 
   /**
@@ -592,20 +497,7 @@ export class EventLoop {
    * handler throws, the default handler reports that, and the loop goes on.
    */
   callExceptionHandler(context: ExceptionContext): void {
-    const handler = this._exceptionHandler;
-    if (handler === null) {
-      this.defaultExceptionHandler(context);
-      return;
-    }
-    try {
-      handler(this, context);
-    } catch (error) {
-      this.defaultExceptionHandler({
-        message: "Unhandled error in exception handler",
-        exception: error,
-        context,
-      });
-    }
+    callExceptionHandler(this, context);
   }
 
   /** The contexts the default handler received, oldest first. */
@@ -716,16 +608,7 @@ export class EventLoop {
 
   /** @internal Asks the policy (faults level) whether to cancel a cancellable task that just suspended. */
   _maybeInjectFault(task: Task<unknown>): void {
-    if (this._policy === null || !task._cancellable || !(this._levels as PolicyLevels).faults || task._mustCancel)
-      return;
-    const pick = this._ask({
-      kind: "fault",
-      time: this._now,
-      iteration: this._iteration,
-      options: 2,
-      task,
-    });
-    if (pick === 1) task.cancel("cancelled by the scheduling policy (fault injection)");
+    if (this._policy !== null) maybeInjectFault(this, task);
   }
 
   /** @internal Wraps a coroutine in a task; checks a future's loop. */
@@ -741,7 +624,7 @@ export class EventLoop {
       return value;
     }
     if (isGenerator(value)) return this.createTask(value);
-    throw new ArgumentError(notACoroutine(value, caller));
+    throw new ArgumentError(notACoroutineMessage(value, caller));
   }
 
   // ---------------------------------------------------------------- the iteration
@@ -790,77 +673,15 @@ export class EventLoop {
       return;
     }
     if (this._closed) throw new LoopClosedError(caller);
-    if (typeof callback !== "function") {
-      throw new ArgumentError(
-        isGenerator(callback)
-          ? `A coroutine object cannot be used as a callback: ${caller}() got a generator. Run it with loop.createTask(coro) instead.`
-          : `Expected a function as the callback of ${caller}(), got ${callback === null ? "null" : typeof callback}.`,
-      );
-    }
-    if (callback.constructor === GeneratorFunction) {
-      throw new ArgumentError(
-        `coroutines cannot be used with ${caller}(): got the generator function \`${callback.name}\`. ` +
-          `Run it as a task instead: loop.createTask(${callback.name || "coroutine"}()).`,
-      );
-    }
+    throw new ArgumentError(notACallbackMessage(callback, caller, isGenerator(callback)));
   }
 
   private _checkClosed(action: string): void {
     if (this._closed) throw new LoopClosedError(action);
   }
 
-  private _checkRunning(): void {
-    if (this._running) {
-      throw new LoopRunningError(
-        "LOOP_RUNNING",
-        "This event loop is already running. Run calls cannot be nested: inside a task, `yield*` the future; " +
-          "inside a callback, schedule the work with callSoon or createTask.",
-      );
-    }
-    if (runningLoopOrNull() !== null) {
-      throw new LoopRunningError(
-        "ANOTHER_LOOP_RUNNING",
-        "Cannot run the event loop while another loop is running. Run one loop at a time, or do the work on the running loop.",
-      );
-    }
-  }
-
-  private _enterRun(): void {
-    this._running = true;
-    this._policyError = null;
-    setRunningLoop(this);
-  }
-
-  private _exitRun(): void {
-    this._stopping = false;
-    this._running = false;
-    this._currentHandle = null;
-    setRunningLoop(null);
-  }
-
-  /** Runs iterations in the given mode; returns true when it ended because it ran out of work. */
-  private _run(mode: number, until: number, awaited: Future<unknown> | null): boolean {
-    this._enterRun();
-    let steps = 0;
-    const maxSteps = this._maxSteps;
-    try {
-      for (;;) {
-        if (mode !== MODE_FOREVER && !this._stopping && this._ready.length === 0) {
-          this._dropCancelledHead();
-          const next = this._timers.peekWhen();
-          if (mode === MODE_IDLE ? next === Infinity : next > until) return true;
-        }
-        if (++steps > maxSteps) throw new StepBudgetExceededError(maxSteps, this._now, this._recentLines());
-        this._runOnce(awaited);
-        if (this._policyError !== null) this._throwPolicyError();
-        if (this._stopping) return false;
-      }
-    } finally {
-      this._exitRun();
-    }
-  }
-
-  private _dropCancelledHead(): void {
+  /** @internal Drops the cancelled timers at the head of the heap. */
+  _dropCancelledHead(): void {
     // The count never under-counts the cancelled timers in the heap: at 0 there is nothing to drop, and
     // the head handle need not even be read.
     if (this._timerCancelledCount <= 0) return;
@@ -872,17 +693,17 @@ export class EventLoop {
   }
 
   /**
-   * One iteration: asyncio's `_run_once`. Kept small (the timer work is out of line) so that it inlines
+   * @internal One iteration: asyncio's `_run_once`. Kept small (the timer work is out of line) so that it inlines
    * into the run loop: an iteration with no timer, as in a chain of callbacks, pays for two tests.
    */
-  private _runOnce(awaited: Future<unknown> | null = null): void {
+  _runOnce(awaited: Future<unknown> | null): void {
     this._iteration++;
     const ready = this._ready;
     if (this._timers.size !== 0) this._collectTimers(awaited);
-    else if (ready.length === 0 && !this._stopping) throw this._deadlock(awaited);
+    else if (ready.length === 0 && !this._stopping) throw deadlockError(this, awaited);
     const ntodo = ready.length;
     if (this._levels !== null && this._levels.interleave) {
-      this._runBatchInterleaved(ntodo);
+      runBatchInterleaved(this, ntodo);
     } else {
       for (let i = 0; i < ntodo; i++) {
         const handle = ready.shift();
@@ -911,12 +732,12 @@ export class EventLoop {
       this._dropCancelledHead();
     }
     if (ready.length === 0 && !this._stopping) {
-      if (timers.size === 0) throw this._deadlock(awaited);
+      if (timers.size === 0) throw deadlockError(this, awaited);
       const when = timers.peekWhen();
       if (when > this._now) this._now = when;
     }
     if (this._levels !== null && this._levels.ties) {
-      this._moveDueTimersWithPolicy();
+      moveDueTimersWithPolicy(this);
     } else {
       const now = this._now;
       while (timers.peekWhen() <= now) {
@@ -927,7 +748,8 @@ export class EventLoop {
     }
   }
 
-  private _dispatch(handle: Handle): void {
+  /** @internal Runs one handle, reporting what it throws to the exception handler. */
+  _dispatch(handle: Handle): void {
     this._currentHandle = handle;
     // The last dispatches are only ever read by the step budget's error: without a budget, the two
     // stores (one a write barrier into an old array) are skipped (measured 9% of a callSoon chain).
@@ -936,7 +758,7 @@ export class EventLoop {
       this._recent[slot] = handle;
       this._recentTimes[slot] = this._now;
     }
-    if (this.trace !== null) this._traceDispatch(handle);
+    if (this.trace !== null) traceDispatch(this.trace, this._now, this._iteration, handle);
     try {
       // A callback or timer with no arguments (flags 0 or 1: no other bit set) is called here directly;
       // going through `_run`'s switches was measured at 10% of a callSoon chain.
@@ -959,170 +781,8 @@ export class EventLoop {
     }
   }
 
-  private _traceDispatch(handle: Handle): void {
-    const kind = handle._flags & KIND_MASK;
-    const step = kind === KIND_STEP || kind === KIND_WAKEUP;
-    (this.trace as Trace)._recordDispatch(
-      this._now,
-      this._iteration,
-      handle.kind,
-      handle.label,
-      step ? (handle._a as Task<unknown>).getName() : sourceName(handle._source),
-      step ? causeName(handle._source) : undefined,
-    );
-  }
-
-  private _moveDueTimersWithPolicy(): void {
-    const timers = this._timers;
-    const ready = this._ready;
-    const now = this._now;
-    while (timers.size > 0 && (timers.peek() as TimerHandle)._when <= now) {
-      const when = (timers.peek() as TimerHandle)._when;
-      const group: TimerHandle[] = [];
-      // Each timer's insertion counter, kept to put deferred timers back in their order.
-      const seqs: number[] = [];
-      while (timers.size > 0 && timers.peekWhen() === when) {
-        const seq = timers.peekSeq();
-        const handle = timers.pop();
-        handle._flags &= ~FLAG_SCHEDULED;
-        if ((handle._flags & FLAG_CANCELLED) !== 0) this._timerCancelledCount--;
-        else {
-          group.push(handle);
-          seqs.push(seq);
-        }
-      }
-      let firedInGroup = 0;
-      while (group.length > 0) {
-        const canDefer = firedInGroup > 0;
-        const options = group.length + (canDefer ? 1 : 0);
-        const pick =
-          options < 2
-            ? 0
-            : this._ask({
-                kind: "tie",
-                time: now,
-                iteration: this._iteration,
-                options,
-                candidates: group.slice(),
-                canDefer,
-              });
-        if (pick === group.length) {
-          for (let i = 0; i < group.length; i++) {
-            const handle = group[i] as TimerHandle;
-            handle._flags |= FLAG_SCHEDULED;
-            timers.push(handle, seqs[i] as number);
-          }
-          return;
-        }
-        const [handle] = group.splice(pick, 1);
-        seqs.splice(pick, 1);
-        ready.push(handle as TimerHandle);
-        firedInGroup++;
-      }
-    }
-  }
-
-  private _runBatchInterleaved(ntodo: number): void {
-    const batch: Handle[] = [];
-    for (let i = 0; i < ntodo; i++) batch.push(this._ready.shift());
-    while (batch.length > 0) {
-      const heads: Handle[] = [];
-      const positions: number[] = [];
-      const seen = new Set<unknown>();
-      for (let i = 0; i < batch.length; i++) {
-        const handle = batch[i] as Handle;
-        if ((handle._flags & FLAG_CANCELLED) !== 0) continue;
-        const source = handle.source;
-        if (seen.has(source)) continue;
-        seen.add(source);
-        heads.push(handle);
-        positions.push(i);
-      }
-      if (heads.length === 0) return;
-      const pick =
-        heads.length < 2
-          ? 0
-          : this._ask({
-              kind: "interleave",
-              time: this._now,
-              iteration: this._iteration,
-              options: heads.length,
-              candidates: heads,
-            });
-      const [handle] = batch.splice(positions[pick] as number, 1);
-      this._dispatch(handle as Handle);
-    }
-  }
-
-  private _ask(point: ChoicePoint): number {
-    const policy = this._policy as SchedulingPolicy;
-    if (this._policyError !== null) return 0;
-    let pick: number;
-    try {
-      pick = policy.choose(point);
-    } catch (error) {
-      this._failPolicy(
-        new PolicyError(`Policy "${policy.name}" threw at a ${point.kind} choice: ${describeError(error)}`, {
-          cause: error,
-        }),
-      );
-      return 0;
-    }
-    if (!Number.isInteger(pick) || pick < 0 || pick >= point.options) {
-      this._failPolicy(
-        new PolicyError(
-          `Policy "${policy.name}" answered ${String(pick)} at a ${point.kind} choice with ${point.options} options ` +
-            `(t=${point.time}, iteration ${point.iteration}); answers must be integers in [0, ${point.options}).`,
-        ),
-      );
-      return 0;
-    }
-    this._record({
-      kind: point.kind,
-      time: point.time,
-      iteration: point.iteration,
-      options: point.options,
-      pick,
-    });
-    return pick;
-  }
-
-  private _record(record: ChoiceRecord): void {
-    this._choices.push(record);
-    const trace = this.trace;
-    if (trace !== null) {
-      trace.record({
-        time: record.time,
-        iteration: record.iteration,
-        kind: "choice",
-        source: this._currentTask?.getName() ?? "loop",
-        label: record.kind,
-        detail: { options: record.options, pick: record.pick },
-      });
-    }
-  }
-
-  /** Keeps the first policy error; the batch finishes in FIFO order and the run call throws it. */
-  private _failPolicy(error: PolicyError): void {
-    if (this._policyError === null) this._policyError = error;
-  }
-
-  private _throwPolicyError(): void {
-    const error = this._policyError;
-    if (error !== null) {
-      this._policyError = null;
-      throw error;
-    }
-  }
-
-  private _throwUnhandled(): void {
-    if (this._unhandledMode !== "throw" || this._unhandled.length <= this._unhandledThrowFrom) return;
-    const contexts = this._unhandled.slice(this._unhandledThrowFrom);
-    this._unhandledThrowFrom = this._unhandled.length;
-    throw new UnhandledErrorsError(contexts);
-  }
-
-  private _recentLines(): string[] {
+  /** @internal The last dispatches, for the step budget's error. */
+  _recentLines(): string[] {
     const lines: string[] = [];
     const count = Math.min(this._recentCount, RECENT);
     for (let k = this._recentCount - count; k < this._recentCount; k++) {
@@ -1132,56 +792,4 @@ export class EventLoop {
     }
     return lines;
   }
-
-  private _deadlock(awaited: Future<unknown> | null): DeadlockError {
-    const waiters: DeadlockWaiter[] = [];
-    if (awaited !== null && !(awaited instanceof Task) && !awaited.done())
-      waiters.push({ task: null, waitsOn: awaited });
-    for (let task = this._firstTask; task !== null; task = task._nextTask) {
-      waiters.push({ task, waitsOn: task._futWaiter });
-    }
-    const lines = waiters.map(({ task, waitsOn }) =>
-      task === null
-        ? `runUntilComplete() waits on ${describeFuture(waitsOn as Future<unknown>)}`
-        : `task '${task.getName()}' waits on ${waitsOn === null ? "nothing (never resumed)" : describeFuture(waitsOn as Future<unknown> | TimerHandle)}`,
-    );
-    return new DeadlockError(this._now, lines, waiters);
-  }
-}
-
-function describeFuture(future: Future<unknown> | TimerHandle): string {
-  if (future instanceof TimerHandle) return `the sleep ${future.toString()}`;
-  if (future instanceof Task) return `task '${future.getName()}'`;
-  const creator = future._creatorTask();
-  const where = creator === null ? "outside any task" : `by task '${creator.getName()}'`;
-  return `${future.toString()}, created ${where}`;
-}
-
-function sourceName(source: Task<unknown> | Handle | null): string {
-  if (source === null) return "main";
-  if (source instanceof Task) return source.getName();
-  const task = source.task;
-  return task !== null ? task.getName() : source.label;
-}
-
-/** Who woke a task, for the trace: a task's name, or a callback's label with the task it belongs to. */
-function causeName(source: Task<unknown> | Handle | null): string {
-  if (source === null) return "main";
-  if (source instanceof Task) return source.getName();
-  const task = source.task;
-  return task === null ? source.label : `${source.label} (${task.getName()})`;
-}
-
-function notACoroutine(value: unknown, caller: string): string {
-  if (typeof value === "function") {
-    const name = value.name || "coroutine";
-    return `${caller}() expects a coroutine (a generator object), got the function \`${name}\`. Call it: ${caller}(${name}()).`;
-  }
-  if (typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function") {
-    return (
-      `${caller}() got a Promise. Promises and async functions cannot run on virtual time (the JS engine owns the microtask queue): ` +
-      "write a generator function (`function*`, with `yield*` where you would `await`) and pass its generator."
-    );
-  }
-  return `${caller}() expects a coroutine (a generator object) or a future, got ${value === null ? "null" : typeof value}.`;
 }

@@ -19,7 +19,7 @@
  */
 import { AwaitOutsideTaskError, CancelledError, InvalidStateError, LoopMisuseError } from "./errors.ts";
 import type { EventLoop } from "./event-loop.ts";
-import { runningLoopOrNull } from "./running.ts";
+import { runningLoopOrNull } from "./current-loop.ts";
 import type { Task } from "./task.ts";
 
 /** A future's state, as a string union. */

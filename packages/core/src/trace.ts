@@ -4,6 +4,8 @@
  *
  * @module
  */
+import { Handle, KIND_MASK, KIND_STEP, KIND_WAKEUP } from "./handle.ts";
+import type { Task } from "./task.ts";
 
 /** What a trace event records. `note` events come from `loop.note()`; `choice` events from a policy. */
 export type TraceKind = "callback" | "timer" | "step" | "done" | "choice" | "note";
@@ -113,4 +115,37 @@ export class Trace {
     this._events = [];
     this._count = 0;
   }
+}
+
+/** @internal Records the dispatch of `handle` at `time` in `iteration`: who scheduled it and, for a step, who woke the task. */
+export function traceDispatch(trace: Trace, time: number, iteration: number, handle: Handle): void {
+  const kind = handle._flags & KIND_MASK;
+  const step = kind === KIND_STEP || kind === KIND_WAKEUP;
+  trace._recordDispatch(
+    time,
+    iteration,
+    handle.kind,
+    handle.label,
+    step ? (handle._a as Task<unknown>).getName() : sourceName(handle._source),
+    step ? causeName(handle._source) : undefined,
+  );
+}
+
+function sourceName(source: Task<unknown> | Handle | null): string {
+  if (source === null) return "main";
+  if (source instanceof Handle) {
+    const task = source.task;
+    return task !== null ? task.getName() : source.label;
+  }
+  return source.getName();
+}
+
+/** Who woke a task, for the trace: a task's name, or a callback's label with the task it belongs to. */
+function causeName(source: Task<unknown> | Handle | null): string {
+  if (source === null) return "main";
+  if (source instanceof Handle) {
+    const task = source.task;
+    return task === null ? source.label : `${source.label} (${task.getName()})`;
+  }
+  return source.getName();
 }

@@ -1,0 +1,235 @@
+/**
+ * The choice points: where the loop asks its scheduling policy (see `policy.ts` for the levels).
+ *
+ * The loop calls into this file only when a policy with the level concerned is installed: due timers
+ * sharing a deadline (`ties`), the order of sources within a batch (`interleave`), a suspended
+ * cancellable task (`faults`) and a duration declared uncertain (`jitter`). Every valid answer is
+ * recorded in the loop's choice log (and, when tracing, as a `choice` event); an invalid answer or a
+ * throwing policy is kept as the run's {@link PolicyError}, answered as 0 (asyncio's own choice), and
+ * thrown by the run call once the batch is over.
+ *
+ * @module
+ */
+import { ArgumentError, PolicyError, describeError } from "./errors.ts";
+import type { EventLoop } from "./event-loop.ts";
+import { FLAG_CANCELLED, FLAG_SCHEDULED, type Handle, type TimerHandle } from "./handle.ts";
+import type { ChoicePoint, ChoiceRecord, JitterPoint, PolicyLevels, SchedulingPolicy } from "./policy.ts";
+import type { Task } from "./task.ts";
+
+/**
+ * @internal Moves the due timers to the ready queue, asking the policy (ties level) which of the timers
+ * sharing a deadline fires next, or whether to defer the rest of them to the next iteration.
+ */
+export function moveDueTimersWithPolicy(loop: EventLoop): void {
+  const timers = loop._timers;
+  const ready = loop._ready;
+  const now = loop._now;
+  while (timers.size > 0 && (timers.peek() as TimerHandle)._when <= now) {
+    const when = (timers.peek() as TimerHandle)._when;
+    const group: TimerHandle[] = [];
+    // Each timer's insertion counter, kept to put deferred timers back in their order.
+    const seqs: number[] = [];
+    while (timers.size > 0 && timers.peekWhen() === when) {
+      const seq = timers.peekSeq();
+      const handle = timers.pop();
+      handle._flags &= ~FLAG_SCHEDULED;
+      if ((handle._flags & FLAG_CANCELLED) !== 0) loop._timerCancelledCount--;
+      else {
+        group.push(handle);
+        seqs.push(seq);
+      }
+    }
+    let firedInGroup = 0;
+    while (group.length > 0) {
+      const canDefer = firedInGroup > 0;
+      const options = group.length + (canDefer ? 1 : 0);
+      const pick =
+        options < 2
+          ? 0
+          : askPolicy(loop, {
+              kind: "tie",
+              time: now,
+              iteration: loop._iteration,
+              options,
+              candidates: group.slice(),
+              canDefer,
+            });
+      if (pick === group.length) {
+        for (let i = 0; i < group.length; i++) {
+          const handle = group[i] as TimerHandle;
+          handle._flags |= FLAG_SCHEDULED;
+          timers.push(handle, seqs[i] as number);
+        }
+        return;
+      }
+      const [handle] = group.splice(pick, 1);
+      seqs.splice(pick, 1);
+      ready.push(handle as TimerHandle);
+      firedInGroup++;
+    }
+  }
+}
+
+/**
+ * @internal Runs the first `ntodo` ready callbacks, asking the policy (interleave level) whose next
+ * callback runs whenever two or more sources have one queued; each source keeps its own FIFO order.
+ */
+export function runBatchInterleaved(loop: EventLoop, ntodo: number): void {
+  const batch: Handle[] = [];
+  for (let i = 0; i < ntodo; i++) batch.push(loop._ready.shift());
+  while (batch.length > 0) {
+    const heads: Handle[] = [];
+    const positions: number[] = [];
+    const seen = new Set<unknown>();
+    for (let i = 0; i < batch.length; i++) {
+      const handle = batch[i] as Handle;
+      if ((handle._flags & FLAG_CANCELLED) !== 0) continue;
+      const source = handle.source;
+      if (seen.has(source)) continue;
+      seen.add(source);
+      heads.push(handle);
+      positions.push(i);
+    }
+    if (heads.length === 0) return;
+    const pick =
+      heads.length < 2
+        ? 0
+        : askPolicy(loop, {
+            kind: "interleave",
+            time: loop._now,
+            iteration: loop._iteration,
+            options: heads.length,
+            candidates: heads,
+          });
+    const [handle] = batch.splice(positions[pick] as number, 1);
+    loop._dispatch(handle as Handle);
+  }
+}
+
+/** @internal Asks the policy (faults level) whether to cancel a cancellable task that just suspended. */
+export function maybeInjectFault(loop: EventLoop, task: Task<unknown>): void {
+  if (loop._policy === null || !task._cancellable || !(loop._levels as PolicyLevels).faults || task._mustCancel) return;
+  const pick = askPolicy(loop, {
+    kind: "fault",
+    time: loop._now,
+    iteration: loop._iteration,
+    options: 2,
+    task,
+  });
+  if (pick === 1) task.cancel("cancelled by the scheduling policy (fault injection)");
+}
+
+/**
+ * @internal `loop.jitter(min, max)`: the policy (jitter level) draws the duration, else it is `min`.
+ * @throws {@link ArgumentError} unless `min` and `max` are finite with `min <= max`.
+ */
+export function drawJitter(loop: EventLoop, min: number, max: number): number {
+  if (!Number.isFinite(min) || !Number.isFinite(max) || min > max) {
+    throw new ArgumentError(`Expected finite bounds with min <= max, got min=${String(min)}, max=${String(max)}.`);
+  }
+  const policy = loop._policy;
+  if (policy === null || min === max || !(loop._levels as PolicyLevels).jitter) return min;
+  const point: JitterPoint = {
+    kind: "jitter",
+    time: loop._now,
+    iteration: loop._iteration,
+    min,
+    max,
+    task: loop._currentTask,
+  };
+  let value: number;
+  try {
+    value = policy.chooseDuration(point);
+  } catch (error) {
+    failPolicy(
+      loop,
+      new PolicyError(`Policy "${policy.name}" threw while drawing a duration: ${describeError(error)}`, {
+        cause: error,
+      }),
+    );
+    return min;
+  }
+  if (typeof value !== "number" || !(value >= min && value <= max)) {
+    failPolicy(
+      loop,
+      new PolicyError(
+        `Policy "${policy.name}" drew ${String(value)} for a duration in [${min}, ${max}]; it must stay within the bounds.`,
+      ),
+    );
+    return min;
+  }
+  recordChoice(loop, {
+    kind: "jitter",
+    time: loop._now,
+    iteration: loop._iteration,
+    options: 0,
+    pick: value,
+    min,
+    max,
+  });
+  return value;
+}
+
+function askPolicy(loop: EventLoop, point: ChoicePoint): number {
+  const policy = loop._policy as SchedulingPolicy;
+  if (loop._policyError !== null) return 0;
+  let pick: number;
+  try {
+    pick = policy.choose(point);
+  } catch (error) {
+    failPolicy(
+      loop,
+      new PolicyError(`Policy "${policy.name}" threw at a ${point.kind} choice: ${describeError(error)}`, {
+        cause: error,
+      }),
+    );
+    return 0;
+  }
+  if (!Number.isInteger(pick) || pick < 0 || pick >= point.options) {
+    failPolicy(
+      loop,
+      new PolicyError(
+        `Policy "${policy.name}" answered ${String(pick)} at a ${point.kind} choice with ${point.options} options ` +
+          `(t=${point.time}, iteration ${point.iteration}); answers must be integers in [0, ${point.options}).`,
+      ),
+    );
+    return 0;
+  }
+  recordChoice(loop, {
+    kind: point.kind,
+    time: point.time,
+    iteration: point.iteration,
+    options: point.options,
+    pick,
+  });
+  return pick;
+}
+
+function recordChoice(loop: EventLoop, record: ChoiceRecord): void {
+  loop._choices.push(record);
+  const trace = loop.trace;
+  if (trace !== null) {
+    trace.record({
+      time: record.time,
+      iteration: record.iteration,
+      kind: "choice",
+      source: loop._currentTask?.getName() ?? "loop",
+      label: record.kind,
+      detail: { options: record.options, pick: record.pick },
+    });
+  }
+}
+
+/** Keeps the first policy error; the batch finishes in FIFO order and the run call throws it. */
+function failPolicy(loop: EventLoop, error: PolicyError): void {
+  if (loop._policyError === null) loop._policyError = error;
+}
+
+/** @internal Throws the policy error kept during the last iteration, if any (and forgets it). */
+export function throwPolicyError(loop: EventLoop): void {
+  const error = loop._policyError;
+  if (error !== null) {
+    loop._policyError = null;
+    throw error;
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * The run calls: asyncio's `run_forever` and `run_until_complete`, and the test-time variants that stop
+ * when the loop runs out of work (`runUntilIdle`), at a virtual time (`runUntilTime`, `runFor`) or after
+ * one iteration (`step`). Each enters the loop (it becomes the running loop), runs `_runOnce` iterations
+ * under the step budget, throws a policy error kept during an iteration, and leaves the loop.
+ *
+ * @module
+ */
+import { throwPolicyError } from "./choice-points.ts";
+import {
+  ArgumentError,
+  LoopClosedError,
+  LoopRunningError,
+  LoopStoppedError,
+  StepBudgetExceededError,
+} from "./errors.ts";
+import type { EventLoop } from "./event-loop.ts";
+import { throwUnhandled } from "./exception-handler.ts";
+import { runningLoopOrNull, setRunningLoop } from "./current-loop.ts";
+import { Future } from "./future.ts";
+import type { Coroutine } from "./task.ts";
+
+/** @internal Run until stopped. */
+export const MODE_FOREVER = 0;
+/** @internal Run until nothing is ready and no timer is pending. */
+export const MODE_IDLE = 1;
+/** @internal Run until the next timer is later than a given time. */
+export const MODE_UNTIL = 2;
+
+function runUntilCompleteCallback(future: Future<unknown>): void {
+  future._loop.stop();
+}
+
+/** @internal `loop.runUntilComplete(future)`. */
+export function runUntilComplete<T>(loop: EventLoop, future: Future<T> | Coroutine<T>): T {
+  checkCanRun(loop, "runUntilComplete");
+  const isNewTask = !(future instanceof Future);
+  const fut = loop._ensureFuture(future, "runUntilComplete");
+  fut.addDoneCallback(runUntilCompleteCallback);
+  try {
+    run(loop, MODE_FOREVER, 0, fut);
+  } catch (error) {
+    if (isNewTask && fut.done() && !fut.cancelled()) fut.exception();
+    throw error;
+  } finally {
+    fut.removeDoneCallback(runUntilCompleteCallback);
+  }
+  if (!fut.done()) throw new LoopStoppedError();
+  const result = fut.result();
+  throwUnhandled(loop);
+  return result;
+}
+
+/** @internal `loop.runForever()` (`MODE_FOREVER`) and `loop.runUntilIdle()` (`MODE_IDLE`). */
+export function runInMode(loop: EventLoop, mode: number, caller: string): void {
+  checkCanRun(loop, caller);
+  run(loop, mode, 0, null);
+  throwUnhandled(loop);
+}
+
+/** @internal `loop.runUntilTime(when)`. */
+export function runUntilTime(loop: EventLoop, when: number): void {
+  if (typeof when !== "number" || !Number.isFinite(when) || when < loop._now) {
+    throw new ArgumentError(
+      `Expected \`when\` to be a finite time >= the current time (${loop._now}), got \`${String(when)}\`.`,
+    );
+  }
+  checkCanRun(loop, "runUntilTime");
+  if (run(loop, MODE_UNTIL, when, null) && loop._now < when) loop._now = when;
+  throwUnhandled(loop);
+}
+
+/** @internal `loop.step()`: one iteration, or false when there is nothing to run. */
+export function step(loop: EventLoop): boolean {
+  checkCanRun(loop, "step");
+  loop._dropCancelledHead();
+  if (loop._ready.length === 0 && loop._timers.size === 0 && !loop._stopping) return false;
+  enterRun(loop);
+  try {
+    loop._runOnce(null);
+    throwPolicyError(loop);
+  } finally {
+    exitRun(loop);
+  }
+  throwUnhandled(loop);
+  return true;
+}
+
+/** Runs iterations in the given mode; returns true when it ended because it ran out of work. */
+function run(loop: EventLoop, mode: number, until: number, awaited: Future<unknown> | null): boolean {
+  enterRun(loop);
+  let steps = 0;
+  const maxSteps = loop._maxSteps;
+  try {
+    for (;;) {
+      if (mode !== MODE_FOREVER && !loop._stopping && loop._ready.length === 0) {
+        loop._dropCancelledHead();
+        const next = loop._timers.peekWhen();
+        if (mode === MODE_IDLE ? next === Infinity : next > until) return true;
+      }
+      if (++steps > maxSteps) throw new StepBudgetExceededError(maxSteps, loop._now, loop._recentLines());
+      loop._runOnce(awaited);
+      if (loop._policyError !== null) throwPolicyError(loop);
+      if (loop._stopping) return false;
+    }
+  } finally {
+    exitRun(loop);
+  }
+}
+
+function checkCanRun(loop: EventLoop, caller: string): void {
+  if (loop.isClosed()) throw new LoopClosedError(caller);
+  if (loop.isRunning()) {
+    throw new LoopRunningError(
+      "LOOP_RUNNING",
+      "This event loop is already running. Run calls cannot be nested: inside a task, `yield*` the future; " +
+        "inside a callback, schedule the work with callSoon or createTask.",
+    );
+  }
+  if (runningLoopOrNull() !== null) {
+    throw new LoopRunningError(
+      "ANOTHER_LOOP_RUNNING",
+      "Cannot run the event loop while another loop is running. Run one loop at a time, or do the work on the running loop.",
+    );
+  }
+}
+
+function enterRun(loop: EventLoop): void {
+  loop._running = true;
+  loop._policyError = null;
+  setRunningLoop(loop);
+}
+
+function exitRun(loop: EventLoop): void {
+  loop._stopping = false;
+  loop._running = false;
+  loop._currentHandle = null;
+  setRunningLoop(null);
+}
