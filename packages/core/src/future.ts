@@ -17,7 +17,7 @@
  *
  * @module
  */
-import { AwaitOutsideTaskError, CancelledError, InvalidStateError, LoopMisuseError } from "./errors.ts";
+import { ArgumentError, AwaitOutsideTaskError, CancelledError, InvalidStateError, LoopMisuseError } from "./errors.ts";
 import type { EventLoop } from "./event-loop.ts";
 import { runningLoopOrNull } from "./current-loop.ts";
 import type { Task } from "./task.ts";
@@ -212,10 +212,14 @@ export class Future<T> {
   /**
    * Registers `callback`, called with this future once it is done, through `callSoon`. If the future is
    * already done, the call is scheduled at once.
+   * @throws {@link ArgumentError} if `callback` is not a function.
    */
   addDoneCallback(callback: DoneCallback<this>): void {
     if (typeof callback !== "function") {
-      throw new TypeError(`addDoneCallback() expects a function, got ${typeof callback}.`);
+      throw new ArgumentError(
+        `addDoneCallback() expects a function, got ${callback === null ? "null" : typeof callback}. ` +
+          "Pass the function itself: future.addDoneCallback((f) => …).",
+      );
     }
     this._addEntry(callback as DoneCallback<never>);
   }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { AwaitOutsideTaskError, CancelledError, EventLoop, InvalidStateError, type Future } from "../src/index.ts";
+import {
+  ArgumentError,
+  AwaitOutsideTaskError,
+  CancelledError,
+  EventLoop,
+  InvalidStateError,
+  type Future,
+} from "../src/index.ts";
 
 describe("Future", () => {
   it("schedules done callbacks with callSoon in registration order, never inline (rule 15)", () => {
@@ -43,6 +50,17 @@ describe("Future", () => {
     expect(fut.removeDoneCallback(cb)).toBe(0);
     loop.runUntilIdle();
     expect(log).toEqual(["other", "cb"]);
+  });
+
+  it("addDoneCallback with a non-function is an ArgumentError, pending or done (issue 11 item 18)", () => {
+    const loop = new EventLoop();
+    const fut = loop.createFuture<number>();
+    for (const bad of [undefined, null, 3, "cb", {}, Object.create(null)]) {
+      expect(() => fut.addDoneCallback(bad as never)).toThrow(ArgumentError);
+    }
+    fut.setResult(1);
+    expect(() => fut.addDoneCallback(42 as never)).toThrow(/addDoneCallback\(\) expects a function, got number/);
+    loop.runUntilIdle();
   });
 
   it("settles once; a second settle is an InvalidStateError that says the state", () => {
