@@ -10,7 +10,8 @@
  *
  * @module
  */
-import { ArgumentError, PolicyError, describeError } from "./errors.ts";
+import { ArgumentError, PolicyError } from "./errors.ts";
+import { describeError, describeValue } from "./describe.ts";
 import type { EventLoop } from "./event-loop.ts";
 import { FLAG_CANCELLED, FLAG_SCHEDULED, type Handle, type TimerHandle } from "./handle.ts";
 import type { ChoicePoint, ChoiceRecord, JitterPoint, PolicyLevels, SchedulingPolicy } from "./policy.ts";
@@ -125,7 +126,9 @@ export function maybeInjectFault(loop: EventLoop, task: Task<unknown>): void {
  */
 export function drawJitter(loop: EventLoop, min: number, max: number): number {
   if (!Number.isFinite(min) || !Number.isFinite(max) || min > max) {
-    throw new ArgumentError(`Expected finite bounds with min <= max, got min=${String(min)}, max=${String(max)}.`);
+    throw new ArgumentError(
+      `Expected finite bounds with min <= max, got min=${describeValue(min)}, max=${describeValue(max)}.`,
+    );
   }
   const policy = loop._policy;
   if (policy === null || min === max || !(loop._levels as PolicyLevels).jitter) return min;
@@ -153,7 +156,7 @@ export function drawJitter(loop: EventLoop, min: number, max: number): number {
     failPolicy(
       loop,
       new PolicyError(
-        `Policy "${policy.name}" drew ${String(value)} for a duration in [${min}, ${max}]; it must stay within the bounds.`,
+        `Policy "${policy.name}" drew ${describeValue(value)} for a duration in [${min}, ${max}]; it must stay within the bounds.`,
       ),
     );
     return min;
@@ -189,7 +192,7 @@ function askPolicy(loop: EventLoop, point: ChoicePoint): number {
     failPolicy(
       loop,
       new PolicyError(
-        `Policy "${policy.name}" answered ${String(pick)} at a ${point.kind} choice with ${point.options} options ` +
+        `Policy "${policy.name}" answered ${describeValue(pick)} at a ${point.kind} choice with ${point.options} options ` +
           `(t=${point.time}, iteration ${point.iteration}); answers must be integers in [0, ${point.options}).`,
       ),
     );

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { describeError, functionName, isThenable } from "./describe.ts";
 
 /**
  * The base class of every error simloop throws.
@@ -144,8 +145,8 @@ export class BadYieldError extends LoopMisuseError {
   /** What was yielded. */
   readonly value: unknown;
 
-  constructor(message: string, value: unknown) {
-    super("BAD_YIELD", message);
+  constructor(message: string, value: unknown, cause?: unknown) {
+    super("BAD_YIELD", message, cause === undefined ? undefined : { cause });
     this.value = value;
   }
 }
@@ -254,19 +255,13 @@ export class PolicyError extends SimloopError {
   }
 }
 
-/** One line describing a thrown value, for messages. */
-export function describeError(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
-}
-
 /** @internal The message for a value given where a coroutine (a generator object) was expected. */
 export function notACoroutineMessage(value: unknown, caller: string): string {
   if (typeof value === "function") {
-    const name = value.name || "coroutine";
+    const name = functionName(value) || "coroutine";
     return `${caller}() expects a coroutine (a generator object), got the function \`${name}\`. Call it: ${caller}(${name}()).`;
   }
-  if (typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function") {
+  if (isThenable(value)) {
     return (
       `${caller}() got a Promise. Promises and async functions cannot run on virtual time (the JS engine owns the microtask queue): ` +
       "write a generator function (`function*`, with `yield*` where you would `await`) and pass its generator."
@@ -278,9 +273,13 @@ export function notACoroutineMessage(value: unknown, caller: string): string {
 /** @internal The message for a value given where a callback (a plain function) was expected. */
 export function notACallbackMessage(callback: unknown, caller: string, isCoroutine: boolean): string {
   if (typeof callback === "function") {
+    const name = functionName(callback);
+    if (name === null) {
+      return `Expected a function as the callback of ${caller}(), got a function that cannot be inspected (a revoked Proxy?).`;
+    }
     return (
-      `coroutines cannot be used with ${caller}(): got the generator function \`${callback.name}\`. ` +
-      `Run it as a task instead: loop.createTask(${callback.name || "coroutine"}()).`
+      `coroutines cannot be used with ${caller}(): got the generator function \`${name}\`. ` +
+      `Run it as a task instead: loop.createTask(${name || "coroutine"}()).`
     );
   }
   if (isCoroutine) {

@@ -30,6 +30,7 @@ import {
   notACallbackMessage,
   notACoroutineMessage,
 } from "./errors.ts";
+import { describeValue } from "./describe.ts";
 import { callExceptionHandler, defaultExceptionHandler } from "./exception-handler.ts";
 import { Future } from "./future.ts";
 import {
@@ -183,16 +184,16 @@ export class EventLoop {
   constructor(options: EventLoopOptions = {}) {
     const { seed = 0, policy, trace, maxSteps = Infinity, unhandled = "log", startTime = 0 } = options;
     if (!Number.isFinite(startTime)) {
-      throw new ArgumentError(`Expected \`startTime\` to be a finite number, got \`${String(startTime)}\`.`);
+      throw new ArgumentError(`Expected \`startTime\` to be a finite number, got \`${describeValue(startTime)}\`.`);
     }
-    if (!(maxSteps > 0) || (Number.isFinite(maxSteps) && !Number.isInteger(maxSteps))) {
+    if (typeof maxSteps !== "number" || !(maxSteps > 0) || (Number.isFinite(maxSteps) && !Number.isInteger(maxSteps))) {
       throw new ArgumentError(
-        `Expected \`maxSteps\` to be a positive integer or Infinity, got \`${String(maxSteps)}\`.`,
+        `Expected \`maxSteps\` to be a positive integer or Infinity, got \`${describeValue(maxSteps)}\`.`,
       );
     }
     if (unhandled !== "log" && unhandled !== "collect" && unhandled !== "throw") {
       throw new ArgumentError(
-        `Expected \`unhandled\` to be "log", "collect" or "throw", got \`${String(unhandled)}\`.`,
+        `Expected \`unhandled\` to be "log", "collect" or "throw", got \`${describeValue(unhandled)}\`.`,
       );
     }
     this._now = startTime;
@@ -276,7 +277,9 @@ export class EventLoop {
   callLater<A extends unknown[]>(delay: number, callback: (...args: A) => unknown, ...args: A): TimerHandle;
   callLater(delay: number, callback: AnyFunction): TimerHandle {
     if (typeof delay !== "number" || !Number.isFinite(delay)) {
-      throw new ArgumentError(`Expected \`delay\` to be a finite number, got \`${String(delay)}\` (${typeof delay}).`);
+      throw new ArgumentError(
+        `Expected \`delay\` to be a finite number, got \`${describeValue(delay)}\` (${typeof delay}).`,
+      );
     }
     const argc = arguments.length - 2;
     return this._callAt(
@@ -296,7 +299,9 @@ export class EventLoop {
   callAt<A extends unknown[]>(when: number, callback: (...args: A) => unknown, ...args: A): TimerHandle;
   callAt(when: number, callback: AnyFunction): TimerHandle {
     if (typeof when !== "number" || !Number.isFinite(when)) {
-      throw new ArgumentError(`Expected \`when\` to be a finite number, got \`${String(when)}\` (${typeof when}).`);
+      throw new ArgumentError(
+        `Expected \`when\` to be a finite number, got \`${describeValue(when)}\` (${typeof when}).`,
+      );
     }
     const argc = arguments.length - 2;
     return this._callAt(
@@ -425,7 +430,7 @@ export class EventLoop {
    */
   runFor(duration: number): void {
     if (typeof duration !== "number" || !Number.isFinite(duration) || duration < 0) {
-      throw new ArgumentError(`Expected \`duration\` to be a finite number >= 0, got \`${String(duration)}\`.`);
+      throw new ArgumentError(`Expected \`duration\` to be a finite number >= 0, got \`${describeValue(duration)}\`.`);
     }
     this.runUntilTime(this._now + duration);
   }
@@ -668,7 +673,7 @@ export class EventLoop {
   }
 
   private _checkNewCallback(callback: unknown, caller: string): void {
-    if (!this._closed && typeof callback === "function" && callback.constructor !== GeneratorFunction) {
+    if (!this._closed && typeof callback === "function" && !isGeneratorFunction(callback)) {
       this._checkedCallback = callback;
       return;
     }
@@ -791,5 +796,17 @@ export class EventLoop {
       lines.push(`t=${this._recentTimes[slot] as number} ${handle.kind} ${handle.label}`);
     }
     return lines;
+  }
+}
+
+/**
+ * Whether `fn` is a generator function (a coroutine function, not a callback). A function Proxy that
+ * cannot be inspected (revoked) counts as one, so that it is refused with an {@link ArgumentError}.
+ */
+function isGeneratorFunction(fn: object): boolean {
+  try {
+    return fn.constructor === GeneratorFunction;
+  } catch {
+    return true;
   }
 }

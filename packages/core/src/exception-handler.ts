@@ -8,7 +8,8 @@
  *
  * @module
  */
-import { UnhandledErrorsError, describeError } from "./errors.ts";
+import { UnhandledErrorsError } from "./errors.ts";
+import { describeError } from "./describe.ts";
 import type { EventLoop, ExceptionContext } from "./event-loop.ts";
 
 /** @internal The default handler: collects `context` and, in `"log"` mode, writes it to `console.error`. */

@@ -28,6 +28,7 @@ export type {
 export { Trace } from "./trace.ts";
 export type { TraceEvent, TraceKind, TraceOptions } from "./trace.ts";
 export { Random } from "./random.ts";
+export { describeError, describeValue } from "./describe.ts";
 export {
   ArgumentError,
   AwaitOutsideTaskError,

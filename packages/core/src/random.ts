@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { describeValue } from "./describe.ts";
 import { ArgumentError } from "./errors.ts";
 
 const GOLDEN = 0x9e3779b9;
@@ -40,7 +41,7 @@ export class Random {
 
   constructor(seed = 0) {
     if (!Number.isFinite(seed))
-      throw new ArgumentError(`Expected \`seed\` to be a finite number, got \`${String(seed)}\`.`);
+      throw new ArgumentError(`Expected \`seed\` to be a finite number, got \`${describeValue(seed)}\`.`);
     this.seed = seed;
     const state = (Math.trunc(seed) ^ Math.trunc(seed / 2 ** 32)) | 0;
     this._a = splitmix32(state + GOLDEN);
@@ -80,15 +81,17 @@ export class Random {
   /** A uniform integer in `[min, max]`, both included. */
   integer(min: number, max: number): number {
     if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max) || max < min) {
-      throw new ArgumentError(`Expected integers with min <= max, got min=${String(min)}, max=${String(max)}.`);
+      throw new ArgumentError(
+        `Expected integers with min <= max, got min=${describeValue(min)}, max=${describeValue(max)}.`,
+      );
     }
     return min + Math.floor(this.next() * (max - min + 1));
   }
 
   /** An exponential variate with the given `rate` (mean `1 / rate`), as Python's `random.expovariate`. */
   exponential(rate: number): number {
-    if (!(rate > 0) || !Number.isFinite(rate)) {
-      throw new ArgumentError(`Expected \`rate\` to be a finite number > 0, got \`${String(rate)}\`.`);
+    if (!Number.isFinite(rate) || !(rate > 0)) {
+      throw new ArgumentError(`Expected \`rate\` to be a finite number > 0, got \`${describeValue(rate)}\`.`);
     }
     return -Math.log(1 - this.next()) / rate;
   }
@@ -96,8 +99,8 @@ export class Random {
   /** A normal variate with the given `mean` and standard deviation `sd`. */
   normal(mean = 0, sd = 1): number {
     requireFinite("mean", mean);
-    if (!(sd >= 0) || !Number.isFinite(sd)) {
-      throw new ArgumentError(`Expected \`sd\` to be a finite number >= 0, got \`${String(sd)}\`.`);
+    if (!Number.isFinite(sd) || !(sd >= 0)) {
+      throw new ArgumentError(`Expected \`sd\` to be a finite number >= 0, got \`${describeValue(sd)}\`.`);
     }
     const u = 1 - this.next();
     const v = this.next();
@@ -106,7 +109,8 @@ export class Random {
 
   /** `true` with probability `p`. */
   bernoulli(p: number): boolean {
-    if (!(p >= 0 && p <= 1)) throw new ArgumentError(`Expected \`p\` in [0, 1], got \`${String(p)}\`.`);
+    if (typeof p !== "number" || !(p >= 0 && p <= 1))
+      throw new ArgumentError(`Expected \`p\` in [0, 1], got \`${describeValue(p)}\`.`);
     return this.next() < p;
   }
 
@@ -139,5 +143,5 @@ function rotl(x: number, k: number): number {
 
 function requireFinite(name: string, value: number): void {
   if (!Number.isFinite(value))
-    throw new ArgumentError(`Expected \`${name}\` to be a finite number, got \`${String(value)}\`.`);
+    throw new ArgumentError(`Expected \`${name}\` to be a finite number, got \`${describeValue(value)}\`.`);
 }

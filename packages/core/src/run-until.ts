@@ -15,6 +15,7 @@ import {
   StepBudgetExceededError,
 } from "./errors.ts";
 import type { EventLoop } from "./event-loop.ts";
+import { describeValue } from "./describe.ts";
 import { throwUnhandled } from "./exception-handler.ts";
 import { runningLoopOrNull, setRunningLoop } from "./current-loop.ts";
 import { Future } from "./future.ts";
@@ -62,7 +63,7 @@ export function runInMode(loop: EventLoop, mode: number, caller: string): void {
 export function runUntilTime(loop: EventLoop, when: number): void {
   if (typeof when !== "number" || !Number.isFinite(when) || when < loop._now) {
     throw new ArgumentError(
-      `Expected \`when\` to be a finite time >= the current time (${loop._now}), got \`${String(when)}\`.`,
+      `Expected \`when\` to be a finite time >= the current time (${loop._now}), got \`${describeValue(when)}\`.`,
     );
   }
   checkCanRun(loop, "runUntilTime");

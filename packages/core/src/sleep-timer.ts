@@ -24,6 +24,7 @@
  *
  * @module
  */
+import { describeValue } from "./describe.ts";
 import { ArgumentError, AwaitOutsideTaskError, CancelledError, LoopMisuseError } from "./errors.ts";
 import { getRunningLoop } from "./current-loop.ts";
 import type { EventLoop } from "./event-loop.ts";
@@ -68,7 +69,9 @@ function doneWith<T>(value: T): IteratorReturnResult<T> {
 
 /** Throws the error of an invalid delay (the first `next()` of such a sleep). */
 function invalidDelay(delay: unknown): ArgumentError {
-  return new ArgumentError(`Expected \`delay\` to be a finite number, got \`${String(delay)}\` (${typeof delay}).`);
+  return new ArgumentError(
+    `Expected \`delay\` to be a finite number, got \`${describeValue(delay)}\` (${typeof delay}).`,
+  );
 }
 
 /** The coroutine object of a sleep that arms no timer: a delay <= 0 (one bare `yield`), or an invalid one. */
@@ -199,7 +202,7 @@ class SleepTimer<T> extends TimerHandle implements Generator<Yieldable, T, unkno
   /** A readable description, such as `<sleep until t=5>` (what a waiting task's reports show). */
   override toString(): string {
     const state = this._flags & STATE_BITS;
-    if (state === START) return `<sleep ${String(this._a)} not started>`;
+    if (state === START) return `<sleep ${describeValue(this._a)} not started>`;
     if (state === DONE) return "<sleep done>";
     const cancelled = state === WAIT_CANCELLED ? " cancelled" : "";
     return `<sleep${cancelled} until t=${this._when}${state === FIRED ? ", due" : ""}>`;

@@ -20,6 +20,7 @@
  *
  * @module
  */
+import { describeValue, isThenable } from "./describe.ts";
 import { BadYieldError, CancelledError, InvalidStateError, LoopMisuseError, WrongLoopError } from "./errors.ts";
 import type { EventLoop } from "./event-loop.ts";
 import {
@@ -83,13 +84,29 @@ const GeneratorPrototype = Object.getPrototypeOf(function* () {}.prototype) as o
  */
 export function isGenerator(value: unknown): value is Generator {
   if (typeof value !== "object" || value === null) return false;
-  if (Object.getPrototypeOf(Object.getPrototypeOf(value)) === GeneratorPrototype) return true;
-  const candidate = value as { next?: unknown; throw?: unknown; return?: unknown };
-  return (
-    typeof candidate.next === "function" &&
-    typeof candidate.throw === "function" &&
-    typeof candidate.return === "function"
-  );
+  let proto: object | null;
+  try {
+    proto = Object.getPrototypeOf(value) as object | null;
+  } catch {
+    return false; // a revoked Proxy
+  }
+  if (proto === null) return hasGeneratorMethods(value);
+  if (Object.getPrototypeOf(proto) === GeneratorPrototype) return true;
+  return hasGeneratorMethods(value);
+}
+
+/** The generator protocol, duck-typed. A Proxy whose traps throw is not a generator. */
+function hasGeneratorMethods(value: object): boolean {
+  try {
+    const candidate = value as { next?: unknown; throw?: unknown; return?: unknown };
+    return (
+      typeof candidate.next === "function" &&
+      typeof candidate.throw === "function" &&
+      typeof candidate.return === "function"
+    );
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -307,7 +324,13 @@ export class Task<T> extends Future<T> {
         }
         return;
       }
-      this._handleYield(r.value);
+      try {
+        this._handleYield(r.value);
+      } catch (error) {
+        // Only a yielded value that cannot even be inspected gets here (a Proxy whose traps throw: its
+        // `instanceof` test throws before anything is registered). It is a bad yield like any other.
+        loop._scheduleStep(this, new BadYieldError(badYieldMessage(this, r.value), r.value, error));
+      }
     } finally {
       loop._leaveTask(this);
     }
@@ -424,17 +447,12 @@ function badYieldMessage(task: Task<unknown>, value: unknown): string {
   if (isGenerator(value)) {
     return `yield was used instead of yield* for a generator in task ${task.toString()}: write \`yield* coroutine()\` to await a coroutine inline.`;
   }
-  if (typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function") {
+  if (isThenable(value)) {
     return (
       `Task ${task.toString()} yielded a Promise. Promises and async functions cannot run on virtual time (the JS engine owns the microtask queue): ` +
       "write the operation as a generator function and `yield*` it, or settle a loop future (loop.createFuture()) from a callback."
     );
   }
-  let shown: string;
-  try {
-    shown = typeof value === "string" ? JSON.stringify(value) : String(value);
-  } catch {
-    shown = typeof value;
-  }
+  const shown = typeof value === "string" ? JSON.stringify(value) : describeValue(value);
   return `Task got bad yield: ${shown} (${typeof value}) in task ${task.toString()}. A coroutine yields only through \`yield* future\`, \`yield* coroutine()\`, or a bare \`yield\` to give up one iteration.`;
 }

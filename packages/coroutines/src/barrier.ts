@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { ArgumentError, type Coroutine } from "@simloop/core";
+import { ArgumentError, type Coroutine, describeValue } from "@simloop/core";
 import { Condition } from "./condition.ts";
 import { BrokenBarrierError } from "./errors.ts";
 
@@ -45,7 +45,7 @@ export class Barrier {
    */
   constructor(parties: number) {
     if (!Number.isInteger(parties) || parties < 1) {
-      throw new ArgumentError(`parties must be an integer > 0, got \`${String(parties)}\`.`);
+      throw new ArgumentError(`parties must be an integer > 0, got \`${describeValue(parties)}\`.`);
     }
     this._parties = parties;
   }

@@ -4,12 +4,7 @@
  *
  * @module
  */
-import { LoopMisuseError, SimloopError } from "@simloop/core";
-
-function describe(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
-}
+import { LoopMisuseError, SimloopError, describeError as describe } from "@simloop/core";
 
 /**
  * One or more tasks of a task group failed (asyncio's `ExceptionGroup('unhandled errors in a TaskGroup')`).

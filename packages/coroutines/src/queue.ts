@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { ArgumentError, type Coroutine, type Future } from "@simloop/core";
+import { ArgumentError, type Coroutine, type Future, describeValue } from "@simloop/core";
 import { QueueEmpty, QueueFull, QueueShutDown, QueueTaskDoneError } from "./errors.ts";
 import { Event } from "./event.ts";
 import { pythonCompare, type Compare } from "./internal/compare.ts";
@@ -81,7 +81,7 @@ export class Queue<T> {
   constructor(options: QueueOptions = {}) {
     const maxsize = options.maxsize ?? 0;
     if (!Number.isInteger(maxsize))
-      throw new ArgumentError(`Expected \`maxsize\` to be an integer, got \`${String(maxsize)}\`.`);
+      throw new ArgumentError(`Expected \`maxsize\` to be an integer, got \`${describeValue(maxsize)}\`.`);
     this._maxsize = maxsize;
     this._finished.set();
   }

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { ArgumentError, CancelledError, type Coroutine, type Future } from "@simloop/core";
+import { ArgumentError, CancelledError, type Coroutine, type Future, describeValue } from "@simloop/core";
 import { SemaphoreOverReleaseError } from "./errors.ts";
 import { remove } from "./internal/list.ts";
 import { LoopBound } from "./internal/loop-bound.ts";
@@ -50,7 +50,7 @@ export class Semaphore {
    */
   constructor(value = 1) {
     if (!Number.isInteger(value) || value < 0) {
-      throw new ArgumentError(`Semaphore initial value must be an integer >= 0, got \`${String(value)}\`.`);
+      throw new ArgumentError(`Semaphore initial value must be an integer >= 0, got \`${describeValue(value)}\`.`);
     }
     this._value = value;
   }

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { ArgumentError, Future, getRunningLoop, isGenerator, type Coroutine } from "@simloop/core";
+import { ArgumentError, Future, getRunningLoop, isGenerator, type Coroutine, describeValue } from "@simloop/core";
 import { checkTimeout } from "./internal/validate.ts";
 
 /** When `wait` returns: asyncio's `FIRST_COMPLETED`, `FIRST_EXCEPTION` and `ALL_COMPLETED`. */
@@ -71,7 +71,7 @@ export function* wait<F extends Future<unknown>>(
   const returnWhen = options.returnWhen ?? "ALL_COMPLETED";
   if (returnWhen !== "FIRST_COMPLETED" && returnWhen !== "FIRST_EXCEPTION" && returnWhen !== "ALL_COMPLETED") {
     throw new ArgumentError(
-      `Invalid returnWhen value: ${String(returnWhen)}. Use "FIRST_COMPLETED", "FIRST_EXCEPTION" or "ALL_COMPLETED".`,
+      `Invalid returnWhen value: ${describeValue(returnWhen)}. Use "FIRST_COMPLETED", "FIRST_EXCEPTION" or "ALL_COMPLETED".`,
     );
   }
   for (const f of fs) {

@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { ArgumentError, type EventLoop } from "@simloop/core";
+import { ArgumentError, type EventLoop, describeValue } from "@simloop/core";
 import { TimeWeighted } from "../internal/time-weighted.ts";
 import { BaseResource, type BaseResourceOptions, type QueueSideStatistics } from "./base-resource.ts";
 import { ResourceEvent, type EventOwner } from "./resource-event.ts";
@@ -61,7 +61,7 @@ export class ContainerEvent extends ResourceEvent<undefined> {
 
 function checkAmount(amount: number): void {
   if (typeof amount !== "number" || !(amount > 0) || !Number.isFinite(amount)) {
-    throw new ArgumentError(`Expected \`amount\` to be a finite number > 0, got \`${String(amount)}\`.`);
+    throw new ArgumentError(`Expected \`amount\` to be a finite number > 0, got \`${describeValue(amount)}\`.`);
   }
 }
 
@@ -93,11 +93,11 @@ export class Container extends BaseResource<ContainerEvent, ContainerEvent> {
     const capacity = options.capacity ?? Infinity;
     const init = options.init ?? 0;
     if (typeof capacity !== "number" || !(capacity > 0)) {
-      throw new ArgumentError(`Expected \`capacity\` to be a number > 0, got \`${String(capacity)}\`.`);
+      throw new ArgumentError(`Expected \`capacity\` to be a number > 0, got \`${describeValue(capacity)}\`.`);
     }
     if (typeof init !== "number" || !(init >= 0) || init > capacity || !Number.isFinite(init)) {
       throw new ArgumentError(
-        `Expected \`init\` to be a finite number in [0, capacity=${capacity}], got \`${String(init)}\`.`,
+        `Expected \`init\` to be a finite number in [0, capacity=${capacity}], got \`${describeValue(init)}\`.`,
       );
     }
     this.capacity = capacity;

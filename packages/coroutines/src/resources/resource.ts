@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { ArgumentError, getEventLoop, type Coroutine, type EventLoop, type Task } from "@simloop/core";
+import { ArgumentError, getEventLoop, type Coroutine, type EventLoop, type Task, describeValue } from "@simloop/core";
 import { InterruptMisuseError } from "../errors.ts";
 import { remove } from "../internal/list.ts";
 import { Tally, TimeWeighted, type SampleStatistics } from "../internal/time-weighted.ts";
@@ -160,7 +160,7 @@ export class Resource {
    */
   constructor(capacity = 1, options: ResourceOptions = {}) {
     if (!Number.isInteger(capacity) || capacity <= 0) {
-      throw new ArgumentError(`Expected \`capacity\` to be a positive integer, got \`${String(capacity)}\`.`);
+      throw new ArgumentError(`Expected \`capacity\` to be a positive integer, got \`${describeValue(capacity)}\`.`);
     }
     this.capacity = capacity;
     this._loop = options.loop ?? getEventLoop();
@@ -261,7 +261,7 @@ export class Resource {
   /** @internal */
   protected _request(priority: number, preempt: boolean): Request {
     if (!Number.isFinite(priority)) {
-      throw new ArgumentError(`Expected \`priority\` to be a finite number, got \`${String(priority)}\`.`);
+      throw new ArgumentError(`Expected \`priority\` to be a finite number, got \`${describeValue(priority)}\`.`);
     }
     const req = new Request(this, this._loop, priority, preempt, this._seq++);
     this._enqueue(req);

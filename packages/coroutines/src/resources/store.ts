@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { ArgumentError, type EventLoop } from "@simloop/core";
+import { ArgumentError, type EventLoop, describeValue } from "@simloop/core";
 import { pythonCompare, type Compare } from "../internal/compare.ts";
 import { heapPop, heapPush } from "../internal/heap.ts";
 import { TimeWeighted } from "../internal/time-weighted.ts";
@@ -112,7 +112,7 @@ export class Store<T> extends BaseResource<StorePut<T>, StoreGet<T>> {
     const capacity = options.capacity ?? Infinity;
     if (!(capacity > 0) || (Number.isFinite(capacity) && !Number.isInteger(capacity))) {
       throw new ArgumentError(
-        `Expected \`capacity\` to be a positive integer or Infinity, got \`${String(capacity)}\`.`,
+        `Expected \`capacity\` to be a positive integer or Infinity, got \`${describeValue(capacity)}\`.`,
       );
     }
     this.capacity = capacity;
