@@ -139,7 +139,8 @@ function expectAgreement(label: string, values: number[], theory: number, relati
   expect(Math.abs(mean - theory) / theory, detail).toBeLessThan(relative);
 }
 
-describe("resources against queueing theory (5 seeds x 20 batches, warm-up 500 discarded)", () => {
+// Long simulations: vitest's 5 s default is too tight on a loaded machine (the suite runs in parallel).
+describe("resources against queueing theory (5 seeds x 20 batches, warm-up 500 discarded)", { timeout: 60_000 }, () => {
   it("M/M/1 with λ=0.5, μ=1 over 5 x 40000 time units: Wq = λ/(μ(μ−λ)) = 1 within 3 SE and 5%; utilisation = 0.5 within 3 SE and 2%", () => {
     const lambda = 0.5;
     const mu = 1;
