@@ -1,6 +1,9 @@
 /**
  * Measures, per bug of the corpus and per policy, the median number of runs until the bug is found over
- * 20 seeds, and the same for fast-check's own `fc.scheduler` on the Promise twins of `./promise-twins.ts`.
+ * 20 seeds, and the same for fast-check's own `fc.scheduler` on the Promise twins of `./promise-twins.ts`;
+ * then the same for the corpus modelled on Node.js issues (`./bugs/node/`, `./node-promise-twins.ts`).
+ * The `defaults` column is `explore(program, { runs, seed })` with no other option: what a user who
+ * sets no level or policy gets.
  *
  * Run: `node --conditions=@simloop/source --import tsx packages/check/examples/runs-to-find.ts`
  * (the table in docs/guides/race-conditions.md comes from it).
@@ -11,7 +14,9 @@ import fc from "fast-check";
 import type { EventLoop } from "@simloop/core";
 import { gather, sleep } from "@simloop/coroutines";
 import { explore, type PolicyName, type Program } from "../src/index.ts";
-import { bugs, huntOptions } from "./bugs/index.ts";
+import { bugs, huntOptions, type BugCase } from "./bugs/index.ts";
+import { nodeBugs } from "./bugs/node/index.ts";
+import { nodePromiseTwins } from "./node-promise-twins.ts";
 import { promiseTwins, settle, type PromiseProgram, type PromiseTwin, type Sched } from "./promise-twins.ts";
 
 /** One row of the table: the bug, and per policy the median runs-to-find (Infinity: not found). */
@@ -21,8 +26,11 @@ export interface RunsToFindRow {
   readonly medians: Readonly<Record<string, number>>;
 }
 
-/** The policies measured. */
+/** The policies measured, each with the bug's depth and levels. */
 export const MEASURED: readonly PolicyName[] = ["random", "pct", "exhaustive", "fast-check"];
+
+/** The column of `explore` with its defaults (no policy, no levels). */
+export const DEFAULTS = "defaults";
 
 function* ticker(ticks: number) {
   for (let i = 0; i < ticks; i++) yield* sleep(0.5);
@@ -63,9 +71,21 @@ function median(values: number[]): number {
  * measureRunsToFind(20).map((row) => row.medians["pct"]);
  * ```
  */
-export function measureRunsToFind(seeds = 20, budget = 1000, tickers = 0): RunsToFindRow[] {
-  return bugs.map((bug) => {
+export function measureRunsToFind(
+  seeds = 20,
+  budget = 1000,
+  tickers = 0,
+  corpus: readonly BugCase[] = bugs,
+): RunsToFindRow[] {
+  return corpus.map((bug) => {
     const medians: Record<string, number> = {};
+    const program = tickers === 0 ? bug.buggy : noisy(bug.buggy, tickers);
+    const found: number[] = [];
+    for (let seed = 1; seed <= seeds; seed++) {
+      const result = explore(program, { runs: budget, seed, shrink: false });
+      found.push(result.ok ? Infinity : result.runs);
+    }
+    medians[DEFAULTS] = median(found);
     for (const policy of MEASURED) {
       const runs: number[] = [];
       for (let seed = 1; seed <= seeds; seed++) {
@@ -119,9 +139,10 @@ export async function measureSchedulerRunsToFind(
   seeds = 20,
   budget = 1000,
   tickers = 0,
+  twins: readonly PromiseTwin[] = promiseTwins,
 ): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  for (const twin of promiseTwins) {
+  for (const twin of twins) {
     const program = tickers === 0 ? twin.buggy : noisyPromise(twin.buggy, tickers);
     const runs: number[] = [];
     for (let seed = 1; seed <= seeds; seed++) {
@@ -145,15 +166,20 @@ export async function measureSchedulerRunsToFind(
  * formatTable(measureRunsToFind(), await measureSchedulerRunsToFind());
  * ```
  */
-export function formatTable(rows: readonly RunsToFindRow[], scheduler: Readonly<Record<string, number>>): string {
+export function formatTable(
+  rows: readonly RunsToFindRow[],
+  scheduler: Readonly<Record<string, number>>,
+  twins: readonly PromiseTwin[] = promiseTwins,
+): string {
   const show = (n: number | undefined): string => (n === undefined ? "n/a" : n === Infinity ? "not found" : String(n));
+  const columns = [DEFAULTS, ...MEASURED];
   const lines = [
-    `| bug | depth | ${MEASURED.join(" | ")} | fc.scheduler (Promise version) |`,
-    `|---|---:|${MEASURED.map(() => "---:").join("|")}|---:|`,
+    `| bug | depth | ${columns.join(" | ")} | fc.scheduler (Promise version) |`,
+    `|---|---:|${columns.map(() => "---:").join("|")}|---:|`,
   ];
   for (const row of rows) {
-    const inexact = promiseTwins.find((twin) => twin.id === row.bug)?.inexact === true && row.bug in scheduler;
-    const cells = [...MEASURED.map((p) => show(row.medians[p])), `${show(scheduler[row.bug])}${inexact ? " †" : ""}`];
+    const inexact = twins.find((twin) => twin.id === row.bug)?.inexact === true && row.bug in scheduler;
+    const cells = [...columns.map((p) => show(row.medians[p])), `${show(scheduler[row.bug])}${inexact ? " †" : ""}`];
     lines.push(`| ${row.bug} | ${row.depth} | ${cells.join(" | ")} |`);
   }
   return lines.join("\n");
@@ -165,6 +191,10 @@ if (isMain) {
   process.stdout.write(`Plain programs:\n\n${formatTable(measureRunsToFind(), scheduler)}\n\n`);
   const noisyScheduler = await measureSchedulerRunsToFind(20, 1000, 3);
   process.stdout.write(
-    `With 3 background tickers:\n\n${formatTable(measureRunsToFind(20, 1000, 3), noisyScheduler)}\n`,
+    `With 3 background tickers:\n\n${formatTable(measureRunsToFind(20, 1000, 3), noisyScheduler)}\n\n`,
+  );
+  const nodeScheduler = await measureSchedulerRunsToFind(20, 1000, 0, nodePromiseTwins);
+  process.stdout.write(
+    `Modelled on Node.js issues:\n\n${formatTable(measureRunsToFind(20, 1000, 0, nodeBugs), nodeScheduler, nodePromiseTwins)}\n`,
   );
 }

@@ -22,6 +22,11 @@ export interface BugCase {
   readonly depth: number;
   /** The levels needed to find it. Default ties only. */
   readonly levels?: LevelOptions;
+  /**
+   * Where the bug comes from, for the corpus modelled on real issues: `owner/repo#number` of the issue or
+   * pull request it is modelled on, then of the fix its twin follows when that is another thread.
+   */
+  readonly source?: string;
   /** The policies meant to find it, with the run budget each gets in the tests. */
   readonly budgets: Readonly<Partial<Record<PolicyName, number>>>;
 }
