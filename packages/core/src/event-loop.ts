@@ -276,14 +276,14 @@ export class EventLoop {
    */
   callLater<A extends unknown[]>(delay: number, callback: (...args: A) => unknown, ...args: A): TimerHandle;
   callLater(delay: number, callback: AnyFunction): TimerHandle {
-    if (typeof delay !== "number" || !Number.isFinite(delay)) {
-      throw new ArgumentError(
-        `Expected \`delay\` to be a finite number, got \`${describeValue(delay)}\` (${typeof delay}).`,
-      );
-    }
+    // One finiteness test covers both a bad delay and a deadline that overflows (`now + delay` is
+    // ±Infinity): the deadline is what the heap would hold.
+    if (typeof delay !== "number") throw badDelay(delay, this._now);
+    const when = this._now + delay;
+    if (!Number.isFinite(when)) throw badDelay(delay, this._now);
     const argc = arguments.length - 2;
     return this._callAt(
-      this._now + delay,
+      when,
       callback,
       argc,
       argc > 2 ? Array.prototype.slice.call(arguments, 2) : arguments[2],
@@ -432,7 +432,13 @@ export class EventLoop {
     if (typeof duration !== "number" || !Number.isFinite(duration) || duration < 0) {
       throw new ArgumentError(`Expected \`duration\` to be a finite number >= 0, got \`${describeValue(duration)}\`.`);
     }
-    this.runUntilTime(this._now + duration);
+    const when = this._now + duration;
+    if (!Number.isFinite(when)) {
+      throw new ArgumentError(
+        `runFor(${duration}) at t=${this._now}: the end time overflows (${when}). Use a shorter duration, or runUntilIdle().`,
+      );
+    }
+    this.runUntilTime(when);
   }
 
   /**
@@ -537,8 +543,10 @@ export class EventLoop {
    */
   _armTimer(handle: TimerHandle, delay: number): void {
     this._checkCallback(handle._fn, "callLater");
+    const when = this._now + delay;
+    if (!Number.isFinite(when)) throw badDelay(delay, this._now);
     handle._loop = this;
-    handle._when = this._now + delay;
+    handle._when = when;
     handle._source = this._currentSource();
     handle._flags |= FLAG_SCHEDULED;
     this._timers.push(handle, ++this._timerSeq);
@@ -809,4 +817,20 @@ function isGeneratorFunction(fn: object): boolean {
   } catch {
     return true;
   }
+}
+
+/**
+ * The error of a delay that cannot be scheduled: not a finite number, or finite with a deadline that
+ * overflows (`now + delay` is ±Infinity, as `Number.MAX_VALUE` twice).
+ */
+function badDelay(delay: unknown, now: number): ArgumentError {
+  if (typeof delay !== "number" || !Number.isFinite(delay)) {
+    return new ArgumentError(
+      `Expected \`delay\` to be a finite number, got \`${describeValue(delay)}\` (${typeof delay}).`,
+    );
+  }
+  return new ArgumentError(
+    `The deadline of a delay of ${delay} at t=${now} overflows (${now + delay}): virtual time must stay finite. ` +
+      "Use a shorter delay, or wait on a future that is never settled to wait forever.",
+  );
 }
