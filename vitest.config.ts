@@ -6,5 +6,8 @@ export default defineConfig({
   test: {
     include: ["packages/*/test/**/*.test.ts"],
     setupFiles: ["./tools/vitest-setup.ts"],
+    // The suite runs files in parallel on machines that may be loaded: 5 s (the default) is a flaky
+    // limit for the simulation-sized tests. A hang is still caught, later.
+    testTimeout: 60_000,
   },
 });
