@@ -22,10 +22,9 @@
  * @module
  */
 import fc from "fast-check";
-import type { EventLoop, PolicyLevels } from "@simloop/core";
+import type { EventLoop, PolicyLevels, TraceEvent } from "@simloop/core";
 import { choices } from "./choices.ts";
-import { compareTraces, watchGlobals } from "./determinism.ts";
-import { CheckArgumentError, ExplorationFailedError, NondeterminismError } from "./errors.ts";
+import { CheckArgumentError, ExplorationFailedError } from "./errors.ts";
 import { exhaustive } from "./exhaustive.ts";
 import {
   RecordingPolicy,
@@ -34,28 +33,15 @@ import {
   type ExplorationPolicy,
   type RunObservation,
 } from "./exploration-policy.ts";
+import { analyseFailure, type Found } from "./failure-analysis.ts";
 import { fifo } from "./fifo-policy.ts";
 import { checkInvariants } from "./invariants.ts";
-import { describeLevels, resolveLevels, type LevelOptions } from "./levels.ts";
+import { resolveLevels, type LevelOptions } from "./levels.ts";
 import { pct } from "./pct.ts";
 import { random } from "./random-policy.ts";
-import { replaying } from "./replaying.ts";
-import { formatReport } from "./report.ts";
-import {
-  countSteppers,
-  execute,
-  runProgram,
-  type FailureKind,
-  type Program,
-  type RunFailure,
-  type RunOptions,
-  type RunOutcome,
-} from "./run-program.ts";
+import { countSteppers, execute, runProgram, type FailureKind, type Program, type RunOptions } from "./run-program.ts";
 import { DistinctSchedules } from "./internal/distinct-schedules.ts";
-import { verbatim } from "./internal/verbatim.ts";
-import { Schedule, type Decision } from "./schedule.ts";
-import { shrinkSchedule } from "./shrink.ts";
-import { PolicyError, type SchedulingPolicy, type TraceEvent } from "@simloop/core";
+import type { Schedule } from "./schedule.ts";
 
 /** The built-in policies, by name. */
 export type PolicyName = "fifo" | "random" | "pct" | "exhaustive" | "fast-check";
@@ -161,10 +147,6 @@ function makePolicy(options: ExploreOptions, levels: LevelOptions): ExplorationP
   }
 }
 
-function programName(program: Program, options: ExploreOptions): string {
-  return options.name ?? (program.name === "" ? "program" : program.name);
-}
-
 function setupOf(options: ExploreOptions): ((loop: EventLoop) => void) | undefined {
   const { setup, invariants } = options;
   if (invariants !== true) return setup;
@@ -174,15 +156,22 @@ function setupOf(options: ExploreOptions): ((loop: EventLoop) => void) | undefin
   };
 }
 
-/** The first failing run: its outcome when it was run traced, else its answers, to re-run it traced. */
-interface Found {
-  readonly run: number;
-  readonly runSeed: number;
-  readonly failure: RunFailure;
-  readonly outcome?: RunOutcome;
-  /** The exploring policy's answers, its name and levels (untraced runs only). */
-  readonly answers?: readonly Decision[];
-  readonly policy?: SchedulingPolicy;
+/** What the campaign loops share: the inputs, and the tally they keep. */
+interface Campaign {
+  readonly program: Program;
+  readonly levels: PolicyLevels;
+  readonly seed: number;
+  readonly base: RunOptions;
+  /** The run budget, the first run's index and when the campaign started (`performance.now()`). */
+  readonly budget: number;
+  readonly firstRun: number;
+  readonly started: number;
+  readonly timeBudget: number | undefined;
+  readonly onProgress: ((progress: ExploreProgress) => void) | undefined;
+  readonly distinct: DistinctSchedules;
+  runs: number;
+  decisionPoints: number;
+  found: Found | undefined;
 }
 
 /** Run `run` of `policy`, outside the campaign (see {@link ExplorationPolicy.calibrate}): what it observed. */
@@ -218,6 +207,148 @@ function observesTasks(policy: RecordingPolicy): boolean {
   return policy.observesTasks ?? policy.endRun !== RecordingPolicy.prototype.endRun;
 }
 
+/** Whether the campaign's time budget is spent (checked before each run). */
+function outOfTime(campaign: Campaign): boolean {
+  return campaign.timeBudget !== undefined && performance.now() - campaign.started > campaign.timeBudget;
+}
+
+/**
+ * The fast-check campaign: fast-check generates the picks of each run ({@link choices}); once a run
+ * failed, its counterexample is re-run traced. Returns the coverage.
+ */
+function fastCheckCampaign(campaign: Campaign): Coverage {
+  const { program, levels, seed, base, distinct, budget, onProgress } = campaign;
+  // Long enough for the decision points of real programs; "max" size draws lengths across the range.
+  const arb = fc.array(fc.nat({ max: 7 }), { maxLength: 512, size: "max" });
+  const traced = base.setup !== undefined;
+  const timeBudget = campaign.timeBudget;
+  // Once a run failed, fast-check calls the property to shrink: those calls are not campaign runs.
+  let shrinking = false;
+  const check = fc.check(
+    fc.property(arb, (picks) => {
+      const policy = choices(picks, levels);
+      policy._labelling(false);
+      policy.beginRun(0);
+      const { failure } = execute(program, policy, seed, base, traced);
+      if (!shrinking) {
+        const run = campaign.runs++;
+        const decisions = policy._recorded();
+        distinct.addDecisions(decisions);
+        campaign.decisionPoints += decisions.length;
+        shrinking = failure !== undefined;
+        onProgress?.({ run, runs: budget, distinctSchedules: distinct.size });
+      }
+      return failure === undefined;
+    }),
+    {
+      seed,
+      numRuns: budget,
+      // fast-check checks the limit before each run, as the other campaigns do (it also cuts its own
+      // shrinking short, which is harmless: the failing schedule is shrunk again afterwards).
+      ...(timeBudget === undefined
+        ? {}
+        : { interruptAfterTimeLimit: Math.max(0, timeBudget - (performance.now() - campaign.started)) }),
+    },
+  );
+  if (check.failed && check.counterexample !== null) {
+    const policy = choices(check.counterexample[0], levels);
+    policy.beginRun(0);
+    const outcome = runProgram(program, { ...base, policy, seed });
+    if (outcome.failure !== undefined) {
+      campaign.found = { outcome, failure: outcome.failure, run: check.numRuns - 1, runSeed: seed };
+    }
+    campaign.runs = check.numRuns;
+  }
+  return {
+    policy: "fast-check",
+    summary: `${campaign.runs} run(s) of schedules generated by fast-check (seed ${seed})`,
+  };
+}
+
+/**
+ * The fast path (see the module doc) for a {@link RecordingPolicy}: runs untraced unless something
+ * reads the trace, decisions without labels; the failing run keeps its answers to be re-run traced.
+ */
+function recordingCampaign(campaign: Campaign, policy: RecordingPolicy): void {
+  const { program, seed, base, distinct, budget, firstRun, onProgress } = campaign;
+  const countTasks = observesTasks(policy);
+  // A setup hook may read the trace; the task count alone needs only a listener.
+  const traced = base.setup !== undefined ? true : countTasks ? "steppers" : false;
+  const labelled = policy._labelling(false);
+  try {
+    for (let i = 0; i < budget; i++) {
+      const run = firstRun + i;
+      if (outOfTime(campaign) || !policy.beginRun(run)) break;
+      const loopSeed = runSeed(seed, run);
+      const { loop, failure, tasks } = execute(program, policy, loopSeed, base, traced);
+      const decisions = policy._recorded();
+      campaign.runs++;
+      campaign.decisionPoints += decisions.length;
+      distinct.addDecisions(decisions);
+      policy.endRun({
+        decisions: decisions.length,
+        tasks: !countTasks ? 0 : traced === true ? countSteppers(loop.trace?.events() ?? []) : tasks,
+        failed: failure !== undefined,
+      });
+      if (onProgress !== undefined) onProgress({ run, runs: budget, distinctSchedules: distinct.size });
+      if (failure !== undefined) {
+        campaign.found = { failure, run, runSeed: loopSeed, answers: decisions.slice(), policy };
+        return;
+      }
+    }
+  } finally {
+    policy._labelling(labelled);
+  }
+}
+
+/** Any other policy runs as in {@link runProgram}: traced, its schedule read through `schedule()`. */
+function policyCampaign(campaign: Campaign, policy: ExplorationPolicy): void {
+  const { program, seed, base, distinct, budget, firstRun, onProgress } = campaign;
+  for (let i = 0; i < budget; i++) {
+    const run = firstRun + i;
+    if (outOfTime(campaign) || !policy.beginRun(run)) break;
+    const loopSeed = runSeed(seed, run);
+    const outcome = runProgram(program, { ...base, policy, seed: loopSeed });
+    campaign.runs++;
+    campaign.decisionPoints += outcome.schedule.length;
+    distinct.addSchedule(outcome.schedule);
+    policy.endRun({
+      decisions: outcome.schedule.length,
+      tasks: outcome.tasks,
+      failed: outcome.failure !== undefined,
+    });
+    onProgress?.({ run, runs: budget, distinctSchedules: distinct.size });
+    if (outcome.failure !== undefined) {
+      campaign.found = { outcome, failure: outcome.failure, run, runSeed: loopSeed };
+      return;
+    }
+  }
+}
+
+/** The campaign's inputs, from the options. */
+function startCampaign(program: Program, options: ExploreOptions, levels: PolicyLevels): Campaign {
+  const setup = setupOf(options);
+  return {
+    program,
+    levels,
+    seed: options.seed ?? 0,
+    base: {
+      maxSteps: options.maxSteps ?? 100_000,
+      allowLeftoverTasks: options.allowLeftoverTasks ?? false,
+      ...(setup === undefined ? {} : { setup }),
+    },
+    budget: options.runs ?? (options.policy === "exhaustive" ? 1000 : 100),
+    firstRun: options.firstRun ?? 0,
+    started: performance.now(),
+    timeBudget: options.timeBudgetMs,
+    onProgress: options.onProgress,
+    distinct: new DistinctSchedules(),
+    runs: 0,
+    decisionPoints: 0,
+    found: undefined,
+  };
+}
+
 /**
  * Explores the schedules of `program` (see the module doc) and returns what it found: `ok`, the runs,
  * the distinct schedules, the coverage, and on failure the shrunk schedule with its report. Failures:
@@ -238,254 +369,31 @@ function observesTasks(policy: RecordingPolicy): boolean {
  */
 export function explore(program: Program, options: ExploreOptions = {}): ExploreResult {
   const levels = resolveLevels(options.levels ?? (typeof options.policy === "object" ? options.policy.levels : {}));
-  const seed = options.seed ?? 0;
-  const setup = setupOf(options);
-  const base = {
-    maxSteps: options.maxSteps ?? 100_000,
-    allowLeftoverTasks: options.allowLeftoverTasks ?? false,
-    ...(setup === undefined ? {} : { setup }),
-  };
-  const distinct = new DistinctSchedules();
-  let decisionPoints = 0;
-  let runs = 0;
-  let found: Found | undefined;
+  const campaign = startCampaign(program, options, levels);
   let coverage: Coverage;
   let policyName: string;
-  const started = performance.now();
-  const budget = options.runs ?? (options.policy === "exhaustive" ? 1000 : 100);
-  const firstRun = options.firstRun ?? 0;
-  const onProgress = options.onProgress;
-
   if (options.policy === "fast-check") {
     policyName = "fast-check";
-    // Long enough for the decision points of real programs; "max" size draws lengths across the range.
-    const arb = fc.array(fc.nat({ max: 7 }), { maxLength: 512, size: "max" });
-    const traced = setup !== undefined;
-    const timeBudget = options.timeBudgetMs;
-    // Once a run failed, fast-check calls the property to shrink: those calls are not campaign runs.
-    let shrinking = false;
-    const check = fc.check(
-      fc.property(arb, (picks) => {
-        const policy = choices(picks, levels);
-        policy._labelling(false);
-        policy.beginRun(0);
-        const { failure } = execute(program, policy, seed, base, traced);
-        if (!shrinking) {
-          const run = runs++;
-          const decisions = policy._recorded();
-          distinct.addDecisions(decisions);
-          decisionPoints += decisions.length;
-          shrinking = failure !== undefined;
-          onProgress?.({ run, runs: budget, distinctSchedules: distinct.size });
-        }
-        return failure === undefined;
-      }),
-      {
-        seed,
-        numRuns: budget,
-        // fast-check checks the limit before each run, as the loop below does (it also cuts its own
-        // shrinking short, which is harmless: the failing schedule is shrunk again below).
-        ...(timeBudget === undefined
-          ? {}
-          : { interruptAfterTimeLimit: Math.max(0, timeBudget - (performance.now() - started)) }),
-      },
-    );
-    if (check.failed && check.counterexample !== null) {
-      const policy = choices(check.counterexample[0], levels);
-      policy.beginRun(0);
-      const outcome = runProgram(program, { ...base, policy, seed });
-      if (outcome.failure !== undefined) {
-        found = { outcome, failure: outcome.failure, run: check.numRuns - 1, runSeed: seed };
-      }
-      runs = check.numRuns;
-    }
-    coverage = {
-      policy: "fast-check",
-      summary: `${runs} run(s) of schedules generated by fast-check (seed ${seed})`,
-    };
+    coverage = fastCheckCampaign(campaign);
   } else {
     const policy = makePolicy(options, levels);
     policyName = policy.name;
-    const timeBudget = options.timeBudgetMs;
-    policy.calibrate?.((run) => pilotRun(program, policy, runSeed(seed, run), run, base));
-    if (isRecording(policy)) {
-      // The fast path (see the module doc): untraced unless something reads the trace, no labels.
-      const countTasks = observesTasks(policy);
-      // A setup hook may read the trace; the task count alone needs only a listener.
-      const traced = setup !== undefined ? true : countTasks ? "steppers" : false;
-      const labelled = policy._labelling(false);
-      try {
-        for (let i = 0; i < budget; i++) {
-          const run = firstRun + i;
-          if (timeBudget !== undefined && performance.now() - started > timeBudget) break;
-          if (!policy.beginRun(run)) break;
-          const loopSeed = runSeed(seed, run);
-          const { loop, failure, tasks } = execute(program, policy, loopSeed, base, traced);
-          const decisions = policy._recorded();
-          runs++;
-          decisionPoints += decisions.length;
-          distinct.addDecisions(decisions);
-          policy.endRun({
-            decisions: decisions.length,
-            tasks: !countTasks ? 0 : traced === true ? countSteppers(loop.trace?.events() ?? []) : tasks,
-            failed: failure !== undefined,
-          });
-          if (onProgress !== undefined) onProgress({ run, runs: budget, distinctSchedules: distinct.size });
-          if (failure !== undefined) {
-            found = { failure, run, runSeed: loopSeed, answers: decisions.slice(), policy };
-            break;
-          }
-        }
-      } finally {
-        policy._labelling(labelled);
-      }
-    } else {
-      for (let i = 0; i < budget; i++) {
-        const run = firstRun + i;
-        if (timeBudget !== undefined && performance.now() - started > timeBudget) break;
-        if (!policy.beginRun(run)) break;
-        const loopSeed = runSeed(seed, run);
-        const outcome = runProgram(program, { ...base, policy, seed: loopSeed });
-        runs++;
-        decisionPoints += outcome.schedule.length;
-        distinct.addSchedule(outcome.schedule);
-        policy.endRun({
-          decisions: outcome.schedule.length,
-          tasks: outcome.tasks,
-          failed: outcome.failure !== undefined,
-        });
-        onProgress?.({ run, runs: budget, distinctSchedules: distinct.size });
-        if (outcome.failure !== undefined) {
-          found = { outcome, failure: outcome.failure, run, runSeed: loopSeed };
-          break;
-        }
-      }
-    }
+    policy.calibrate?.((run) => pilotRun(program, policy, runSeed(campaign.seed, run), run, campaign.base));
+    if (isRecording(policy)) recordingCampaign(campaign, policy);
+    else policyCampaign(campaign, policy);
     coverage = policy.coverage();
   }
-
-  const result = { runs, distinctSchedules: distinct.size, decisionPoints, coverage, policy: policyName, levels };
+  const result = {
+    runs: campaign.runs,
+    distinctSchedules: campaign.distinct.size,
+    decisionPoints: campaign.decisionPoints,
+    coverage,
+    policy: policyName,
+    levels,
+  };
+  const found = campaign.found;
   if (found === undefined) return { ok: true, ...result };
-  return { ok: false, ...result, failure: analyse(program, options, found, levels, base, result) };
-}
-
-/** The first difference between two runs' decisions (and failure kinds), as a trace difference. */
-function decisionDifference(
-  explored: readonly Decision[],
-  exploredKind: FailureKind,
-  rerun: RunOutcome,
-): { index: number; first: string; second: string } | null {
-  const again = rerun.schedule.decisions;
-  const text = (d: Decision | undefined): string =>
-    d === undefined ? "<no decision>" : `choice ${d.kind} {"options":${d.options},"pick":${d.pick}}`;
-  const choiceEvents = rerun.trace.filter((e) => e.kind === "choice");
-  for (let i = 0; i < Math.max(explored.length, again.length); i++) {
-    const a = explored[i];
-    const b = again[i];
-    if (a === undefined || b === undefined || text(a) !== text(b) || a.time !== b.time || a.iteration !== b.iteration) {
-      return { index: choiceEvents[i]?.index ?? rerun.trace.length, first: text(a), second: text(b) };
-    }
-  }
-  const kind = rerun.failure?.kind;
-  if (kind === exploredKind) return null;
-  return {
-    index: rerun.trace.length,
-    first: `<end of a run that failed: ${exploredKind}>`,
-    second: kind === undefined ? "<end of a run that passed>" : `<end of a run that failed: ${kind}>`,
-  };
-}
-
-function analyse(
-  program: Program,
-  options: ExploreOptions,
-  found: Found,
-  levels: PolicyLevels,
-  base: RunOptions,
-  summary: { runs: number; coverage: Coverage; policy: string },
-): ExploreFailure {
-  const run = { ...base, seed: found.runSeed };
-  // An untraced failing run is re-run with the trace and labels on, from the exploring policy's answers.
-  let first = found.outcome;
-  let mismatch: { index: number; first: string; second: string } | null = null;
-  let mismatchCulprits: readonly string[] = [];
-  if (first === undefined) {
-    const answers = found.answers ?? [];
-    const explorer = found.policy as SchedulingPolicy;
-    const error = found.failure.error;
-    const thrown =
-      found.failure.kind === "policy" && error instanceof PolicyError
-        ? { value: (error as { cause?: unknown }).cause }
-        : null;
-    const policy = verbatim(explorer.name, explorer.levels, answers, thrown);
-    policy.beginRun(0);
-    const watched = watchGlobals(() => runProgram(program, { ...run, policy }));
-    first = watched.value;
-    mismatch = decisionDifference(answers, found.failure.kind, first);
-    mismatchCulprits = watched.culprits;
-  }
-  const failure = first.failure ?? found.failure;
-  const original = mismatch === null ? first.schedule.trimmed() : new Schedule(found.answers ?? []).trimmed();
-  const shrunk =
-    options.shrink === false || mismatch !== null
-      ? { schedule: original, outcome: first, runs: 0 }
-      : shrinkSchedule(program, original, first, {
-          ...run,
-          levels,
-          kind: failure.kind,
-          ...(options.maxShrinkRuns === undefined ? {} : { maxRuns: options.maxShrinkRuns }),
-        });
-  // Determinism self-check: the minimal schedule, twice, must give one trace.
-  const again = (): RunOutcome => {
-    const policy = replaying(shrunk.schedule, levels);
-    policy.beginRun(0);
-    return runProgram(program, { ...run, policy });
-  };
-  const watched = watchGlobals(() => [again(), again()] as const);
-  const [a, b] = watched.value;
-  const difference = compareTraces(a.trace, b.trace) ?? compareTraces(shrunk.outcome.trace, a.trace) ?? mismatch;
-  let kind = shrunk.outcome.failure?.kind ?? failure.kind;
-  let error = shrunk.outcome.failure?.error ?? failure.error;
-  if (difference !== null) {
-    kind = "nondeterminism";
-    const culprits = mismatch === null ? watched.culprits : [...new Set([...watched.culprits, ...mismatchCulprits])];
-    error = new NondeterminismError(difference.index, difference.first, difference.second, culprits);
-  }
-  const name = programName(program, options);
-  const nonDefault = (["interleave", "jitter", "faults"] as const).filter((l) => levels[l]);
-  const report = formatReport({
-    name,
-    kind,
-    error,
-    policy: summary.policy,
-    levels: describeLevels(levels),
-    seed: options.seed ?? 0,
-    run: found.run,
-    runSeed: found.runSeed,
-    runs: summary.runs,
-    schedule: shrunk.schedule,
-    original,
-    shrinkRuns: shrunk.runs,
-    trace: shrunk.outcome.trace,
-    decisions: shrunk.outcome.schedule,
-    coverage: summary.coverage,
-    ...(nonDefault.length > 0 || !levels.ties
-      ? {
-          replayExtra: `levels: { ${(["ties", ...nonDefault] as const).map((l) => `${l}: ${String(levels[l])}`).join(", ")} }`,
-        }
-      : {}),
-  });
-  return {
-    kind,
-    error,
-    schedule: shrunk.schedule,
-    original,
-    seed: options.seed ?? 0,
-    runSeed: found.runSeed,
-    run: found.run,
-    shrinkRuns: shrunk.runs,
-    report,
-    trace: shrunk.outcome.trace,
-  };
+  return { ok: false, ...result, failure: analyseFailure(program, options, found, levels, campaign.base, result) };
 }
 
 /**

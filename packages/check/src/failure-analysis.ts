@@ -1,0 +1,194 @@
+/**
+ * What `explore` does with the first failing run of a campaign: re-run it traced (when it was explored
+ * untraced), shrink its schedule, check that the minimal schedule replays to one trace (the determinism
+ * self-check), and write the report.
+ *
+ * @module
+ */
+import { PolicyError, type PolicyLevels, type SchedulingPolicy } from "@simloop/core";
+import { compareTraces, watchGlobals, type TraceDifference } from "./determinism.ts";
+import { NondeterminismError } from "./errors.ts";
+import type { Coverage } from "./exploration-policy.ts";
+import type { ExploreFailure, ExploreOptions } from "./explore.ts";
+import { verbatim } from "./internal/verbatim.ts";
+import { describeLevels } from "./levels.ts";
+import { replaying } from "./replaying.ts";
+import { formatReport } from "./report.ts";
+import {
+  runProgram,
+  type FailureKind,
+  type Program,
+  type RunFailure,
+  type RunOptions,
+  type RunOutcome,
+} from "./run-program.ts";
+import { Schedule, type Decision } from "./schedule.ts";
+import { shrinkSchedule, type ShrinkResult } from "./shrink.ts";
+
+/** @internal The first failing run: its outcome when it was run traced, else its answers, to re-run it traced. */
+export interface Found {
+  readonly run: number;
+  readonly runSeed: number;
+  readonly failure: RunFailure;
+  readonly outcome?: RunOutcome;
+  /** The exploring policy's answers, its name and levels (untraced runs only). */
+  readonly answers?: readonly Decision[];
+  readonly policy?: SchedulingPolicy;
+}
+
+/** @internal What the campaign reports besides the failure. */
+export interface CampaignSummary {
+  readonly runs: number;
+  readonly coverage: Coverage;
+  readonly policy: string;
+}
+
+/** The first difference between two runs' decisions (and failure kinds), as a trace difference. */
+function decisionDifference(
+  explored: readonly Decision[],
+  exploredKind: FailureKind,
+  rerun: RunOutcome,
+): TraceDifference | null {
+  const again = rerun.schedule.decisions;
+  const text = (d: Decision | undefined): string =>
+    d === undefined ? "<no decision>" : `choice ${d.kind} {"options":${d.options},"pick":${d.pick}}`;
+  const choiceEvents = rerun.trace.filter((e) => e.kind === "choice");
+  for (let i = 0; i < Math.max(explored.length, again.length); i++) {
+    const a = explored[i];
+    const b = again[i];
+    if (a === undefined || b === undefined || text(a) !== text(b) || a.time !== b.time || a.iteration !== b.iteration) {
+      return { index: choiceEvents[i]?.index ?? rerun.trace.length, first: text(a), second: text(b) };
+    }
+  }
+  const kind = rerun.failure?.kind;
+  if (kind === exploredKind) return null;
+  return {
+    index: rerun.trace.length,
+    first: `<end of a run that failed: ${exploredKind}>`,
+    second: kind === undefined ? "<end of a run that passed>" : `<end of a run that failed: ${kind}>`,
+  };
+}
+
+/** The failing run, traced: as found, or re-run from the exploring policy's answers. */
+interface TracedRun {
+  readonly outcome: RunOutcome;
+  /** Where the traced re-run left the explored run (`null`: it is the same run). */
+  readonly mismatch: TraceDifference | null;
+  /** The globals the re-run called. */
+  readonly culprits: readonly string[];
+}
+
+/** An untraced failing run is re-run with the trace and labels on, from the exploring policy's answers. */
+function tracedRun(program: Program, found: Found, run: RunOptions): TracedRun {
+  if (found.outcome !== undefined) return { outcome: found.outcome, mismatch: null, culprits: [] };
+  const answers = found.answers ?? [];
+  const explorer = found.policy as SchedulingPolicy;
+  const error = found.failure.error;
+  const thrown =
+    found.failure.kind === "policy" && error instanceof PolicyError
+      ? { value: (error as { cause?: unknown }).cause }
+      : null;
+  const policy = verbatim(explorer.name, explorer.levels, answers, thrown);
+  policy.beginRun(0);
+  const watched = watchGlobals(() => runProgram(program, { ...run, policy }));
+  const outcome = watched.value;
+  return { outcome, mismatch: decisionDifference(answers, found.failure.kind, outcome), culprits: watched.culprits };
+}
+
+/** The determinism self-check: the minimal schedule, twice, must give the shrunk run's trace. */
+function selfCheck(
+  program: Program,
+  shrunk: ShrinkResult,
+  run: RunOptions,
+  levels: PolicyLevels,
+): { difference: TraceDifference | null; culprits: readonly string[] } {
+  const again = (): RunOutcome => {
+    const policy = replaying(shrunk.schedule, levels);
+    policy.beginRun(0);
+    return runProgram(program, { ...run, policy });
+  };
+  const watched = watchGlobals(() => [again(), again()] as const);
+  const [a, b] = watched.value;
+  return {
+    difference: compareTraces(a.trace, b.trace) ?? compareTraces(shrunk.outcome.trace, a.trace),
+    culprits: watched.culprits,
+  };
+}
+
+/** The replay option that restores the levels, when they are not the default ones. */
+function replayLevels(levels: PolicyLevels): { replayExtra?: string } {
+  const nonDefault = (["interleave", "jitter", "faults"] as const).filter((l) => levels[l]);
+  if (nonDefault.length === 0 && levels.ties) return {};
+  return {
+    replayExtra: `levels: { ${(["ties", ...nonDefault] as const).map((l) => `${l}: ${String(levels[l])}`).join(", ")} }`,
+  };
+}
+
+/**
+ * @internal Analyses the first failing run of a campaign (see the module doc) into the failure
+ * `explore` returns.
+ */
+export function analyseFailure(
+  program: Program,
+  options: ExploreOptions,
+  found: Found,
+  levels: PolicyLevels,
+  base: RunOptions,
+  summary: CampaignSummary,
+): ExploreFailure {
+  const run = { ...base, seed: found.runSeed };
+  const traced = tracedRun(program, found, run);
+  const first = traced.outcome;
+  const mismatch = traced.mismatch;
+  const failure = first.failure ?? found.failure;
+  const original = mismatch === null ? first.schedule.trimmed() : new Schedule(found.answers ?? []).trimmed();
+  const shrunk =
+    options.shrink === false || mismatch !== null
+      ? { schedule: original, outcome: first, runs: 0 }
+      : shrinkSchedule(program, original, first, {
+          ...run,
+          levels,
+          kind: failure.kind,
+          ...(options.maxShrinkRuns === undefined ? {} : { maxRuns: options.maxShrinkRuns }),
+        });
+  const checked = selfCheck(program, shrunk, run, levels);
+  const difference = checked.difference ?? mismatch;
+  let kind = shrunk.outcome.failure?.kind ?? failure.kind;
+  let error = shrunk.outcome.failure?.error ?? failure.error;
+  if (difference !== null) {
+    kind = "nondeterminism";
+    const culprits = mismatch === null ? checked.culprits : [...new Set([...checked.culprits, ...traced.culprits])];
+    error = new NondeterminismError(difference.index, difference.first, difference.second, culprits);
+  }
+  const seed = options.seed ?? 0;
+  const report = formatReport({
+    name: options.name ?? (program.name === "" ? "program" : program.name),
+    kind,
+    error,
+    policy: summary.policy,
+    levels: describeLevels(levels),
+    seed,
+    run: found.run,
+    runSeed: found.runSeed,
+    runs: summary.runs,
+    schedule: shrunk.schedule,
+    original,
+    shrinkRuns: shrunk.runs,
+    trace: shrunk.outcome.trace,
+    decisions: shrunk.outcome.schedule,
+    coverage: summary.coverage,
+    ...replayLevels(levels),
+  });
+  return {
+    kind,
+    error,
+    schedule: shrunk.schedule,
+    original,
+    seed,
+    runSeed: found.runSeed,
+    run: found.run,
+    shrinkRuns: shrunk.runs,
+    report,
+    trace: shrunk.outcome.trace,
+  };
+}
