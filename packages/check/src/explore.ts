@@ -14,7 +14,8 @@
  * is kept to a minimum. Runs are not traced (`loop.trace` is `null` while exploring) and decisions carry
  * no candidate labels: only the failing run is re-run with both, from its loop seed and the policy's
  * exact answers, which gives the identical run (the determinism self-check then confirms that its
- * schedule replays). Distinct schedules are counted by a hash of the decisions, not by their text. The
+ * schedule replays). Distinct schedules are counted by a 53-bit hash of the decisions, not by their text, in bounded
+ * memory (see {@link ExploreResult.distinctSchedules}). The
  * runs are traced when a `setup` hook or the `invariants` option may read the trace; a policy that
  * observes the task count (PCT's n) gets a trace that keeps only its last event and a listener that
  * counts. A policy that is not a {@link RecordingPolicy} runs as in {@link runProgram}.
@@ -116,8 +117,14 @@ export interface ExploreResult {
   readonly ok: boolean;
   /** Runs executed until the first failure (or all of them). */
   readonly runs: number;
-  /** Distinct schedules among those runs. */
+  /**
+   * Distinct schedules among those runs, counted by a 53-bit hash of each schedule: exact up to about
+   * n²/2^54 odds of two sharing a hash, up to 65 536 distinct schedules; past that a HyperLogLog
+   * estimate (about 1.6 % standard error), so a campaign's memory does not grow with its runs.
+   */
   readonly distinctSchedules: number;
+  /** Whether {@link ExploreResult.distinctSchedules} is an estimate (more than 65 536 distinct schedules). */
+  readonly distinctSchedulesEstimated: boolean;
   /** Decision points asked over all runs. */
   readonly decisionPoints: number;
   readonly failure?: ExploreFailure;
@@ -386,6 +393,7 @@ export function explore(program: Program, options: ExploreOptions = {}): Explore
   const result = {
     runs: campaign.runs,
     distinctSchedules: campaign.distinct.size,
+    distinctSchedulesEstimated: campaign.distinct.estimated,
     decisionPoints: campaign.decisionPoints,
     coverage,
     policy: policyName,

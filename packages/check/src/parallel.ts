@@ -115,6 +115,7 @@ export async function exploreParallel(
     runs: failing?.failure !== undefined ? failing.failure.run + 1 : totalRuns,
     totalRuns,
     distinctSchedules: results.reduce((sum, r) => sum + r.distinctSchedules, 0),
+    distinctSchedulesEstimated: results.some((r) => r.distinctSchedulesEstimated),
     decisionPoints: results.reduce((sum, r) => sum + r.decisionPoints, 0),
     coverage: results.map((r) => r.coverage.summary),
     policy: results[0]?.policy ?? policy,

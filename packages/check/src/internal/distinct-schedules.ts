@@ -1,104 +1,157 @@
 /**
- * Counting distinct schedules without building them: `explore` used to put each run's trimmed schedule
- * text in a set, which costs a `Schedule`, its decisions' encodings and a string per run. Here a run's
- * trimmed decisions are hashed in place, and a hash seen before is confirmed by comparing the decisions
- * themselves, so the count is exactly that of the text set (two schedules have the same text exactly
- * when their kinds, option counts, picks and jitter bounds are equal).
+ * Counting distinct schedules in bounded memory. A run's trimmed decisions are hashed in place (no
+ * `Schedule`, no text) into a 53-bit key: two independent 32-bit hashes of an injective encoding of
+ * the fields the text form shows (kind, option count, pick, jitter bounds). Two schedules have the same
+ * text exactly when their encodings are equal, so the count is that of the text set except when two
+ * distinct schedules share a key: for n distinct schedules that happens with probability about
+ * n²/2^54 (2.4 × 10⁻⁷ at the exact limit of 65 536), and it can only lower the count by one.
+ *
+ * The keys are kept in a set up to {@link EXACT_LIMIT} distinct schedules (about 1–2 MB); past it they are
+ * folded into a HyperLogLog sketch of 4 096 one-byte registers (standard error about 1.6 %) and the set
+ * is dropped, so the memory of a campaign stops growing with its runs; the count is then an estimate,
+ * and {@link DistinctSchedules.estimated} says so.
  *
  * @module
  */
 import { isDeviation, type Decision, type Schedule } from "../schedule.ts";
 
-function code(kind: Decision["kind"]): number {
-  return kind === "tie" ? 1 : kind === "interleave" ? 2 : kind === "fault" ? 3 : 4;
-}
+/** @internal Distinct schedules counted exactly (up to key collisions) before the count becomes an estimate. */
+export const EXACT_LIMIT = 65_536;
 
-function mix(h: number, x: number): number {
+/** log2 of the sketch's register count. */
+const INDEX_BITS = 12;
+const REGISTERS = 1 << INDEX_BITS;
+const TWO_21 = 2 ** 21;
+
+const float = new Float64Array(1);
+const words = new Uint32Array(float.buffer);
+
+function mixA(h: number, x: number): number {
   h = Math.imul(h ^ x, 0x85ebca6b);
   return (h ^ (h >>> 15)) | 0;
 }
 
-function bits(x: number): number {
-  return x === (x | 0) ? x : (x * 4096) | 0;
+function mixB(h: number, x: number): number {
+  h = Math.imul(h ^ x, 0xcc9e2d51);
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
 }
 
-/** Equal as the text form sees numbers: `-0` is `0`, and `NaN` is `NaN`. */
-function same(a: number | undefined, b: number | undefined): boolean {
-  return a === b || (a !== a && b !== b);
+function finish(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x7feb352d);
+  h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
+  return (h ^ (h >>> 16)) >>> 0;
 }
 
-/** @internal The distinct trimmed schedules of a campaign, counted exactly (see the module doc). */
+/** @internal The distinct trimmed schedules of a campaign (see the module doc). */
 export class DistinctSchedules {
-  /** Per hash: the offset in `arena` of the first schedule stored with it. */
-  private readonly heads = new Map<number, number>();
-  /**
-   * Every stored schedule, flat, so that a campaign keeps no object per schedule: the offset of the next
-   * schedule with the same hash (or -1), the field count, then per decision the fields the text form
-   * shows (kind code, pick, then options, or the bounds of a jitter draw).
-   */
-  private readonly arena: number[] = [];
-  private readonly texts = new Set<string>();
-  private count = 0;
+  private keys: Set<number> | null = new Set();
+  private registers: Uint8Array | null = null;
+  private readonly limit: number;
+  /** The last estimate, or -1 once a register changed since. */
+  private cached = -1;
+  private a = 0;
+  private b = 0;
 
-  /** The number of distinct schedules added. */
+  /** `limit`: the distinct schedules counted exactly before the estimate takes over. */
+  constructor(limit: number = EXACT_LIMIT) {
+    this.limit = limit;
+  }
+
+  /** The number of distinct schedules added: exact up to key collisions, or an estimate past the limit. */
   get size(): number {
-    return this.count;
+    return this.keys !== null ? this.keys.size : this.estimate();
+  }
+
+  /** Whether {@link DistinctSchedules.size} is a HyperLogLog estimate. */
+  get estimated(): boolean {
+    return this.keys === null;
+  }
+
+  /** The entries held (keys plus registers): bounded by the limit plus 4 096, whatever the runs. */
+  get footprint(): number {
+    return this.keys !== null ? this.keys.size : REGISTERS;
+  }
+
+  private add(x: number): void {
+    this.a = mixA(this.a, x);
+    this.b = mixB(this.b, x);
+  }
+
+  /** A number, exactly: small integers as themselves, any other value by its IEEE-754 bits. */
+  private addNumber(x: number): void {
+    if (x === (x | 0)) {
+      this.add(x);
+    } else {
+      float[0] = x;
+      this.add(words[0] as number);
+      this.add(words[1] as number);
+    }
   }
 
   /** Adds a run's decisions (trailing FIFO decisions are ignored, as `Schedule.trimmed` does). */
   addDecisions(decisions: readonly Decision[]): void {
     let end = decisions.length;
     while (end > 0 && !isDeviation(decisions[end - 1] as Decision)) end--;
-    let h = end;
+    this.a = 0x3c6ef372;
+    this.b = 0x1b873593;
+    this.add(end);
     for (let i = 0; i < end; i++) {
       const d = decisions[i] as Decision;
-      if (d.kind === "jitter") h = mix(mix(mix(h, bits(d.pick)), bits(d.min ?? 0)), bits(d.max ?? 0));
-      else h = mix(h, (code(d.kind) << 24) ^ (d.options << 12) ^ bits(d.pick));
-    }
-    const head = this.heads.get(h);
-    let last = -1;
-    for (let at = head ?? -1; at >= 0; at = this.arena[at] as number) {
-      if (this.matches(at, decisions, end)) return;
-      last = at;
-    }
-    const at = this.store(decisions, end);
-    if (last < 0) this.heads.set(h, at);
-    else this.arena[last] = at;
-    this.count++;
-  }
-
-  private store(decisions: readonly Decision[], end: number): number {
-    const arena = this.arena;
-    const at = arena.length;
-    arena.push(-1, 0);
-    for (let i = 0; i < end; i++) {
-      const d = decisions[i] as Decision;
-      if (d.kind === "jitter") arena.push(4, d.pick, d.min ?? 0, d.max ?? 0);
-      else arena.push(code(d.kind), d.pick, d.options);
-    }
-    arena[at + 1] = arena.length - at - 2;
-    return at;
-  }
-
-  private matches(at: number, decisions: readonly Decision[], end: number): boolean {
-    const arena = this.arena;
-    const stop = at + 2 + (arena[at + 1] as number);
-    let j = at + 2;
-    for (let i = 0; i < end; i++) {
-      const d = decisions[i] as Decision;
-      if (j >= stop || arena[j++] !== code(d.kind) || !same(arena[j++], d.pick)) return false;
       if (d.kind === "jitter") {
-        if (!same(arena[j++], d.min ?? 0) || !same(arena[j++], d.max ?? 0)) return false;
-      } else if (arena[j++] !== d.options) return false;
+        this.add(-1);
+        this.addNumber(d.min ?? 0);
+        this.addNumber(d.max ?? 0);
+      } else {
+        // The option count (>= 2) and the kind in one injective number (>= 9).
+        this.addNumber(d.options * 4 + (d.kind === "tie" ? 1 : d.kind === "interleave" ? 2 : 3));
+      }
+      this.addNumber(d.pick);
     }
-    return j === stop;
+    const key = finish(this.a) * TWO_21 + (finish(this.b) >>> 11);
+    const keys = this.keys;
+    if (keys === null) {
+      this.sketch(key);
+      return;
+    }
+    keys.add(key);
+    if (keys.size > this.limit) {
+      this.registers = new Uint8Array(REGISTERS);
+      for (const k of keys) this.sketch(k);
+      this.keys = null;
+    }
   }
 
-  /** Adds a schedule by its trimmed text (for policies that only expose `schedule()`). */
+  /** Adds a schedule (for policies that only expose `schedule()`). */
   addSchedule(schedule: Schedule): void {
-    const text = schedule.trimmed().toString();
-    if (this.texts.has(text)) return;
-    this.texts.add(text);
-    this.count++;
+    this.addDecisions(schedule.decisions);
+  }
+
+  /** HyperLogLog: the register is picked by 12 low bits of the key, the rank read from its high 32 bits. */
+  private sketch(key: number): void {
+    const registers = this.registers as Uint8Array;
+    const high = Math.floor(key / TWO_21);
+    const index = (key % TWO_21) >>> (21 - INDEX_BITS);
+    const rank = Math.clz32(high) + 1;
+    if (rank > (registers[index] as number)) {
+      registers[index] = rank;
+      this.cached = -1;
+    }
+  }
+
+  private estimate(): number {
+    if (this.cached >= 0) return this.cached;
+    const registers = this.registers as Uint8Array;
+    let sum = 0;
+    let zeros = 0;
+    for (const r of registers) {
+      sum += 2 ** -r;
+      if (r === 0) zeros++;
+    }
+    const alpha = 0.7213 / (1 + 1.079 / REGISTERS);
+    const raw = (alpha * REGISTERS * REGISTERS) / sum;
+    const count = raw <= 2.5 * REGISTERS && zeros > 0 ? REGISTERS * Math.log(REGISTERS / zeros) : raw;
+    this.cached = Math.round(count);
+    return this.cached;
   }
 }

@@ -36,6 +36,7 @@ export interface WireResult {
   readonly ok: boolean;
   readonly runs: number;
   readonly distinctSchedules: number;
+  readonly distinctSchedulesEstimated: boolean;
   readonly decisionPoints: number;
   readonly coverage: Coverage;
   readonly policy: string;
@@ -49,6 +50,7 @@ export function toWire(result: ExploreResult): WireResult {
     ok: result.ok,
     runs: result.runs,
     distinctSchedules: result.distinctSchedules,
+    distinctSchedulesEstimated: result.distinctSchedulesEstimated,
     decisionPoints: result.decisionPoints,
     coverage: result.coverage,
     policy: result.policy,
