@@ -3,11 +3,11 @@
  *
  * @module
  */
-import { ReplayDivergenceError } from "./errors.ts";
+import { CheckArgumentError, ReplayDivergenceError } from "./errors.ts";
 import type { LevelOptions } from "./levels.ts";
 import { replaying, type Divergence } from "./replaying.ts";
 import { runProgram, type Program, type RunOptions, type RunOutcome } from "./run-program.ts";
-import { Schedule } from "./schedule.ts";
+import { describeArgument, Schedule } from "./schedule.ts";
 
 /** Options of {@link replay}. */
 export interface ReplayOptions extends Omit<RunOptions, "policy"> {
@@ -25,6 +25,7 @@ export interface ReplayResult extends RunOutcome {
 /**
  * Runs `program` under `schedule` (a {@link Schedule} or its text form) and returns the outcome with
  * its trace; the same program, schedule and seed give the identical trace, so a replay is a test.
+ * @throws {@link CheckArgumentError} when `schedule` is neither a Schedule nor a string.
  * @throws {@link ReplayDivergenceError} when `strict` (the default) and the program asked other
  * questions than the recording answered.
  *
@@ -35,6 +36,11 @@ export interface ReplayResult extends RunOutcome {
  * ```
  */
 export function replay(program: Program, schedule: Schedule | string, options: ReplayOptions = {}): ReplayResult {
+  if (!(schedule instanceof Schedule) && typeof schedule !== "string") {
+    throw new CheckArgumentError(
+      `replay() needs a schedule (a Schedule or its text form, such as failure.schedule or "t2=1" from a report), got ${describeArgument(schedule)}.`,
+    );
+  }
   const parsed = Schedule.from(schedule).trimmed();
   const policy = replaying(parsed, options.levels);
   policy.beginRun(0);

@@ -34,12 +34,12 @@ function describeDecision(decision: Decision): string {
 }
 
 class Replaying extends RecordingPolicy implements ReplayingPolicy {
-  private readonly recorded: readonly Decision[];
+  private readonly recorded: Schedule;
   private diverged: Divergence | null = null;
 
   constructor(schedule: Schedule, levels: PolicyLevels) {
     super("replay", levels);
-    this.recorded = schedule.decisions;
+    this.recorded = schedule;
   }
 
   override beginRun(run: number): boolean {
@@ -57,7 +57,7 @@ class Replaying extends RecordingPolicy implements ReplayingPolicy {
 
   protected pick(point: ChoicePoint): number {
     const index = this.step;
-    const expected = this.recorded[index];
+    const expected = this.recorded.at(index);
     if (expected === undefined) return 0;
     if (expected.kind !== point.kind || expected.options !== point.options) {
       this.diverge(index, expected, `a ${point.kind} choice with ${point.options} options`, point.time);
@@ -67,7 +67,7 @@ class Replaying extends RecordingPolicy implements ReplayingPolicy {
 
   protected draw(point: JitterPoint): number {
     const index = this.step;
-    const expected = this.recorded[index];
+    const expected = this.recorded.at(index);
     if (expected === undefined) return point.min;
     if (expected.kind !== "jitter" || expected.min !== point.min || expected.max !== point.max) {
       this.diverge(index, expected, `a jitter draw in [${point.min}, ${point.max}]`, point.time);
@@ -94,7 +94,7 @@ class Replaying extends RecordingPolicy implements ReplayingPolicy {
  */
 export function replaying(schedule: Schedule | string, levels?: LevelOptions): ReplayingPolicy {
   const parsed = Schedule.from(schedule);
-  const kinds = new Set(parsed.decisions.map((d) => d.kind));
+  const kinds = new Set(parsed.repeats().map((r) => r.decision.kind));
   const resolved = resolveLevels(
     levels ?? {
       interleave: kinds.has("interleave"),

@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { ScheduleParseError } from "./errors.ts";
+import { CheckArgumentError, ScheduleParseError } from "./errors.ts";
 
 /** The kind of a decision point. */
 export type DecisionKind = "tie" | "interleave" | "fault" | "jitter";
@@ -67,8 +67,30 @@ function encode(decision: Decision): string {
   return `${LETTER[decision.kind]}${decision.options}=${decision.pick}`;
 }
 
+/** A decision and how many times in a row it was taken: the text form's `*n`. */
+export interface Repeat {
+  readonly decision: Decision;
+  readonly count: number;
+}
+
+/** The decisions as repeats of equal ones (equal as the text form writes them). */
+function toRepeats(decisions: readonly Decision[]): Repeat[] {
+  const out: Repeat[] = [];
+  let i = 0;
+  while (i < decisions.length) {
+    const text = encode(decisions[i] as Decision);
+    let j = i + 1;
+    while (j < decisions.length && encode(decisions[j] as Decision) === text) j++;
+    out.push({ decision: decisions[i] as Decision, count: j - i });
+    i = j;
+  }
+  return out;
+}
+
 /**
  * The recorded decisions of a run. Immutable; {@link Schedule.deviations} is its simplicity measure.
+ * A parsed schedule keeps its repeats compact (`"t2=1*999999999"` holds one decision): `length`,
+ * `deviations`, `at`, `trimmed` and `toString` work on the repeats; `decisions` expands them.
  *
  * @example
  * ```ts
@@ -79,25 +101,64 @@ function encode(decision: Decision): string {
  * ```
  */
 export class Schedule {
-  /** The decisions, in the order the run asked them. */
-  readonly decisions: readonly Decision[];
+  private expanded: readonly Decision[] | null;
+  private compact: readonly Repeat[] | null = null;
+  private count: number;
 
   constructor(decisions: readonly Decision[]) {
-    this.decisions = Object.freeze(decisions.slice());
+    this.expanded = Object.freeze(decisions.slice());
+    this.count = decisions.length;
   }
 
   /** The empty schedule: asyncio's FIFO order everywhere. */
   static readonly fifo: Schedule = new Schedule([]);
 
+  /** A schedule made of repeats, kept compact. */
+  private static ofRepeats(repeats: readonly Repeat[]): Schedule {
+    const schedule = new Schedule([]);
+    schedule.expanded = null;
+    schedule.compact = Object.freeze(repeats.slice());
+    schedule.count = repeats.reduce((sum, r) => sum + r.count, 0);
+    return schedule;
+  }
+
+  /** The decisions, in the order the run asked them (a parsed schedule's repeats are expanded on first use). */
+  get decisions(): readonly Decision[] {
+    if (this.expanded === null) {
+      const out: Decision[] = [];
+      for (const { decision, count } of this.repeats()) for (let r = 0; r < count; r++) out.push(decision);
+      this.expanded = Object.freeze(out);
+    }
+    return this.expanded;
+  }
+
+  /** The decisions as repeats of equal ones, as the text form writes them (nothing is expanded). */
+  repeats(): readonly Repeat[] {
+    if (this.compact === null) this.compact = Object.freeze(toRepeats(this.expanded ?? []));
+    return this.compact;
+  }
+
+  /** Decision `index` (0-based), or `undefined` past the end. */
+  at(index: number): Decision | undefined {
+    if (this.expanded !== null) return this.expanded[index];
+    if (!(index >= 0 && index < this.count)) return undefined;
+    let start = 0;
+    for (const { decision, count } of this.repeats()) {
+      if (index < start + count) return decision;
+      start += count;
+    }
+    return undefined;
+  }
+
   /** The number of decisions. */
   get length(): number {
-    return this.decisions.length;
+    return this.count;
   }
 
   /** The number of decisions that deviate from asyncio's FIFO choice. */
   get deviations(): number {
     let count = 0;
-    for (const decision of this.decisions) if (isDeviation(decision)) count++;
+    for (const repeat of this.repeats()) if (isDeviation(repeat.decision)) count += repeat.count;
     return count;
   }
 
@@ -112,9 +173,15 @@ export class Schedule {
 
   /** The same schedule without its trailing FIFO decisions (a replay answers FIFO past the end). */
   trimmed(): Schedule {
-    let end = this.decisions.length;
-    while (end > 0 && !isDeviation(this.decisions[end - 1] as Decision)) end--;
-    return end === this.decisions.length ? this : new Schedule(this.decisions.slice(0, end));
+    if (this.expanded !== null) {
+      let end = this.expanded.length;
+      while (end > 0 && !isDeviation(this.expanded[end - 1] as Decision)) end--;
+      return end === this.expanded.length ? this : new Schedule(this.expanded.slice(0, end));
+    }
+    const repeats = this.repeats();
+    let end = repeats.length;
+    while (end > 0 && !isDeviation((repeats[end - 1] as Repeat).decision)) end--;
+    return end === repeats.length ? this : Schedule.ofRepeats(repeats.slice(0, end));
   }
 
   /** A copy with decision `index` replaced by its FIFO choice. */
@@ -135,17 +202,9 @@ export class Schedule {
 
   /** The short text form (see the module doc); `Schedule.parse` reads it back. Empty for FIFO. */
   toString(): string {
-    const parts: string[] = [];
-    let i = 0;
-    const ds = this.decisions;
-    while (i < ds.length) {
-      const text = encode(ds[i] as Decision);
-      let j = i + 1;
-      while (j < ds.length && encode(ds[j] as Decision) === text) j++;
-      parts.push(j - i > 1 ? `${text}*${j - i}` : text);
-      i = j;
-    }
-    return parts.join(",");
+    return this.repeats()
+      .map(({ decision, count }) => (count > 1 ? `${encode(decision)}*${count}` : encode(decision)))
+      .join(",");
   }
 
   /** The schedule as JSON (its text form). */
@@ -154,16 +213,21 @@ export class Schedule {
   }
 
   /**
-   * Reads the text form back.
-   * @throws {@link ScheduleParseError} on malformed text.
+   * Reads the text form back, keeping repeats compact (see {@link Schedule}).
+   * @throws {@link ScheduleParseError} on malformed text; {@link CheckArgumentError} when `text` is not a string.
    */
   static parse(text: string): Schedule {
+    if (typeof text !== "string") {
+      throw new CheckArgumentError(
+        `Schedule.parse() reads a schedule's text form, such as "t2=1,i3=0*4"; got ${describeArgument(text)}.`,
+      );
+    }
     const trimmed = text.trim();
     if (trimmed === "") return Schedule.fifo;
-    const decisions: Decision[] = [];
+    const repeats: Repeat[] = [];
     for (const raw of trimmed.split(",")) {
       const part = raw.trim();
-      const match = /^([tifj])([^=]*)=([^*]+)(?:\*(\d+))?$/.exec(part);
+      const match = /^([tifj])([^=]*)=([^*]+)(?:\*(.*))?$/.exec(part);
       if (match === null) throw new ScheduleParseError(text, `"${part}" is not a decision`);
       const [, letter, optionsText, pickText, repeatText] = match as unknown as [
         string,
@@ -173,40 +237,78 @@ export class Schedule {
         string?,
       ];
       const kind = KIND_OF[letter] as DecisionKind;
-      const pick = Number(pickText);
-      const repeat = repeatText === undefined ? 1 : Number(repeatText);
-      let decision: Decision;
-      if (kind === "jitter") {
-        const bounds = /^(-?[\d.e+-]+)~(-?[\d.e+-]+)$/.exec(optionsText);
-        if (bounds === null) throw new ScheduleParseError(text, `"${part}" needs bounds as j<min>~<max>=<value>`);
-        const min = Number(bounds[1]);
-        const max = Number(bounds[2]);
-        if (!Number.isFinite(min) || !Number.isFinite(max) || !(pick >= min && pick <= max)) {
-          throw new ScheduleParseError(text, `"${part}" draws a value outside its bounds`);
-        }
-        decision = { kind, options: 0, pick, min, max };
+      const decision =
+        kind === "jitter"
+          ? parseJitter(text, part, optionsText, pickText)
+          : parseChoice(text, kind, part, optionsText, pickText);
+      const count = repeatText === undefined ? 1 : integer(repeatText);
+      if (count === null || count < 1)
+        throw new ScheduleParseError(text, `bad repeat in "${part}" (a whole number >= 1 after "*")`);
+      const last = repeats[repeats.length - 1];
+      if (last !== undefined && encode(last.decision) === encode(decision)) {
+        repeats[repeats.length - 1] = { decision: last.decision, count: last.count + count };
       } else {
-        const options = Number(optionsText);
-        if (!Number.isInteger(options) || options < 2) {
-          throw new ScheduleParseError(text, `"${part}" needs an option count >= 2`);
-        }
-        if (!Number.isInteger(pick) || pick < 0 || pick >= options) {
-          throw new ScheduleParseError(text, `pick ${pickText} is not below the option count ${options}`);
-        }
-        decision = { kind, options, pick };
+        repeats.push({ decision, count });
       }
-      if (!Number.isInteger(repeat) || repeat < 1) throw new ScheduleParseError(text, `bad repeat in "${part}"`);
-      for (let r = 0; r < repeat; r++) decisions.push(decision);
     }
-    return new Schedule(decisions);
+    const schedule = Schedule.ofRepeats(repeats);
+    if (!Number.isSafeInteger(schedule.length))
+      throw new ScheduleParseError(text, "it has more decisions than a run can ask");
+    return schedule;
   }
 
-  /** Accepts a schedule or its text form. */
+  /**
+   * Accepts a schedule, its text form or a list of decisions.
+   * @throws {@link CheckArgumentError} for anything else; {@link ScheduleParseError} for malformed text.
+   */
   static from(value: Schedule | string | readonly Decision[]): Schedule {
     if (value instanceof Schedule) return value;
     if (typeof value === "string") return Schedule.parse(value);
-    return new Schedule(value);
+    if (Array.isArray(value)) return new Schedule(value);
+    throw new CheckArgumentError(
+      `Expected a Schedule, its text form or a list of decisions, got ${describeArgument(value)}. Copy the schedule from a failure report (failure.schedule).`,
+    );
   }
+}
+
+/** @internal A short description of an argument of the wrong type, for error messages. */
+export function describeArgument(value: unknown): string {
+  if (value === undefined || value === null) return String(value);
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") {
+    return `the ${typeof value} ${String(value)}`;
+  }
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}
+
+/** A plain decimal whole number that is safe to count with, or `null`. */
+function integer(text: string): number | null {
+  if (!/^\d+$/.test(text)) return null;
+  const value = Number(text);
+  return Number.isSafeInteger(value) ? value : null;
+}
+
+function parseChoice(text: string, kind: DecisionKind, part: string, optionsText: string, pickText: string): Decision {
+  const options = integer(optionsText);
+  if (options === null || options < 2) {
+    throw new ScheduleParseError(text, `"${part}" needs an option count >= 2`);
+  }
+  const pick = integer(pickText);
+  if (pick === null || pick >= options) {
+    throw new ScheduleParseError(text, `pick ${pickText} is not below the option count ${options}`);
+  }
+  return { kind, options, pick };
+}
+
+function parseJitter(text: string, part: string, boundsText: string, pickText: string): Decision {
+  const bounds = /^(-?[\d.e+-]+)~(-?[\d.e+-]+)$/.exec(boundsText);
+  if (bounds === null) throw new ScheduleParseError(text, `"${part}" needs bounds as j<min>~<max>=<value>`);
+  const min = Number(bounds[1]);
+  const max = Number(bounds[2]);
+  const pick = Number(pickText);
+  if (!Number.isFinite(min) || !Number.isFinite(max) || !(pick >= min && pick <= max)) {
+    throw new ScheduleParseError(text, `"${part}" draws a value outside its bounds`);
+  }
+  return { kind: "jitter", options: 0, pick, min, max };
 }
 
 /**

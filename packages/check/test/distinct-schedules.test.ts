@@ -33,7 +33,7 @@ describe("DistinctSchedules", () => {
 
   it("tells apart many schedules over few values (a 53-bit key, no confirmation needed)", () => {
     const distinct = new DistinctSchedules();
-        for (let a = 0; a < 40; a++) {
+    for (let a = 0; a < 40; a++) {
       for (let b = 0; b < 40; b++) {
         distinct.addDecisions([
           { kind: "tie", options: 41, pick: a },

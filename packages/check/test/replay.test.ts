@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { sleep } from "@simloop/coroutines";
-import { compareTraces, explore, replay, ReplayDivergenceError, traceLines, watchGlobals } from "../src/index.ts";
+import {
+  CheckArgumentError,
+  compareTraces,
+  explore,
+  replay,
+  ReplayDivergenceError,
+  traceLines,
+  watchGlobals,
+} from "../src/index.ts";
 import { staleReadDepth3Bug } from "../examples/bugs/stale-read-depth3.ts";
 
 describe("replay", () => {
@@ -58,5 +66,19 @@ describe("determinism helpers", () => {
       ),
     );
     expect(traces.size).toBe(1);
+  });
+});
+
+describe("replay's inputs (issue 11 item 12)", () => {
+  it("replays a schedule with a huge repeat without expanding it: the run ends first", () => {
+    const result = replay(staleReadDepth3Bug.buggy, "t2=1*999999999", { strict: false });
+    expect(result.divergence).toMatchObject({ expected: "999999999 decisions" });
+  });
+
+  it("names a missing schedule instead of a raw TypeError", () => {
+    expect(() => replay(staleReadDepth3Bug.buggy, undefined as never)).toThrow(CheckArgumentError);
+    expect(() => replay(staleReadDepth3Bug.buggy, undefined as never)).toThrow(
+      /replay\(\) needs a schedule .*got undefined/,
+    );
   });
 });

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compareSimplicity, Schedule, ScheduleParseError, type Decision } from "../src/index.ts";
+import { CheckArgumentError, compareSimplicity, Schedule, ScheduleParseError, type Decision } from "../src/index.ts";
 
 const decisionArb: fc.Arbitrary<Decision> = fc.oneof(
   fc
@@ -67,5 +67,39 @@ describe("Schedule", () => {
     expect(Schedule.parse("j0~4=3").withFifoAt(0).deviations).toBe(0);
     expect(Schedule.from(schedule)).toBe(schedule);
     expect(JSON.stringify({ schedule })).toBe('{"schedule":"t2=1,i3=2"}');
+  });
+});
+
+describe("Schedule.parse keeps repeats compact and validates (issue 11 item 12)", () => {
+  it("reads a huge repeat without expanding it: length, deviations, at(), text and trimming stay cheap", () => {
+    const schedule = Schedule.parse("t2=1*999999999");
+    expect(schedule.length).toBe(999_999_999);
+    expect(schedule.deviations).toBe(999_999_999);
+    expect(schedule.at(0)).toEqual({ kind: "tie", options: 2, pick: 1 });
+    expect(schedule.at(999_999_998)).toEqual({ kind: "tie", options: 2, pick: 1 });
+    expect(schedule.at(999_999_999)).toBeUndefined();
+    expect(schedule.toString()).toBe("t2=1*999999999");
+    const mixed = Schedule.parse("t2=0*5,i3=2*1000000000000,t2=0*7");
+    expect(mixed.at(4)).toEqual({ kind: "tie", options: 2, pick: 0 });
+    expect(mixed.at(5)).toEqual({ kind: "interleave", options: 3, pick: 2 });
+    expect(mixed.at(1_000_000_000_004)).toEqual({ kind: "interleave", options: 3, pick: 2 });
+    expect(mixed.at(1_000_000_000_005)).toEqual({ kind: "tie", options: 2, pick: 0 });
+    expect(mixed.trimmed().toString()).toBe("t2=0*5,i3=2*1000000000000");
+    expect(mixed.trimmed().length).toBe(1_000_000_000_005);
+  });
+
+  it("refuses numbers that are not plain decimal integers where integers belong", () => {
+    for (const text of ["t0x2=1", "t2=0x1", "t2= 1", "t2=1e0", "t2=1*1e3", "t2=1*0x10", "t2=1*99999999999999999999"]) {
+      expect(() => Schedule.parse(text), text).toThrow(ScheduleParseError);
+    }
+    expect(() => Schedule.parse("t99999999999999999999=1")).toThrow(ScheduleParseError);
+  });
+
+  it("refuses what is not text, and Schedule.from names what it got", () => {
+    expect(() => Schedule.parse(undefined as never)).toThrow(CheckArgumentError);
+    expect(() => Schedule.from(undefined as never)).toThrow(
+      /Schedule, its text form or a list of decisions, got undefined/,
+    );
+    expect(() => Schedule.from(42 as never)).toThrow(CheckArgumentError);
   });
 });
