@@ -107,6 +107,11 @@ export interface ExploreFailure {
   /** The failing run (0-based). */
   readonly run: number;
   readonly shrinkRuns: number;
+  /**
+   * Whether shrinking showed the schedule minimal: no single reset, pair of resets, move or snap of a
+   * jitter draw still fails (false when its budget ran out first; absent when shrinking was off).
+   */
+  readonly minimal?: boolean;
   readonly report: string;
   /** The trace of the minimal failing run. */
   readonly trace: readonly TraceEvent[];

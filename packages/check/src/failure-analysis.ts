@@ -98,7 +98,7 @@ function tracedRun(program: Program, found: Found, run: RunOptions): TracedRun {
 /** The determinism self-check: the minimal schedule, twice, must give the shrunk run's trace. */
 function selfCheck(
   program: Program,
-  shrunk: ShrinkResult,
+  shrunk: Pick<ShrinkResult, "schedule" | "outcome">,
   run: RunOptions,
   levels: PolicyLevels,
 ): { difference: TraceDifference | null; culprits: readonly string[] } {
@@ -142,7 +142,7 @@ export function analyseFailure(
   const mismatch = traced.mismatch;
   const failure = first.failure ?? found.failure;
   const original = mismatch === null ? first.schedule.trimmed() : new Schedule(found.answers ?? []).trimmed();
-  const shrunk =
+  const shrunk: Omit<ShrinkResult, "minimal"> & { readonly minimal?: boolean } =
     options.shrink === false || mismatch !== null
       ? { schedule: original, outcome: first, runs: 0 }
       : shrinkSchedule(program, original, first, {
@@ -174,6 +174,7 @@ export function analyseFailure(
     schedule: shrunk.schedule,
     original,
     shrinkRuns: shrunk.runs,
+    ...(shrunk.minimal === undefined ? {} : { minimal: shrunk.minimal }),
     trace: shrunk.outcome.trace,
     decisions: shrunk.outcome.schedule,
     coverage: summary.coverage,
@@ -188,6 +189,7 @@ export function analyseFailure(
     runSeed: found.runSeed,
     run: found.run,
     shrinkRuns: shrunk.runs,
+    ...(shrunk.minimal === undefined ? {} : { minimal: shrunk.minimal }),
     report,
     trace: shrunk.outcome.trace,
   };

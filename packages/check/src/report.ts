@@ -29,6 +29,8 @@ export interface ReportInput {
   readonly schedule: Schedule;
   readonly original: Schedule;
   readonly shrinkRuns: number;
+  /** Whether shrinking showed the schedule minimal (absent: shrinking was off). */
+  readonly minimal?: boolean;
   /** The minimal run's trace and its full (untrimmed) decisions. */
   readonly trace: readonly TraceEvent[];
   readonly decisions?: Schedule;
@@ -147,7 +149,7 @@ export function formatReport(input: ReportInput): string {
   );
   const fifo = schedule.deviations === 0 ? "asyncio's own FIFO order" : `${schedule.deviations} deviation(s) from FIFO`;
   out.push(
-    `Schedule: "${schedule.toString()}" (${fifo}, ${schedule.length} decision(s)); shrunk from ${input.original.deviations} deviation(s) in ${input.shrinkRuns} run(s).`,
+    `Schedule: "${schedule.toString()}" (${fifo}, ${schedule.length} decision(s)); shrunk from ${input.original.deviations} deviation(s) in ${input.shrinkRuns} run(s)${minimality(input.minimal)}.`,
   );
   if (input.coverage !== undefined) out.push(`Coverage: ${input.coverage.summary}`);
   const indices = schedule.deviationIndices();
@@ -177,4 +179,11 @@ export function formatReport(input: ReportInput): string {
   const extra = input.replayExtra === undefined ? "" : `, ${input.replayExtra}`;
   out.push(`  replay(${input.name}, "${schedule.toString()}", { seed: ${input.runSeed}${extra} });`);
   return out.join("\n");
+}
+
+function minimality(minimal: boolean | undefined): string {
+  if (minimal === undefined) return "";
+  return minimal
+    ? ", minimal (no single reset, pair, move or snap still fails)"
+    : ", not shown minimal (shrink budget spent)";
 }

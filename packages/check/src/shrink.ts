@@ -3,15 +3,28 @@
  *
  * Order (simplest first): fewer deviations, then fewer decision points (trailing FIFO picks trimmed),
  * then smaller picks at the first difference ({@link compareSimplicity}). Steps, repeated until none
- * helps or the budget is spent: (1) reset chunks of deviations to FIFO at once, halving the chunk size
- * down to single deviations (delta debugging, Zeller 2002); (2) lower each remaining pick toward 1
- * (and jitter draws toward their minimum). Each candidate is re-run with the lenient replaying policy
- * (a changed pick changes what comes later: the run's own decisions become the candidate's actual
- * schedule) and kept only if it fails with the same kind and is strictly simpler.
+ * helps or the budget is spent:
+ *
+ * 1. reset chunks of deviations to FIFO at once, halving the chunk size down to single deviations (delta
+ *    debugging, Zeller 2002), then every pair of deviations;
+ * 2. reset one deviation while moving a jitter draw elsewhere: to its maximum, to a deadline of the run
+ *    (a time something fired at, so that the draw ties with it), or by the time the reset draw gave up
+ *    (its slack moves to the other draw) — one late event often stands in for two;
+ * 3. lower each remaining pick toward 1, and each jitter draw to its minimum, to a smaller deadline of
+ *    the run, or halfway down.
+ *
+ * Each candidate is re-run twice if need be: replaying by position (decision i gets pick i), then
+ * re-deriving the picks by identity (`rederiving`: the same question — kind, time, candidates — gets the
+ * same answer even if an earlier change moved it). The run's own decisions become the candidate's actual
+ * schedule; it is kept only if it fails with the same kind and is strictly simpler. The result is
+ * {@link ShrinkResult.minimal} when a last full pass found no single reset, pair, move or snap that
+ * still fails, within the budget.
  *
  * @module
  */
-import type { PolicyLevels } from "@simloop/core";
+import type { PolicyLevels, TraceEvent } from "@simloop/core";
+import type { RecordingPolicy } from "./exploration-policy.ts";
+import { rederiving } from "./rederiving.ts";
 import { replaying } from "./replaying.ts";
 import { runProgram, type FailureKind, type Program, type RunOptions, type RunOutcome } from "./run-program.ts";
 import { compareSimplicity, Schedule, type Decision } from "./schedule.ts";
@@ -34,6 +47,34 @@ export interface ShrinkResult {
   readonly outcome: RunOutcome;
   /** Candidate runs spent. */
   readonly runs: number;
+  /**
+   * Whether the schedule is minimal in the sense of the module doc: no single reset, pair of resets,
+   * move or snap of it still fails (false when the budget ran out first).
+   */
+  readonly minimal: boolean;
+}
+
+/** How many deadlines of the run a jitter draw is snapped to, nearest first. */
+const SNAPS = 6;
+
+/**
+ * The durations that would make the draw of `decision` end exactly when something of the run fired:
+ * times of the trace after the draw, within the draw's bounds, nearest to its pick first.
+ */
+function snapPoints(decision: Decision, trace: readonly TraceEvent[]): number[] {
+  const min = decision.min ?? 0;
+  const max = decision.max ?? 0;
+  const at = decision.time ?? 0;
+  const points = new Set<number>();
+  for (const event of trace) {
+    const duration = event.time - at;
+    if (duration > min && duration <= max && duration !== decision.pick) points.add(duration);
+  }
+  return [...points].sort((a, b) => Math.abs(a - decision.pick) - Math.abs(b - decision.pick)).slice(0, SNAPS);
+}
+
+function isJitter(decision: Decision | undefined): boolean {
+  return decision?.kind === "jitter";
 }
 
 /**
@@ -41,7 +82,7 @@ export interface ShrinkResult {
  *
  * @example
  * ```ts
- * const { schedule } = shrinkSchedule(program, failing.schedule, failing, { levels, kind: "error" });
+ * const { schedule, minimal } = shrinkSchedule(program, failing.schedule, failing, { levels, kind: "error" });
  * schedule.deviations; // as few as the bug allows
  * ```
  */
@@ -55,16 +96,20 @@ export function shrinkSchedule(
   let best = start.trimmed();
   let bestOutcome = startOutcome;
   let runs = 0;
-  const seen = new Set<string>([best.toString()]);
+  let starved = false;
+  const seen = new Set<string>();
+  const { levels: _levels, kind: _kind, maxRuns: _max, ...run } = options;
 
-  const attempt = (candidate: Schedule): boolean => {
-    const key = candidate.trimmed().toString();
-    if (seen.has(key) || runs >= maxRuns) return false;
+  /** Runs a candidate with `policy`: true when it fails the same way and is simpler (it becomes the best). */
+  const tryWith = (key: string, policy: RecordingPolicy): boolean => {
+    if (seen.has(key)) return false;
+    if (runs >= maxRuns) {
+      starved = true;
+      return false;
+    }
     seen.add(key);
     runs++;
-    const policy = replaying(candidate, options.levels);
     policy.beginRun(0);
-    const { levels: _levels, kind: _kind, maxRuns: _max, ...run } = options;
     const outcome = runProgram(program, { ...run, policy });
     if (outcome.failure?.kind !== options.kind) return false;
     const actual = outcome.schedule.trimmed();
@@ -73,11 +118,22 @@ export function shrinkSchedule(
     bestOutcome = outcome;
     return true;
   };
+  /**
+   * Runs the candidate by position; when the run asked other questions than the candidate records (a
+   * change moved the later ones), runs it again re-deriving the picks by identity.
+   */
+  const attempt = (candidate: Schedule): boolean => {
+    const text = candidate.trimmed().toString();
+    if (text === best.toString()) return false;
+    const byPosition = replaying(candidate, options.levels);
+    if (tryWith(`p:${text}`, byPosition)) return true;
+    return byPosition.divergence() !== null && tryWith(`r:${text}`, rederiving(candidate.decisions, options.levels));
+  };
 
   let improved = true;
   while (improved && runs < maxRuns) {
     improved = false;
-    // (1) Reset chunks of deviations to FIFO, halving the chunk size.
+    // (1) Reset chunks of deviations to FIFO, halving the chunk size; then pairs.
     let chunk = Math.max(1, Math.ceil(best.deviations / 2));
     for (;;) {
       const indices = best.deviationIndices();
@@ -97,13 +153,47 @@ export function shrinkSchedule(
       if (chunk === 1 || runs >= maxRuns) break;
       chunk = Math.ceil(chunk / 2);
     }
-    // (2) Lower the remaining picks.
+    if (improved) continue;
+    const indices = best.deviationIndices();
+    pairs: for (let a = 0; a < indices.length; a++) {
+      for (let b = a + 2; b < indices.length; b++) {
+        if (attempt(best.withFifoAt(indices[a] as number).withFifoAt(indices[b] as number))) {
+          improved = true;
+          break pairs;
+        }
+      }
+    }
+    if (improved) continue;
+    // (2) Reset one deviation while moving a jitter draw: to its maximum, to a deadline, or by the slack.
+    moves: for (const j of indices) {
+      const reset = best.decisions[j] as Decision;
+      for (const i of indices) {
+        const draw = best.decisions[i] as Decision;
+        if (i === j || !isJitter(draw)) continue;
+        const min = draw.min ?? 0;
+        const max = draw.max ?? 0;
+        const values = [max, ...snapPoints(draw, bestOutcome.trace)];
+        if (isJitter(reset)) values.unshift(Math.min(max, draw.pick + (reset.pick - (reset.min ?? 0))));
+        for (const value of values) {
+          if (value === draw.pick || value < min) continue;
+          if (attempt(best.withFifoAt(j).withPick(i, value))) {
+            improved = true;
+            break moves;
+          }
+        }
+      }
+    }
+    if (improved) continue;
+    // (3) Lower the remaining picks; snap jitter draws down to a deadline.
     for (const i of best.deviationIndices()) {
       if (runs >= maxRuns) break;
       const decision = best.decisions[i] as Decision;
-      if (decision.kind === "jitter") {
+      if (isJitter(decision)) {
         const min = decision.min ?? 0;
-        for (const value of [min, min + (decision.pick - min) / 2]) {
+        const lower = snapPoints(decision, bestOutcome.trace)
+          .filter((v) => v < decision.pick)
+          .sort((a, b) => a - b);
+        for (const value of [min, ...lower, min + (decision.pick - min) / 2]) {
           if (value !== decision.pick && attempt(best.withPick(i, value))) {
             improved = true;
             break;
@@ -120,5 +210,5 @@ export function shrinkSchedule(
       if (improved) break;
     }
   }
-  return { schedule: best, outcome: bestOutcome, runs };
+  return { schedule: best, outcome: bestOutcome, runs, minimal: !improved && !starved };
 }

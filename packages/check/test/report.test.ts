@@ -11,7 +11,7 @@ describe("the failure report", () => {
         InvariantViolationError: Invariant "permits never exceed the pool's capacity" violated at t=1: "pool" became {"capacity":1,"free":1,"inUse":1}
 
       Found by pct(depth 2) (levels: ties) with seed 1, run 1 of 1 (loop seed 3713564832).
-      Schedule: "t2=1" (1 deviation(s) from FIFO, 1 decision(s)); shrunk from 2 deviation(s) in 3 run(s).
+      Schedule: "t2=1" (1 deviation(s) from FIFO, 1 decision(s)); shrunk from 2 deviation(s) in 3 run(s), minimal (no single reset, pair, move or snap still fails).
       Coverage: a bug of depth <= 2 would have been found with probability >= 0.125 (1 runs, n=4 tasks, k=2 decision points: >= 0.125 per run)
 
       Deviations from FIFO:
@@ -70,7 +70,7 @@ describe("the failure report", () => {
         Resolve the awaited futures, or use runUntilIdle() when running out of events is expected.
 
       Found by random (levels: ties) with seed 2, run 6 of 6 (loop seed 1281486913).
-      Schedule: "t2=1" (1 deviation(s) from FIFO, 1 decision(s)); shrunk from 2 deviation(s) in 3 run(s).
+      Schedule: "t2=1" (1 deviation(s) from FIFO, 1 decision(s)); shrunk from 2 deviation(s) in 3 run(s), minimal (no single reset, pair, move or snap still fails).
       Coverage: 6 run(s) under random
 
       Deviations from FIFO:

@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { explore, replay } from "../src/index.ts";
+import { bugs } from "../examples/bugs/index.ts";
+import { nodeBugs } from "../examples/bugs/node/index.ts";
+import { noisy } from "../examples/runs-to-find.ts";
+import { measureShrink } from "../examples/shrink-minimum.ts";
+
+const byId = (id: string) => [...bugs, ...nodeBugs].find((bug) => bug.id === id)!;
+
+describe("shrinking to the minimum", () => {
+  it("re-derives the picks after a removal: a deferral among heartbeat ties no longer shifts the tie that matters", () => {
+    const bug = byId("lost-update");
+    const result = explore(noisy(bug.buggy, 3), { policy: "random", runs: 2000, seed: 17, depth: 1 });
+    expect(result.failure!.original.deviations).toBeGreaterThan(1);
+    expect(result.failure!.schedule.deviations).toBe(1);
+    expect(result.failure!.minimal).toBe(true);
+  });
+
+  it("snaps a jitter draw to a deadline of the run: one late request instead of a late request and a slow close", () => {
+    const bug = byId("keepalive-socket-reuse");
+    const result = explore(bug.buggy, { policy: "random", runs: 2000, seed: 1, levels: bug.levels! });
+    const failure = result.failure!;
+    expect(failure.schedule.deviations).toBe(1);
+    const [index] = failure.schedule.deviationIndices();
+    const draw = failure.schedule.decisions[index!]!;
+    // The think time ends exactly when the free socket's 4 s timeout fires (armed at t=20, the first
+    // response): the request comes in at the same instant, after the timeout destroyed the socket.
+    expect(draw).toMatchObject({ kind: "jitter", min: 3900, max: 4100, pick: 4000 });
+    expect(
+      replay(bug.buggy, failure.schedule.toString(), { seed: failure.runSeed, levels: result.levels }).failure?.kind,
+    ).toBe("error");
+  });
+
+  it("moves the slack of a reset draw to another: one slow file-system call instead of two", () => {
+    const bug = byId("mkdir-check-then-create");
+    for (let seed = 1; seed <= 5; seed++) {
+      const result = explore(bug.buggy, { policy: "random", runs: 2000, seed, levels: bug.levels! });
+      expect(result.failure!.schedule.deviations).toBe(1);
+    }
+  });
+
+  it("says when its budget ran out before it could show the schedule minimal", () => {
+    const bug = byId("refresh-token-reuse");
+    const starved = explore(bug.buggy, { policy: "pct", runs: 2000, seed: 1, levels: bug.levels!, maxShrinkRuns: 2 });
+    expect(starved.failure!.minimal).toBe(false);
+    expect(starved.failure!.report).toContain("not shown minimal (shrink budget spent)");
+    const full = explore(bug.buggy, { policy: "pct", runs: 2000, seed: 1, levels: bug.levels! });
+    expect(full.failure!.minimal).toBe(true);
+    expect(full.failure!.schedule.deviations).toBe(bug.depth);
+    const off = explore(bug.buggy, { policy: "pct", runs: 2000, seed: 1, levels: bug.levels!, shrink: false });
+    expect(off.failure!.minimal).toBeUndefined();
+  });
+
+  it("reaches each bug's known minimum on 5 of 5 seeds (both corpora, and the first with heartbeat noise)", () => {
+    const cases = [
+      ...bugs.map((bug) => [bug, noisy(bug.buggy, 3), `${bug.id} + 3 tickers`] as const),
+      ...nodeBugs.map((bug) => [bug, bug.buggy, bug.id] as const),
+    ];
+    for (const [bug, program, id] of cases) {
+      const row = measureShrink(bug, program, id, 5);
+      for (const [policy, count] of Object.entries(row.counts)) {
+        expect.soft(count.minimal, `${id} under ${policy}`).toBe(count.found);
+        expect.soft(count.found, `${id} under ${policy}`).toBe(5);
+      }
+    }
+  }, 120_000);
+});
