@@ -161,14 +161,18 @@ export class UnretrievedExceptionError extends CheckError {
   override readonly name: string = "UnretrievedExceptionError";
   /** The exceptions, in the loop's order. */
   readonly errors: readonly unknown[];
+  /** How many more were never retrieved but not kept by the loop (its `maxUnretrieved` bound). */
+  readonly dropped: number;
 
-  constructor(lines: readonly string[], errors: readonly unknown[]) {
+  constructor(lines: readonly string[], errors: readonly unknown[], dropped = 0) {
+    const more = dropped > 0 ? `  - and ${dropped} more, not listed (the loop keeps at most maxUnretrieved)\n` : "";
     super(
       "UNRETRIEVED",
-      `${lines.length} exception(s) were never retrieved:\n${lines.map((l) => `  - ${l}`).join("\n")}\n` +
+      `${lines.length + dropped} exception(s) were never retrieved:\n${lines.map((l) => `  - ${l}\n`).join("")}${more}` +
         "Await the task (or call result()/exception()) so its failure is seen.",
     );
     this.errors = errors;
+    this.dropped = dropped;
   }
 }
 

@@ -175,13 +175,15 @@ function endOfRunFailure(loop: EventLoop, allowLeftoverTasks: boolean): RunFailu
     };
   }
   const unretrieved = loop.unretrievedFutures();
-  if (unretrieved.length > 0) {
+  const dropped = loop.unretrievedDropped;
+  if (unretrieved.length > 0 || dropped > 0) {
     const errors = unretrieved.map((f) => f.exception());
     return {
       kind: "unretrieved",
       error: new UnretrievedExceptionError(
         unretrieved.map((f, i) => `${f.toString()}: ${describe(errors[i])}`),
         errors,
+        dropped,
       ),
     };
   }

@@ -80,6 +80,31 @@ describe("explore: what counts as a failure", () => {
     expect((result.failure!.error as Error).message).toMatch(/<Task rejected name='failing'>: Error: nobody looks/);
   });
 
+  it("an exception never retrieved beyond the loop's bounded list (maxUnretrieved, issue 11 item 5)", () => {
+    const result = explore(
+      function* careless(loop: EventLoop) {
+        const tasks = [];
+        for (let i = 0; i <= 1000; i++) {
+          tasks.push(
+            loop.createTask(
+              (function* failing() {
+                throw new Error(`failure ${i}`);
+              })(),
+            ),
+          );
+        }
+        yield* sleep(1);
+        for (const task of tasks.slice(0, 1000)) task.exception(); // the last one is never looked at
+      },
+      { runs: 1 },
+    );
+    expect(result.failure?.kind).toBe("unretrieved");
+    expect((result.failure!.error as UnretrievedExceptionError).dropped).toBe(1);
+    expect((result.failure!.error as Error).message).toMatch(
+      /^1 exception\(s\) were never retrieved:\n {2}- and 1 more, not listed/,
+    );
+  });
+
   it("a task left pending when the program returns, unless allowed", () => {
     const program = function* leaky(loop: EventLoop) {
       loop.createTask(sleep(5), { name: "background" });

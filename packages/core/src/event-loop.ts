@@ -32,7 +32,7 @@ import {
 } from "./errors.ts";
 import { describeValue } from "./describe.ts";
 import { callExceptionHandler, defaultExceptionHandler } from "./exception-handler.ts";
-import { Future } from "./future.ts";
+import { Future, UNTRACKED } from "./future.ts";
 import {
   ARGC_ARRAY,
   ARGC_SHIFT,
@@ -76,6 +76,13 @@ export interface EventLoopOptions {
   readonly unhandled?: UnhandledMode;
   /** The virtual time the clock starts at. Default 0. */
   readonly startTime?: number;
+  /**
+   * How many failed futures and tasks whose exception nobody retrieved the loop keeps for
+   * {@link EventLoop.unretrievedFutures} (the first ones); later ones are only counted
+   * ({@link EventLoop.unretrievedDropped}), so a program failing many tasks does not grow without
+   * bound. A non-negative integer or `Infinity`. Default 1000.
+   */
+  readonly maxUnretrieved?: number;
 }
 
 /** What the exception handler receives (asyncio's context dict). */
@@ -100,6 +107,8 @@ export type ExceptionHandler = (loop: EventLoop, context: ExceptionContext) => v
 // biome-ignore lint: callbacks take any arguments
 type AnyFunction = (...args: any[]) => unknown;
 
+/** The default `maxUnretrieved`: enough for any report, about 1 MB of failed tasks at most. */
+const DEFAULT_MAX_UNRETRIEVED = 1000;
 const MIN_SCHEDULED_TIMER_HANDLES = 100;
 const RECENT = 16;
 
@@ -153,6 +162,8 @@ export class EventLoop {
   _firstTask: Task<unknown> | null = null;
   private _lastTask: Task<unknown> | null = null;
   private _unretrieved: Set<Future<unknown>> | null = null;
+  private readonly _maxUnretrieved: number;
+  private _unretrievedDropped = 0;
   private _exceptionHandler: ExceptionHandler | null = null;
   readonly _unhandled: ExceptionContext[] = [];
   _unhandledThrowFrom = 0;
@@ -182,13 +193,30 @@ export class EventLoop {
   private _checkedCallback: unknown = UNCHECKED;
 
   constructor(options: EventLoopOptions = {}) {
-    const { seed = 0, policy, trace, maxSteps = Infinity, unhandled = "log", startTime = 0 } = options;
+    const {
+      seed = 0,
+      policy,
+      trace,
+      maxSteps = Infinity,
+      unhandled = "log",
+      startTime = 0,
+      maxUnretrieved = DEFAULT_MAX_UNRETRIEVED,
+    } = options;
     if (!Number.isFinite(startTime)) {
       throw new ArgumentError(`Expected \`startTime\` to be a finite number, got \`${describeValue(startTime)}\`.`);
     }
     if (typeof maxSteps !== "number" || !(maxSteps > 0) || (Number.isFinite(maxSteps) && !Number.isInteger(maxSteps))) {
       throw new ArgumentError(
         `Expected \`maxSteps\` to be a positive integer or Infinity, got \`${describeValue(maxSteps)}\`.`,
+      );
+    }
+    if (
+      typeof maxUnretrieved !== "number" ||
+      !(maxUnretrieved >= 0) ||
+      (Number.isFinite(maxUnretrieved) && !Number.isInteger(maxUnretrieved))
+    ) {
+      throw new ArgumentError(
+        `Expected \`maxUnretrieved\` to be a non-negative integer or Infinity, got \`${describeValue(maxUnretrieved)}\`.`,
       );
     }
     if (unhandled !== "log" && unhandled !== "collect" && unhandled !== "throw") {
@@ -200,6 +228,7 @@ export class EventLoop {
     this.random = new Random(seed);
     this.trace = trace === undefined || trace === false ? null : new Trace(trace === true ? {} : trace);
     this._maxSteps = maxSteps;
+    this._maxUnretrieved = maxUnretrieved;
     this._unhandledMode = unhandled;
     const levels = policy?.levels;
     const active = levels !== undefined && (levels.ties || levels.interleave || levels.jitter || levels.faults);
@@ -518,10 +547,21 @@ export class EventLoop {
 
   /**
    * Futures and tasks that finished with an exception nobody retrieved (with `result()`, `exception()`
-   * or by awaiting them). asyncio reports these when they are garbage-collected; here they can be read.
+   * or by awaiting them), in the order they failed. asyncio reports these when they are
+   * garbage-collected; here they can be read. At most `maxUnretrieved` (an option, default 1000) are
+   * kept: see {@link EventLoop.unretrievedDropped} for the others.
    */
   unretrievedFutures(): Future<unknown>[] {
     return this._unretrieved === null ? [] : [...this._unretrieved];
+  }
+
+  /**
+   * How many failed futures and tasks whose exception nobody has retrieved are *not* listed by
+   * {@link EventLoop.unretrievedFutures}, because the list was full (`maxUnretrieved`). The loop keeps
+   * no reference to them; one retrieved later stops counting.
+   */
+  get unretrievedDropped(): number {
+    return this._unretrievedDropped;
   }
 
   /** A readable description, such as `<EventLoop running t=3>`. */
@@ -609,14 +649,24 @@ export class EventLoop {
     task._nextTask = null;
   }
 
-  /** @internal */
+  /** @internal A future failed and nobody has retrieved its exception yet: listed, or counted once the list is full. */
   _noteUnretrieved(future: Future<unknown>): void {
-    (this._unretrieved ??= new Set()).add(future);
+    const kept = (this._unretrieved ??= new Set());
+    if (kept.size < this._maxUnretrieved) kept.add(future);
+    else {
+      future._state |= UNTRACKED;
+      this._unretrievedDropped++;
+    }
   }
 
-  /** @internal */
+  /** @internal Its exception was retrieved: off the list, or off the count. */
   _forgetUnretrieved(future: Future<unknown>): void {
-    this._unretrieved?.delete(future);
+    if ((future._state & UNTRACKED) !== 0) {
+      future._state &= ~UNTRACKED;
+      this._unretrievedDropped--;
+    } else {
+      this._unretrieved?.delete(future);
+    }
   }
 
   /** @internal Asks the policy (faults level) whether to cancel a cancellable task that just suspended. */

@@ -43,6 +43,8 @@ export const LOG_TRACEBACK = 16;
 export const MUST_CANCEL = 32;
 /** @internal Task: a policy with the `faults` level may cancel it. */
 export const CANCELLABLE = 64;
+/** @internal Its exception is unretrieved but the loop's bounded list did not keep it (only counted). */
+export const UNTRACKED = 128;
 
 /** A done callback: called (through `callSoon`) with the future once it is done. */
 export type DoneCallback<F> = (future: F) => unknown;

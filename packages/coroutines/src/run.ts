@@ -76,6 +76,14 @@ function reportUnretrieved(loop: EventLoop): void {
       ...(isTask ? { task: future as Task<unknown> } : { future }),
     });
   }
+  const dropped = loop.unretrievedDropped;
+  if (dropped > 0) {
+    loop.callExceptionHandler({
+      message:
+        `${dropped} more futures or tasks failed with an exception that was never retrieved ` +
+        "(not listed: the loop's maxUnretrieved option bounds the list)",
+    });
+  }
 }
 
 /**

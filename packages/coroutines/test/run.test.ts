@@ -57,6 +57,35 @@ describe("run (asyncio.run)", () => {
     expect(contexts).toEqual(["Task exception was never retrieved: lost"]);
   });
 
+  it("says how many unretrieved exceptions the loop did not keep (maxUnretrieved, issue 11 item 5)", () => {
+    function* main(): Coroutine<void> {
+      const loop = getEventLoop();
+      for (let i = 0; i < 5; i++) {
+        loop.createTask(
+          (function* (): Coroutine<void> {
+            throw new RangeError(`lost ${i}`);
+          })(),
+        );
+      }
+      yield* sleep(1);
+    }
+    const contexts: string[] = [];
+    run(main(), {
+      maxUnretrieved: 2,
+      onLoop: (l) =>
+        l.setExceptionHandler((_l, ctx) =>
+          contexts.push(
+            ctx.exception === undefined ? ctx.message : `${ctx.message}: ${(ctx.exception as Error).message}`,
+          ),
+        ),
+    });
+    expect(contexts).toEqual([
+      "Task exception was never retrieved: lost 0",
+      "Task exception was never retrieved: lost 1",
+      "3 more futures or tasks failed with an exception that was never retrieved (not listed: the loop's maxUnretrieved option bounds the list)",
+    ]);
+  });
+
   it("throws what main throws, and refuses to run inside a running loop", () => {
     function* failing(): Coroutine<void> {
       yield* sleep(1);
