@@ -16,6 +16,8 @@ export function seedScenarios(print: (line: string) => void): void {
     yield* sleep(s); // virtual: takes no real time
     return "task is over";
   }
+  print("[t=…] is the loop's virtual clock, loop.time(): sleeping takes no real time, it moves the clock.");
+  print("Scenarios 1–4 run on one loop, so its clock carries on from one to the next.");
   print("1. coroutine definition");
   at(`isCoroutineFunction(task) = ${isCoroutineFunction(task)}`);
 
@@ -43,6 +45,7 @@ export function seedScenarios(print: (line: string) => void): void {
   at(`gather returned ${JSON.stringify(loop.runUntilComplete(gather(task1(1), task2(3))))}`);
 
   print("5. runForever ended by stop() from a task");
+  print("  (a new loop, so the clock starts again at t=0; scenario 6 carries on from this one's t=3)");
   loop = new EventLoop();
   setEventLoop(loop);
   loop.createTask(

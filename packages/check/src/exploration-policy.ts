@@ -7,6 +7,7 @@
  */
 import type { ChoicePoint, Handle, JitterPoint, PolicyLevels, SchedulingPolicy, Task } from "@simloop/core";
 import { Schedule, type Decision } from "./schedule.ts";
+import { handleWords } from "./words.ts";
 
 /** What an exploration tells a policy about a finished run. */
 export interface RunObservation {
@@ -94,29 +95,23 @@ export function taskOf(handle: Handle): Task<unknown> | null {
   return handle.task;
 }
 
-function handleLabel(handle: Handle): string {
-  const task = handle.task;
-  if (handle.kind === "step") return `step ${handle.label}`;
-  return `${handle.kind} ${handle.label}${task === null ? "" : ` (${task.getName()})`}`;
-}
-
 /**
  * The candidate labels of a choice point, for reports.
  *
  * @example
  * ```ts
- * candidateLabels(point); // ["timer setResultUnlessCancelled (Task-2)", "defer the rest"]
+ * candidateLabels(point); // ["a sleep until t=1, Task-2", "none yet: defer the rest …"] ("sleep(1) in deposit (bank.ts:16), Task-2" on a loop traced with sites)
  * ```
  */
 export function candidateLabels(point: ChoicePoint): string[] {
   switch (point.kind) {
     case "tie": {
-      const labels = point.candidates.map(handleLabel);
-      if (point.canDefer) labels.push("defer the rest");
+      const labels = point.candidates.map(handleWords);
+      if (point.canDefer) labels.push("none yet: defer the rest to a later iteration at the same instant");
       return labels;
     }
     case "interleave":
-      return point.candidates.map(handleLabel);
+      return point.candidates.map(handleWords);
     case "fault":
       return [`let ${point.task.getName()} wait`, `cancel ${point.task.getName()}`];
   }

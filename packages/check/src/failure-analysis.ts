@@ -95,23 +95,25 @@ function tracedRun(program: Program, found: Found, run: RunOptions): TracedRun {
   return { outcome, mismatch: decisionDifference(answers, found.failure.kind, outcome), culprits: watched.culprits };
 }
 
-/** The determinism self-check: the minimal schedule, twice, must give the shrunk run's trace. */
+/** The determinism self-check: the minimal schedule, twice, must give the shrunk run's trace; the first of the two (traced with call sites) is the report's run. */
 function selfCheck(
   program: Program,
   shrunk: Pick<ShrinkResult, "schedule" | "outcome">,
   run: RunOptions,
   levels: PolicyLevels,
-): { difference: TraceDifference | null; culprits: readonly string[] } {
+): { difference: TraceDifference | null; culprits: readonly string[]; outcome: RunOutcome } {
   const again = (): RunOutcome => {
     const policy = replaying(shrunk.schedule, levels);
     policy.beginRun(0);
-    return runProgram(program, { ...run, policy });
+    // With the user's call sites: the report is made of this run (sites change no order).
+    return runProgram(program, { ...run, policy, sites: true });
   };
   const watched = watchGlobals(() => [again(), again()] as const);
   const [a, b] = watched.value;
   return {
     difference: compareTraces(a.trace, b.trace) ?? compareTraces(shrunk.outcome.trace, a.trace),
     culprits: watched.culprits,
+    outcome: a,
   };
 }
 
@@ -175,8 +177,9 @@ export function analyseFailure(
     original,
     shrinkRuns: shrunk.runs,
     ...(shrunk.minimal === undefined ? {} : { minimal: shrunk.minimal }),
-    trace: shrunk.outcome.trace,
-    decisions: shrunk.outcome.schedule,
+    trace: checked.outcome.trace,
+    decisions: checked.outcome.schedule,
+    tasks: checked.outcome.loop.trace?.sites?.tasks() ?? [],
     coverage: summary.coverage,
     ...replayLevels(levels),
   });
@@ -191,6 +194,6 @@ export function analyseFailure(
     shrinkRuns: shrunk.runs,
     ...(shrunk.minimal === undefined ? {} : { minimal: shrunk.minimal }),
     report,
-    trace: shrunk.outcome.trace,
+    trace: checked.outcome.trace,
   };
 }

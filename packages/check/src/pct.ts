@@ -205,8 +205,10 @@ class PctPolicy extends RecordingPolicy {
     return {
       policy: this.name,
       summary:
-        `a bug of depth <= ${this.depth} would have been found with probability >= ${formatProbability(confidence)} ` +
-        `(${this.observedRuns} runs, n=${this.n} tasks, ${k}: >= ${formatProbability(p)} per run)`,
+        `a bug of depth <= ${this.depth} (one that needs ${this.depth} events in a given order) would have been found ` +
+        `with probability >= ${formatProbability(confidence)} ` +
+        `(${this.observedRuns} ${this.observedRuns === 1 ? "run" : "runs"}, n=${this.n} tasks, ${k} per run: ` +
+        `>= 1/(n·k^${this.depth - 1}) = ${formatProbability(p)} per run)`,
       confidence,
       depth: this.depth,
       tasks: this.n,

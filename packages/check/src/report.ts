@@ -5,10 +5,11 @@
  *
  * @module
  */
-import { BadYieldError, DeadlockError, type TraceEvent } from "@simloop/core";
+import { BadYieldError, DeadlockError, type TaskSite, type TraceEvent } from "@simloop/core";
 import type { Coverage } from "./exploration-policy.ts";
 import type { FailureKind } from "./run-program.ts";
-import { isDeviation, type Decision, type Schedule } from "./schedule.ts";
+import { isDeviation, Schedule, type Decision } from "./schedule.ts";
+import { eventWords, taskLegend } from "./words.ts";
 
 /** What {@link formatReport} needs. */
 export interface ReportInput {
@@ -37,6 +38,8 @@ export interface ReportInput {
   readonly coverage?: Coverage;
   /** The largest number of timeline lines. Default 80. */
   readonly maxLines?: number;
+  /** The run's tasks, with their functions and where they were created (from a run traced with sites). */
+  readonly tasks?: readonly TaskSite[];
   /** Extra replay options to print, such as `levels: { interleave: true }`. */
   readonly replayExtra?: string;
 }
@@ -62,15 +65,32 @@ function pad(text: string, width: number): string {
   return text.length >= width ? text : text + " ".repeat(width - text.length);
 }
 
-function describeDecision(decision: Decision, index: number): string {
+/** What each kind of decision point is, said once, at its first mention. */
+const KIND_EXPLAINED: Record<Decision["kind"], string> = {
+  tie: "timers due at the same instant; asyncio fires them in the order they were armed",
+  interleave:
+    "callbacks of different tasks ready in the same iteration; asyncio runs them in the order they were queued",
+  fault: "a task marked cancellable has just suspended; asyncio lets it wait",
+  jitter: "a duration the program declared uncertain with loop.jitter(min, max); asyncio would take the minimum",
+};
+
+function describeDecision(decision: Decision, index: number, explained: Set<string>): string {
   const where = `decision #${index}${decision.time === undefined ? "" : ` at t=${decision.time}`}`;
+  const kind = explained.has(decision.kind) ? decision.kind : `${decision.kind}: ${KIND_EXPLAINED[decision.kind]}`;
+  explained.add(decision.kind);
   if (decision.kind === "jitter") {
-    return `${where} (jitter in [${decision.min}, ${decision.max}]): drew ${decision.pick} instead of ${decision.min}`;
+    return `${where} (${kind}): drew ${decision.pick} in [${decision.min}, ${decision.max}] instead of ${decision.min}`;
   }
   const labels = decision.labels;
   if (labels === undefined)
-    return `${where} (${decision.kind}, ${decision.options} options): picked ${decision.pick} instead of 0`;
-  return `${where} (${decision.kind}): ran "${labels[decision.pick] ?? decision.pick}" instead of "${labels[0] ?? 0}" (of ${labels.map((l) => `"${l}"`).join(", ")})`;
+    return `${where} (${kind}, ${decision.options} options): picked ${decision.pick} instead of 0`;
+  const picked = labels[decision.pick] ?? String(decision.pick);
+  const fifo = labels[0] ?? "0";
+  const others = labels.filter((_, i) => i !== 0 && i !== decision.pick);
+  return (
+    `${where} (${kind}): ran "${picked}" first, where asyncio runs "${fifo}"` +
+    (others.length === 0 ? "" : ` (other options: ${others.map((l) => `"${l}"`).join(", ")})`)
+  );
 }
 
 function stateText(detail: unknown): string {
@@ -82,16 +102,25 @@ function stateText(detail: unknown): string {
 }
 
 /**
- * The timeline of a run, one line per trace event: virtual time, iteration, what ran and who scheduled
- * it; decisions are marked, deviations with `◆`.
+ * The timeline of a run, one line per trace event, in the user's words: virtual time, iteration, then
+ * a task starting or resuming (with the function it runs), a timer by the call that armed it, a done
+ * callback by what it does; decisions are marked, deviations with `◆`. `tasks` (the run's task sites)
+ * adds each task's function to its name.
  *
  * @example
  * ```ts
  * formatTimeline(outcome.trace, outcome.schedule).join("\n");
  * ```
  */
-export function formatTimeline(trace: readonly TraceEvent[], schedule: Schedule, maxLines = 80): string[] {
+export function formatTimeline(
+  trace: readonly TraceEvent[],
+  schedule: Schedule,
+  maxLines = 80,
+  tasks: readonly TaskSite[] = [],
+): string[] {
   const lines: string[] = [];
+  const byName = new Map(tasks.map((t) => [t.name, t]));
+  const started = new Set<string>();
   let decision = 0;
   for (const event of trace) {
     const head = `${pad(`t=${event.time}`, 8)} ${pad(`#${event.iteration}`, 5)}`;
@@ -111,19 +140,61 @@ export function formatTimeline(trace: readonly TraceEvent[], schedule: Schedule,
           `${head} ${pad("note", 9)} ${event.source}: ${event.label}${event.detail === undefined ? "" : ` ${stateText(event.detail)}`}`,
         );
         break;
-      case "step":
-        lines.push(
-          `${head} ${pad("step", 9)} ${event.label}${event.source === event.label ? "" : `  (woken by ${event.source})`}`,
-        );
-        break;
       default:
-        lines.push(`${head} ${pad(event.kind, 9)} ${event.label}  (from ${event.source})`);
+        lines.push(`${head} ${pad(event.kind, 9)} ${eventWords(event, byName, started)}`);
     }
   }
   if (lines.length <= maxLines) return lines;
   const head = Math.floor(maxLines / 4);
   const tail = maxLines - head;
   return [...lines.slice(0, head), `… ${lines.length - maxLines} event(s) omitted …`, ...lines.slice(-tail)];
+}
+
+/** What a policy's name means, said where the report first names it. */
+function policyExplained(policy: string): string {
+  const depth = /^pct\(depth (\d+)\)$/.exec(policy);
+  if (depth !== null) {
+    const d = Number(depth[1]);
+    return `${policy}: probabilistic concurrency testing, random task priorities with ${plural(d - 1, "priority change point")} per run, which finds a bug needing ${d} events in a given order with the probability below`;
+  }
+  if (policy.startsWith("random")) return `${policy}: a uniformly random pick at every decision point`;
+  if (policy.startsWith("exhaustive")) return `${policy}: every schedule in turn, fewest deviations first`;
+  if (policy === "fast-check") return "fast-check: schedules generated and shrunk by fast-check";
+  return policy;
+}
+
+const LEVEL_EXPLAINED: Record<string, string> = {
+  ties: "ties = the order of timers due at the same instant",
+  interleave: "interleave = the order of different tasks' callbacks in one iteration",
+  jitter: "jitter = durations declared uncertain",
+  faults: "faults = cancelling cancellable tasks where they wait",
+};
+
+function levelsExplained(levels: string): string {
+  const parts = levels.split(", ").map((l) => LEVEL_EXPLAINED[l] ?? l);
+  return parts.join("; ");
+}
+
+const KIND_NOUN: Record<Decision["kind"], string> = {
+  tie: "a tie",
+  interleave: "an interleaving",
+  fault: "a fault point",
+  jitter: "an uncertain duration",
+};
+
+/** How to read the schedule's text, on its first deviation: `; "t2=1" reads: a tie of 2 options, option 1 picked`. */
+function readingOf(schedule: Schedule): string {
+  const first = schedule.deviationIndices()[0];
+  const decision = first === undefined ? undefined : schedule.decisions[first];
+  if (decision === undefined) return "";
+  const text = new Schedule([decision]).toString();
+  if (decision.kind === "jitter")
+    return `; "${text}" reads: an uncertain duration in [${decision.min}, ${decision.max}], ${decision.pick} drawn`;
+  return `; "${text}" reads: ${KIND_NOUN[decision.kind]} of ${decision.options} options, option ${decision.pick} picked (0 is asyncio's)`;
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 /**
@@ -145,18 +216,38 @@ export function formatReport(input: ReportInput): string {
   }
   out.push("");
   out.push(
-    `Found by ${input.policy} (levels: ${input.levels}) with seed ${input.seed}, run ${input.run + 1} of ${input.runs} (loop seed ${input.runSeed}).`,
+    `Found by ${policyExplained(input.policy)}; exploring ${levelsExplained(input.levels)}; seed ${input.seed}, run ${input.run + 1} of ${input.runs} (that run's loop seed: ${input.runSeed}).`,
   );
-  const fifo = schedule.deviations === 0 ? "asyncio's own FIFO order" : `${schedule.deviations} deviation(s) from FIFO`;
+  const deviations = schedule.deviations;
+  const fifo =
+    deviations === 0
+      ? "no deviation: asyncio's own order fails"
+      : `${plural(deviations, "deviation")} (a pick other than asyncio's own order)`;
   out.push(
-    `Schedule: "${schedule.toString()}" (${fifo}, ${schedule.length} decision(s)); shrunk from ${input.original.deviations} deviation(s) in ${input.shrinkRuns} run(s)${minimality(input.minimal)}.`,
+    `Schedule "${schedule.toString()}": ${plural(schedule.length, "decision point")} (a moment where more than one thing could run next${readingOf(schedule)}), ${fifo}.`,
+  );
+  out.push(
+    `Shrunk from ${plural(input.original.deviations, "deviation")} in ${plural(input.shrinkRuns, "run")} ${input.minimal === undefined ? " (shrinking looks for the fewest deviations that still fail)" : minimality(input.minimal)}.`,
   );
   if (input.coverage !== undefined) out.push(`Coverage: ${input.coverage.summary}`);
+  const tasks = input.tasks ?? [];
+  if (tasks.length > 0) {
+    out.push("");
+    out.push("Tasks (the generator function each runs, and where it was created):");
+    for (const line of taskLegend(tasks)) out.push(`  ${line}`);
+  }
   const indices = schedule.deviationIndices();
   if (indices.length > 0) {
     out.push("");
-    out.push("Deviations from FIFO:");
-    for (const i of indices) out.push(`  - ${describeDecision(schedule.decisions[i] as Decision, i)}`);
+    out.push("Deviations from asyncio's order:");
+    const explained = new Set<string>();
+    // The labels are those of the report's run (traced with the user's call sites), when given.
+    const labelled = input.decisions?.decisions ?? schedule.decisions;
+    for (const i of indices) {
+      const decision = schedule.decisions[i] as Decision;
+      const labels = labelled[i]?.labels;
+      out.push(`  - ${describeDecision(labels === undefined ? decision : { ...decision, labels }, i, explained)}`);
+    }
   }
   if (input.error instanceof DeadlockError) {
     out.push("");
@@ -171,11 +262,13 @@ export function formatReport(input: ReportInput): string {
       out.push(`  t=${e.time} ${e.source}: ${e.label.slice(6) || "state"} = ${stateText(e.detail)}`);
   }
   out.push("");
-  out.push("Timeline of the minimal failing run (t=virtual time, #iteration):");
-  for (const line of formatTimeline(input.trace, input.decisions ?? schedule, input.maxLines ?? 80))
+  out.push(
+    "Timeline of the minimal failing run (t = virtual time; #n = loop iteration, callbacks with one n ran in one batch):",
+  );
+  for (const line of formatTimeline(input.trace, input.decisions ?? schedule, input.maxLines ?? 80, tasks))
     out.push(`  ${line}`);
   out.push("");
-  out.push("Replay:");
+  out.push("Replay (runs this exact failing run again, in a test or a script):");
   const extra = input.replayExtra === undefined ? "" : `, ${input.replayExtra}`;
   out.push(`  replay(${input.name}, "${schedule.toString()}", { seed: ${input.runSeed}${extra} });`);
   return out.join("\n");

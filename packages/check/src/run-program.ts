@@ -58,6 +58,12 @@ export interface RunOptions {
   readonly allowLeftoverTasks?: boolean;
   /** Called with the fresh loop before the program starts (attach invariants here). */
   readonly setup?: (loop: EventLoop) => void;
+  /**
+   * Record where the user's code asked for each timer, callback and task (core's `Sites`: a stack
+   * captured per call), so that the trace and reports name them in the user's words. Slower: for the
+   * runs a report is made of. Default false.
+   */
+  readonly sites?: boolean;
 }
 
 /** What one run produced. */
@@ -132,7 +138,7 @@ export function execute(
   trace: boolean | "steppers",
 ): Executed {
   const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
-  const traceOption = trace === "steppers" ? STEPPERS_TRACE : trace;
+  const traceOption = trace === "steppers" ? STEPPERS_TRACE : trace && options.sites === true ? SITES_TRACE : trace;
   const loop = new EventLoop(
     policy === undefined
       ? { seed, trace: traceOption, maxSteps, unhandled: "collect" }
@@ -162,6 +168,8 @@ export function execute(
 
 /** A trace that keeps only its last event: enough for a listener that sees them all. */
 const STEPPERS_TRACE = Object.freeze({ limit: 1 });
+/** A full trace that records the user's call sites. */
+const SITES_TRACE = Object.freeze({ sites: true });
 
 function endOfRunFailure(loop: EventLoop, allowLeftoverTasks: boolean): RunFailure | undefined {
   const unhandled = loop.unhandledErrors();

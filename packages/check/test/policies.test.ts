@@ -80,7 +80,9 @@ describe("pct", () => {
     // Three due timers: a tie of 3, then ties of 2 + defer, and one more once a defer happened.
     expect(coverage.steps).toBe(4);
     expect(coverage.confidence).toBeCloseTo(1 - (1 - 1 / 16) ** 50, 10);
-    expect(coverage.summary).toMatch(/^a bug of depth <= 2 would have been found with probability >= 0\.96/);
+    expect(coverage.summary).toMatch(
+      /^a bug of depth <= 2 \(one that needs 2 events in a given order\) would have been found with probability >= 0\.96/,
+    );
   });
 
   it("runs the highest-priority task first, so all orders appear", () => {

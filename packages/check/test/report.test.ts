@@ -10,12 +10,19 @@ describe("the failure report", () => {
       "simloop check failed: doubleRelease: an invariant was violated
         InvariantViolationError: Invariant "permits never exceed the pool's capacity" violated at t=1: "pool" became {"capacity":1,"free":1,"inUse":1}
 
-      Found by pct(depth 2) (levels: ties) with seed 1, run 1 of 1 (loop seed 3713564832).
-      Schedule: "t2=1" (1 deviation(s) from FIFO, 1 decision(s)); shrunk from 2 deviation(s) in 3 run(s), minimal (no single reset, pair, move or snap still fails).
-      Coverage: a bug of depth <= 2 would have been found with probability >= 0.125 (1 runs, n=4 tasks, k=2 decision points: >= 0.125 per run)
+      Found by pct(depth 2): probabilistic concurrency testing, random task priorities with 1 priority change point per run, which finds a bug needing 2 events in a given order with the probability below; exploring ties = the order of timers due at the same instant; seed 1, run 1 of 1 (that run's loop seed: 3713564832).
+      Schedule "t2=1": 1 decision point (a moment where more than one thing could run next; "t2=1" reads: a tie of 2 options, option 1 picked (0 is asyncio's)), 1 deviation (a pick other than asyncio's own order).
+      Shrunk from 2 deviations in 3 runs , minimal (no single reset, pair, move or snap still fails).
+      Coverage: a bug of depth <= 2 (one that needs 2 events in a given order) would have been found with probability >= 0.125 (1 run, n=4 tasks, k=2 decision points per run: >= 1/(n·k^1) = 0.125 per run)
 
-      Deviations from FIFO:
-        - decision #0 at t=1 (tie): ran "timer setResultUnlessCancelled (Task-3)" instead of "timer setResultUnlessCancelled (Task-2)" (of "timer setResultUnlessCancelled (Task-2)", "timer setResultUnlessCancelled (Task-3)")
+      Tasks (the generator function each runs, and where it was created):
+        Task-1  doubleRelease: the program
+        Task-2  query: gather's 1st child, in doubleRelease (semaphore-double-release.ts:60)
+        Task-3  healthCheck: gather's 2nd child, in doubleRelease (semaphore-double-release.ts:60)
+        Task-4  query: gather's 3rd child, in doubleRelease (semaphore-double-release.ts:60)
+
+      Deviations from asyncio's order:
+        - decision #0 at t=1 (tie: timers due at the same instant; asyncio fires them in the order they were armed): ran "sleep(1) in healthCheck (semaphore-double-release.ts:48), Task-3" first, where asyncio runs "sleep(1) in query (semaphore-double-release.ts:29), Task-2"
 
       State, step by step:
         t=0 Task-1: pool = {"capacity":1,"free":1,"inUse":0}
@@ -25,35 +32,35 @@ describe("the failure report", () => {
         t=1 Task-4: pool = {"capacity":1,"free":1,"inUse":1}
         t=2 Task-4: pool = {"capacity":1,"free":2,"inUse":0}
 
-      Timeline of the minimal failing run (t=virtual time, #iteration):
-        t=0      #1    step      Task-1
+      Timeline of the minimal failing run (t = virtual time; #n = loop iteration, callbacks with one n ran in one batch):
+        t=0      #1    step      Task-1 (doubleRelease) starts
         t=0      #1    note      Task-1: state:pool {"capacity":1,"free":1,"inUse":0}
-        t=0      #2    step      Task-2
+        t=0      #2    step      Task-2 (query) starts
         t=0      #2    note      Task-2: state:pool {"capacity":1,"free":0,"inUse":1}
-        t=0      #2    step      Task-3
-        t=0      #2    step      Task-4
-        t=1      #3    ◆ tie #0: timer setResultUnlessCancelled (Task-3)  (deviation)
-        t=1      #3    · tie #1: timer setResultUnlessCancelled (Task-2)
-        t=1      #3    timer     setResultUnlessCancelled  (from Task-3)
-        t=1      #3    timer     setResultUnlessCancelled  (from Task-2)
-        t=1      #4    step      Task-3
-        t=1      #4    step      Task-2
+        t=0      #2    step      Task-3 (healthCheck) starts
+        t=0      #2    step      Task-4 (query) starts
+        t=1      #3    ◆ tie #0: sleep(1) in healthCheck (semaphore-double-release.ts:48), Task-3  (deviation)
+        t=1      #3    · tie #1: sleep(1) in query (semaphore-double-release.ts:29), Task-2
+        t=1      #3    timer     sleep(1) in healthCheck (semaphore-double-release.ts:48) ends, Task-3
+        t=1      #3    timer     sleep(1) in query (semaphore-double-release.ts:29) ends, Task-2
+        t=1      #4    step      Task-3 (healthCheck) resumes
+        t=1      #4    step      Task-2 (query) resumes
         t=1      #4    note      Task-2: state:pool {"capacity":1,"free":1,"inUse":1}
         t=1      #4    note      Task-2: state:pool {"capacity":1,"free":2,"inUse":0}
-        t=1      #5    step      Task-4
+        t=1      #5    step      Task-4 (query) resumes  (woken by Task-2)
         t=1      #5    note      Task-4: state:pool {"capacity":1,"free":1,"inUse":1}
-        t=1      #5    done      onChildDone  (from Task-2)
-        t=1.5    #6    timer     setResultUnlessCancelled  (from Task-3)
-        t=1.5    #7    step      Task-3
-        t=1.5    #8    done      onChildDone  (from Task-3)
-        t=2      #9    timer     setResultUnlessCancelled  (from Task-4)
-        t=2      #10   step      Task-4
+        t=1      #5    done      Task-2 (query) is done: gather collects the result
+        t=1.5    #6    timer     sleep(0.5) in healthCheck (semaphore-double-release.ts:50) ends, Task-3
+        t=1.5    #7    step      Task-3 (healthCheck) resumes
+        t=1.5    #8    done      Task-3 (healthCheck) is done: gather collects the result
+        t=2      #9    timer     sleep(1) in query (semaphore-double-release.ts:29) ends, Task-4
+        t=2      #10   step      Task-4 (query) resumes
         t=2      #10   note      Task-4: state:pool {"capacity":1,"free":2,"inUse":0}
-        t=2      #11   done      onChildDone  (from Task-4)
-        t=2      #12   step      Task-1
-        t=2      #13   done      runUntilCompleteCallback  (from Task-1)
+        t=2      #11   done      Task-4 (query) is done: gather collects the result
+        t=2      #12   step      Task-1 (doubleRelease) resumes  (woken by gather, after Task-4)
+        t=2      #13   done      Task-1 (doubleRelease) is done: runUntilComplete takes the result
 
-      Replay:
+      Replay (runs this exact failing run again, in a test or a script):
         replay(doubleRelease, "t2=1", { seed: 3713564832 });"
     `);
   });
@@ -69,30 +76,36 @@ describe("the failure report", () => {
           - task 'Task-3' waits on <Future pending Lock.acquire>, created by task 'Task-3'
         Resolve the awaited futures, or use runUntilIdle() when running out of events is expected.
 
-      Found by random (levels: ties) with seed 2, run 6 of 6 (loop seed 1281486913).
-      Schedule: "t2=1" (1 deviation(s) from FIFO, 1 decision(s)); shrunk from 2 deviation(s) in 3 run(s), minimal (no single reset, pair, move or snap still fails).
+      Found by random: a uniformly random pick at every decision point; exploring ties = the order of timers due at the same instant; seed 2, run 6 of 6 (that run's loop seed: 1281486913).
+      Schedule "t2=1": 1 decision point (a moment where more than one thing could run next; "t2=1" reads: a tie of 2 options, option 1 picked (0 is asyncio's)), 1 deviation (a pick other than asyncio's own order).
+      Shrunk from 2 deviations in 3 runs , minimal (no single reset, pair, move or snap still fails).
       Coverage: 6 run(s) under random
 
-      Deviations from FIFO:
-        - decision #0 at t=1 (tie): ran "timer setResultUnlessCancelled (Task-3)" instead of "timer setResultUnlessCancelled (Task-2)" (of "timer setResultUnlessCancelled (Task-2)", "timer setResultUnlessCancelled (Task-3)")
+      Tasks (the generator function each runs, and where it was created):
+        Task-1  lockOrder: the program
+        Task-2  transfer: gather's 1st child, in lockOrder (lock-order-deadlock.ts:33)
+        Task-3  audit: gather's 2nd child, in lockOrder (lock-order-deadlock.ts:33)
+
+      Deviations from asyncio's order:
+        - decision #0 at t=1 (tie: timers due at the same instant; asyncio fires them in the order they were armed): ran "sleep(1) in audit (lock-order-deadlock.ts:26), Task-3" first, where asyncio runs "sleep(1) in transfer (lock-order-deadlock.ts:16), Task-2"
 
       Who waits on what (t=1):
         - task 'Task-1' waits on <GatheringFuture pending of 2>, created by task 'Task-1'
         - task 'Task-2' waits on <Future pending Lock.acquire>, created by task 'Task-2'
         - task 'Task-3' waits on <Future pending Lock.acquire>, created by task 'Task-3'
 
-      Timeline of the minimal failing run (t=virtual time, #iteration):
-        t=0      #1    step      Task-1
-        t=0      #2    step      Task-2
-        t=0      #2    step      Task-3
-        t=1      #3    ◆ tie #0: timer setResultUnlessCancelled (Task-3)  (deviation)
-        t=1      #3    · tie #1: timer setResultUnlessCancelled (Task-2)
-        t=1      #3    timer     setResultUnlessCancelled  (from Task-3)
-        t=1      #3    timer     setResultUnlessCancelled  (from Task-2)
-        t=1      #4    step      Task-3
-        t=1      #4    step      Task-2
+      Timeline of the minimal failing run (t = virtual time; #n = loop iteration, callbacks with one n ran in one batch):
+        t=0      #1    step      Task-1 (lockOrder) starts
+        t=0      #2    step      Task-2 (transfer) starts
+        t=0      #2    step      Task-3 (audit) starts
+        t=1      #3    ◆ tie #0: sleep(1) in audit (lock-order-deadlock.ts:26), Task-3  (deviation)
+        t=1      #3    · tie #1: sleep(1) in transfer (lock-order-deadlock.ts:16), Task-2
+        t=1      #3    timer     sleep(1) in audit (lock-order-deadlock.ts:26) ends, Task-3
+        t=1      #3    timer     sleep(1) in transfer (lock-order-deadlock.ts:16) ends, Task-2
+        t=1      #4    step      Task-3 (audit) resumes
+        t=1      #4    step      Task-2 (transfer) resumes
 
-      Replay:
+      Replay (runs this exact failing run again, in a test or a script):
         replay(lockOrder, "t2=1", { seed: 1281486913 });"
     `);
   });

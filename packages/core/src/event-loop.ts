@@ -52,6 +52,7 @@ import { ReadyQueue } from "./ready-queue.ts";
 import { MODE_FOREVER, MODE_IDLE, runInMode, runUntilComplete, runUntilTime, step } from "./run-until.ts";
 import { NO_EXCEPTION, Task, isGenerator, type Coroutine, type TaskOptions } from "./task.ts";
 import { TimerQueue } from "./timer-queue.ts";
+import type { Sites } from "./site.ts";
 import { Trace, traceDispatch, type TraceOptions } from "./trace.ts";
 
 /** What the default exception handler does with an error that escaped a callback. */
@@ -185,6 +186,8 @@ export class EventLoop {
    * every source after its dispatch (measured 15% of a callSoon chain).
    */
   private readonly _handleSources: boolean;
+  /** Where the user's calls came from, on a trace created with `sites` (see `site.ts`); else `null`. */
+  private readonly _sites: Sites | null;
   /**
    * The last callback that passed {@link EventLoop._checkCallback}: rescheduling the same function (a
    * chain, a periodic timer) skips the generator-function test, whose prototype lookup was measured at
@@ -235,6 +238,7 @@ export class EventLoop {
     this._policy = active ? (policy as SchedulingPolicy) : null;
     this._levels = active ? (levels as PolicyLevels) : null;
     this._handleSources = this.trace !== null || (active && (levels as PolicyLevels).interleave);
+    this._sites = this.trace === null ? null : this.trace.sites;
   }
 
   // ---------------------------------------------------------------- time and state
@@ -296,6 +300,7 @@ export class EventLoop {
         this._currentSource(),
       );
     this._ready.push(handle);
+    if (this._sites !== null) this._sites._handle(handle, `callSoon(${callback.name})`, this._currentTask);
     return handle;
   }
 
@@ -366,6 +371,7 @@ export class EventLoop {
     else last._nextTask = pending;
     this._lastTask = pending;
     this._scheduleStep(task as Task<unknown>, NO_EXCEPTION);
+    if (this._sites !== null) this._sites._task(pending, this._currentTask, this._iteration);
     return task;
   }
 
@@ -590,6 +596,7 @@ export class EventLoop {
     handle._source = this._currentSource();
     handle._flags |= FLAG_SCHEDULED;
     this._timers.push(handle, ++this._timerSeq);
+    if (this._sites !== null) this._sites._handle(handle, `sleep(${delay})`, this._currentTask);
   }
 
   /** @internal Schedules a task step; `exc` is thrown into the coroutine unless it is `NO_EXCEPTION`. */
@@ -711,6 +718,10 @@ export class EventLoop {
       this._currentSource(),
     );
     this._timers.push(handle, ++this._timerSeq);
+    if (this._sites !== null) {
+      const call = caller === "callAt" ? `callAt(${when}` : `callLater(${when - this._now}`;
+      this._sites._handle(handle, `${call}, ${callback.name || "<anonymous>"})`, this._currentTask);
+    }
     return handle;
   }
 

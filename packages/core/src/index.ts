@@ -26,6 +26,8 @@ export type {
   TieChoice,
 } from "./policy.ts";
 export { Trace } from "./trace.ts";
+export { Sites, describeSite, siteOf, taskSiteOf } from "./site.ts";
+export type { Site, TaskSite } from "./site.ts";
 export type { TraceEvent, TraceKind, TraceOptions } from "./trace.ts";
 export { Random } from "./random.ts";
 export { describeError, describeValue } from "./describe.ts";

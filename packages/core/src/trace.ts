@@ -5,6 +5,7 @@
  * @module
  */
 import { Handle, KIND_MASK, KIND_STEP, KIND_WAKEUP } from "./handle.ts";
+import { Sites } from "./site.ts";
 import type { Task } from "./task.ts";
 
 /** What a trace event records. `note` events come from `loop.note()`; `choice` events from a policy. */
@@ -27,11 +28,23 @@ export interface TraceEvent {
   readonly cause?: string;
   /** Extra data: the note's payload, or the choice made. */
   readonly detail?: unknown;
+  /**
+   * For a timer or callback, on a trace with `sites`: where the user's code asked for it, such as
+   * `sleep(1) in deposit (bank.ts:16)` (see {@link Sites}).
+   */
+  readonly site?: string;
 }
 
-/** Trace options: `limit` keeps only the last `limit` events (a ring), for long simulations. */
+/** Trace options. */
 export interface TraceOptions {
+  /** Keep only the last `limit` events (a ring), for long simulations. */
   readonly limit?: number;
+  /**
+   * Record where the user's code asked for each timer, callback and task (a stack captured per call:
+   * microseconds each, for the runs a report is made of, not for exploring). See {@link Sites}.
+   * Default false.
+   */
+  readonly sites?: boolean;
 }
 
 /**
@@ -50,10 +63,13 @@ export class Trace {
   private _events: TraceEvent[] = [];
   private _count = 0;
   private readonly _listeners: ((event: TraceEvent) => void)[] = [];
+  /** Where the user's code asked for each timer, callback and task, when created with `sites: true`; else `null`. */
+  readonly sites: Sites | null;
 
   constructor(options: TraceOptions = {}) {
     const limit = options.limit ?? Infinity;
     this._limit = limit > 0 ? limit : Infinity;
+    this.sites = options.sites === true ? new Sites() : null;
   }
 
   /** The number of events recorded so far, dropped ones included. */
@@ -93,8 +109,10 @@ export class Trace {
     label: string,
     source: string,
     cause: string | undefined,
+    site?: string,
   ): TraceEvent {
     const index = this._count;
+    if (site !== undefined) return this._store({ index, time, iteration, kind, label, source, site });
     return this._store(
       cause === undefined
         ? { index, time, iteration, kind, label, source }
@@ -128,6 +146,7 @@ export function traceDispatch(trace: Trace, time: number, iteration: number, han
     handle.label,
     step ? (handle._a as Task<unknown>).getName() : sourceName(handle._source),
     step ? causeName(handle._source) : undefined,
+    step || trace.sites === null ? undefined : trace.sites.describe(handle),
   );
 }
 
