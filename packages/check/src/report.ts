@@ -227,7 +227,7 @@ export function formatReport(input: ReportInput): string {
     `Schedule "${schedule.toString()}": ${plural(schedule.length, "decision point")} (a moment where more than one thing could run next${readingOf(schedule)}), ${fifo}.`,
   );
   out.push(
-    `Shrunk from ${plural(input.original.deviations, "deviation")} in ${plural(input.shrinkRuns, "run")} ${input.minimal === undefined ? " (shrinking looks for the fewest deviations that still fail)" : minimality(input.minimal)}.`,
+    `Shrunk from ${plural(input.original.deviations, "deviation")} in ${plural(input.shrinkRuns, "run")}${input.minimal === undefined ? " (shrinking looks for the fewest deviations that still fail)" : minimality(input.minimal)}.`,
   );
   if (input.coverage !== undefined) out.push(`Coverage: ${input.coverage.summary}`);
   const tasks = input.tasks ?? [];

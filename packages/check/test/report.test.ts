@@ -12,7 +12,7 @@ describe("the failure report", () => {
 
       Found by pct(depth 2): probabilistic concurrency testing, random task priorities with 1 priority change point per run, which finds a bug needing 2 events in a given order with the probability below; exploring ties = the order of timers due at the same instant; seed 1, run 1 of 1 (that run's loop seed: 3713564832).
       Schedule "t2=1": 1 decision point (a moment where more than one thing could run next; "t2=1" reads: a tie of 2 options, option 1 picked (0 is asyncio's)), 1 deviation (a pick other than asyncio's own order).
-      Shrunk from 2 deviations in 3 runs , minimal (no single reset, pair, move or snap still fails).
+      Shrunk from 2 deviations in 3 runs, minimal (no single reset, pair, move or snap still fails).
       Coverage: a bug of depth <= 2 (one that needs 2 events in a given order) would have been found with probability >= 0.125 (1 run, n=4 tasks, k=2 decision points per run: >= 1/(n·k^1) = 0.125 per run)
 
       Tasks (the generator function each runs, and where it was created):
@@ -78,7 +78,7 @@ describe("the failure report", () => {
 
       Found by random: a uniformly random pick at every decision point; exploring ties = the order of timers due at the same instant; seed 2, run 6 of 6 (that run's loop seed: 1281486913).
       Schedule "t2=1": 1 decision point (a moment where more than one thing could run next; "t2=1" reads: a tie of 2 options, option 1 picked (0 is asyncio's)), 1 deviation (a pick other than asyncio's own order).
-      Shrunk from 2 deviations in 3 runs , minimal (no single reset, pair, move or snap still fails).
+      Shrunk from 2 deviations in 3 runs, minimal (no single reset, pair, move or snap still fails).
       Coverage: 6 run(s) under random
 
       Tasks (the generator function each runs, and where it was created):
