@@ -78,33 +78,43 @@ export function moveDueTimersWithPolicy(loop: EventLoop): void {
 export function runBatchInterleaved(loop: EventLoop, ntodo: number): void {
   const batch: Handle[] = [];
   for (let i = 0; i < ntodo; i++) batch.push(loop._ready.shift());
-  while (batch.length > 0) {
-    const heads: Handle[] = [];
-    const positions: number[] = [];
-    const seen = new Set<unknown>();
-    for (let i = 0; i < batch.length; i++) {
-      const handle = batch[i] as Handle;
-      if ((handle._flags & FLAG_CANCELLED) !== 0) continue;
-      const source = handle.source;
-      if (seen.has(source)) continue;
-      seen.add(source);
-      heads.push(handle);
-      positions.push(i);
-    }
-    if (heads.length === 0) return;
-    const pick =
-      heads.length < 2
-        ? 0
-        : askPolicy(loop, {
-            kind: "interleave",
-            time: loop._now,
-            iteration: loop._iteration,
-            options: heads.length,
-            candidates: heads,
-          });
-    const [handle] = batch.splice(positions[pick] as number, 1);
+  for (;;) {
+    const index = pickInterleaved(loop, batch);
+    if (index < 0) return;
+    const [handle] = batch.splice(index, 1);
     loop._dispatch(handle as Handle);
   }
+}
+
+/**
+ * @internal The position in `batch` of the callback to run next at the interleave level (asking the
+ * policy when two or more sources have one queued), or -1 when no callback is left.
+ */
+export function pickInterleaved(loop: EventLoop, batch: readonly Handle[]): number {
+  const heads: Handle[] = [];
+  const positions: number[] = [];
+  const seen = new Set<unknown>();
+  for (let i = 0; i < batch.length; i++) {
+    const handle = batch[i] as Handle;
+    if ((handle._flags & FLAG_CANCELLED) !== 0) continue;
+    const source = handle.source;
+    if (seen.has(source)) continue;
+    seen.add(source);
+    heads.push(handle);
+    positions.push(i);
+  }
+  if (heads.length === 0) return -1;
+  const pick =
+    heads.length < 2
+      ? 0
+      : askPolicy(loop, {
+          kind: "interleave",
+          time: loop._now,
+          iteration: loop._iteration,
+          options: heads.length,
+          candidates: heads,
+        });
+  return positions[pick] as number;
 }
 
 /** @internal Asks the policy (faults level) whether to cancel a cancellable task that just suspended. */

@@ -263,8 +263,9 @@ export function notACoroutineMessage(value: unknown, caller: string): string {
   }
   if (isThenable(value)) {
     return (
-      `${caller}() got a Promise. Promises and async functions cannot run on virtual time (the JS engine owns the microtask queue): ` +
-      "write a generator function (`function*`, with `yield*` where you would `await`) and pass its generator."
+      `${caller}() got a Promise. A synchronous run call cannot wait on a Promise (the JS engine runs its continuations only after the call returns): ` +
+      "run async code in async mode (runAsync, or runUntilCompleteAsync(loop, promise) from @simloop/async), " +
+      "or write a generator function (`function*`, with `yield*` where you would `await`) and pass its generator."
     );
   }
   return `${caller}() expects a coroutine (a generator object) or a future, got ${value === null ? "null" : typeof value}.`;

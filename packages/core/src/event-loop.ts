@@ -18,6 +18,13 @@
  *
  * @module
  */
+import {
+  beginDrivenRun,
+  type DrivenRun,
+  type DrivenRunOptions,
+  type DrivenState,
+  type ForeignAwaitable,
+} from "./driven-run.ts";
 import { drawJitter, maybeInjectFault, moveDueTimersWithPolicy, runBatchInterleaved } from "./choice-points.ts";
 import { deadlockError } from "./deadlock-report.ts";
 import {
@@ -141,8 +148,12 @@ export class EventLoop {
 
   /** @internal The task whose step is running, if any. */
   _currentTask: Task<unknown> | null = null;
-  /** @internal The handle being dispatched, if any. */
+  /** @internal The handle being dispatched, if any (in a driven run: the last one dispatched). */
   _currentHandle: Handle | null = null;
+  /** @internal What a task's foreign yield becomes during a driven run (see `driven-run.ts`), else `null`. */
+  _foreignAwaitable: ForeignAwaitable | null = null;
+  /** @internal The state of the driven run in progress, if any (see `driven-run.ts`). */
+  _driven: DrivenState | null = null;
 
   // The fields and methods below without `private` are internal too: the files the loop is split into
   // (run-until.ts, choice-points.ts, exception-handler.ts, deadlock-report.ts) read them.
@@ -484,6 +495,22 @@ export class EventLoop {
     return step(this);
   }
 
+  /**
+   * Begins a run driven from outside, one callback at a time ({@link DrivenRun}): what an asynchronous
+   * driver uses to dispatch each callback from a real macrotask of its own. The loop keeps its iteration
+   * semantics; it is running until `run.end()`.
+   * @throws {@link LoopRunningError}, {@link LoopClosedError} on misuse, as the run calls.
+   *
+   * @example
+   * ```ts
+   * const run = loop.beginDrivenRun();
+   * try { while (run.dispatchNext()) {} } finally { run.end(); }
+   * ```
+   */
+  beginDrivenRun(options: DrivenRunOptions = {}): DrivenRun {
+    return beginDrivenRun(this, options);
+  }
+
   /** The virtual time of the next event: now if a callback is ready, the earliest timer, or `Infinity`. */
   peek(): number {
     if (this._closed) return Infinity;
@@ -788,11 +815,11 @@ export class EventLoop {
   }
 
   /**
-   * The timer half of an iteration: drops cancelled timers (compacting the heap when they dominate),
+   * @internal The timer half of an iteration: drops cancelled timers (compacting the heap when they dominate),
    * advances the clock to the earliest deadline when nothing is ready, and moves the due timers to the
    * ready queue (through the policy at the ties level).
    */
-  private _collectTimers(awaited: Future<unknown> | null): void {
+  _collectTimers(awaited: Future<unknown> | null): void {
     const timers = this._timers;
     const ready = this._ready;
     if (timers.size > MIN_SCHEDULED_TIMER_HANDLES && this._timerCancelledCount * 2 > timers.size) {

@@ -6,6 +6,8 @@
 export { EventLoop } from "./event-loop.ts";
 export type { EventLoopOptions, ExceptionContext, ExceptionHandler, UnhandledMode } from "./event-loop.ts";
 export type { DeadlockWaiter } from "./errors.ts";
+export { DrivenRun } from "./driven-run.ts";
+export type { DrivenRunOptions, ForeignAwaitable } from "./driven-run.ts";
 export { Future } from "./future.ts";
 export type { DoneCallback, FutureState } from "./future.ts";
 export { Task, isGenerator } from "./task.ts";

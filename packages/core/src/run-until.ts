@@ -109,7 +109,8 @@ function run(loop: EventLoop, mode: number, until: number, awaited: Future<unkno
   }
 }
 
-function checkCanRun(loop: EventLoop, caller: string): void {
+/** @internal Throws unless `loop` may begin a run call (open, not running, no other loop running). */
+export function checkCanRun(loop: EventLoop, caller: string): void {
   if (loop.isClosed()) throw new LoopClosedError(caller);
   if (loop.isRunning()) {
     throw new LoopRunningError(
@@ -126,13 +127,15 @@ function checkCanRun(loop: EventLoop, caller: string): void {
   }
 }
 
-function enterRun(loop: EventLoop): void {
+/** @internal Makes `loop` the running loop. */
+export function enterRun(loop: EventLoop): void {
   loop._running = true;
   loop._policyError = null;
   setRunningLoop(loop);
 }
 
-function exitRun(loop: EventLoop): void {
+/** @internal Ends a run call. */
+export function exitRun(loop: EventLoop): void {
   loop._stopping = false;
   loop._running = false;
   loop._currentHandle = null;

@@ -404,6 +404,22 @@ export class Task<T> extends Future<T> {
       }
       return;
     }
+    const adapt = loop._foreignAwaitable;
+    if (adapt !== null && value !== null && (typeof value === "object" || typeof value === "function")) {
+      // A driven run's driver knows this value (a Promise, say): wait on the future it gives for it.
+      let future: Future<unknown> | null;
+      try {
+        future = adapt(value);
+      } catch (error) {
+        loop._scheduleStep(this, error);
+        return;
+      }
+      if (future !== null) {
+        future._state |= BLOCKING;
+        this._handleYield(future);
+        return;
+      }
+    }
     loop._scheduleStep(this, new BadYieldError(badYieldMessage(this, value), value));
   }
 
@@ -449,8 +465,9 @@ function badYieldMessage(task: Task<unknown>, value: unknown): string {
   }
   if (isThenable(value)) {
     return (
-      `Task ${task.toString()} yielded a Promise. Promises and async functions cannot run on virtual time (the JS engine owns the microtask queue): ` +
-      "write the operation as a generator function and `yield*` it, or settle a loop future (loop.createFuture()) from a callback."
+      `Task ${task.toString()} yielded a Promise outside async mode, where nothing runs its continuations on virtual time: ` +
+      "run the program in async mode (runAsync or runUntilCompleteAsync from @simloop/async), where a task may " +
+      "`yield* fromPromise(promise)`; or write the operation as a generator function and `yield*` it."
     );
   }
   const shown = typeof value === "string" ? JSON.stringify(value) : describeValue(value);

@@ -220,7 +220,7 @@ describe("Task", () => {
     expect(caught).toEqual([
       "BadYieldError: Task got bad yield",
       "BadYieldError: Task got bad yield",
-      "BadYieldError: Task <Task pending name='Task-1'> yielded a Promise. Promises and async functions cannot run on virtual time (the JS engine owns the microtask queue)",
+      "BadYieldError: Task <Task pending name='Task-1'> yielded a Promise outside async mode, where nothing runs its continuations on virtual time",
       "BadYieldError: yield was used instead of yield* for a generator in task <Task pending name='Task-1'>",
       "BadYieldError: Task got bad yield",
     ]);
