@@ -6,11 +6,12 @@ const root = join(import.meta.dirname, "..", "..");
 const readPkg = (name: string): { name: string; dependencies?: Record<string, string> } =>
   JSON.parse(readFileSync(join(root, name, "package.json"), "utf8"));
 
-/** The allowed dependency arrows: core ← coroutines ← check. */
+/** The allowed dependency arrows: core ← coroutines ← check, and core ← async. */
 const allowed: Record<string, string[]> = {
   "@simloop/core": [],
   "@simloop/coroutines": ["@simloop/core"],
   "@simloop/check": ["@simloop/core", "@simloop/coroutines", "fast-check", "immer"],
+  "@simloop/async": ["@simloop/core"],
 };
 
 describe("package boundaries", () => {
