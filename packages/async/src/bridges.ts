@@ -1,7 +1,7 @@
 /**
  * The bridges between the two worlds: a loop future awaited from async code ({@link toPromise}), and a
  * Promise awaited from a generator task ({@link fromPromise}), which works only while the loop is driven
- * by the async driver. Decision 0008 explains why they are explicit functions rather than a `then` on
+ * by the async driver. Decision 0009 explains why they are explicit functions rather than a `then` on
  * `Future`.
  *
  * @module

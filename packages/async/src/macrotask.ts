@@ -7,7 +7,7 @@
  * guess at how many ticks a chain needs. Only from a macrotask (not from a microtask of a driver loop)
  * do Node's rules hold inside the callback (`nextTick` callbacks before promise jobs). A
  * `MessageChannel` message is the cheapest macrotask Node offers (measured about 1.3–2.5 µs a round
- * trip, against 3–9 µs for `setImmediate`, see decision 0009), so it is the one used; both are captured
+ * trip, against 3–9 µs for `setImmediate`, see decision 0010), so it is the one used; both are captured
  * when this module loads, before any virtual global can be installed.
  *
  * @module
