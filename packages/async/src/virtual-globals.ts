@@ -5,7 +5,7 @@
  * included, through `module.syncBuiltinESMExports()`), and under `random: true` `Math.random`,
  * `crypto.randomUUID`, `crypto.getRandomValues` and `node:crypto`'s `randomBytes`/`randomUUID` (its `getRandomValues` calls the web crypto one).
  *
- * They are replaced in the main realm (decision 0008), installed once per campaign: each run binds them
+ * They are replaced in the main realm (decision 0012), installed once per campaign: each run binds them
  * to its fresh loop ({@link VirtualGlobals.bind}); with no run bound they behave as the real ones, which
  * is also what keeps the test runner working (vitest keeps its own copies of the timers and clocks).
  * Microtasks stay native: `queueMicrotask` and `process.nextTick` are JavaScript semantics, not time.
