@@ -40,6 +40,8 @@ export {
   CancelledError,
   CloseRunningLoopError,
   DeadlockError,
+  Interrupt,
+  InterruptMisuseError,
   InvalidStateError,
   LoopClosedError,
   LoopMisuseError,

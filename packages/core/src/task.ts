@@ -21,7 +21,15 @@
  * @module
  */
 import { describeValue, isThenable } from "./describe.ts";
-import { BadYieldError, CancelledError, InvalidStateError, LoopMisuseError, WrongLoopError } from "./errors.ts";
+import {
+  BadYieldError,
+  CancelledError,
+  Interrupt,
+  InterruptMisuseError,
+  InvalidStateError,
+  LoopMisuseError,
+  WrongLoopError,
+} from "./errors.ts";
 import type { EventLoop } from "./event-loop.ts";
 import {
   BLOCKING,
@@ -203,32 +211,38 @@ export class Task<T> extends Future<T> {
   }
 
   /**
-   * Throws `error` into the coroutine at its current suspension point, as SimPy's `Process.interrupt`:
-   * the task stops waiting on its future *without cancelling it* and resumes in the next iteration with
-   * `error` thrown at its `yield*`. Interrupts queue: each is delivered at a step of its own. A pending
-   * cancellation (asyncio's `_must_cancel`) takes precedence. Returns false if the task is already done.
+   * Interrupts the task, as SimPy's `Process.interrupt(cause)`: an {@link Interrupt} carrying `cause`
+   * is thrown into the coroutine at its current suspension point, in the next iteration. The task stops
+   * waiting on its future *without cancelling it* (a task it awaited goes on running; a sleep's timer
+   * is dropped; a resource request still queued withdraws itself). Interrupts queue: each is delivered
+   * at a suspension of its own. A pending cancellation (asyncio's `_must_cancel`) is delivered first.
    * Not part of asyncio; built for discrete-event processes.
-   * @throws {@link LoopMisuseError} when a task interrupts itself (throw the error instead).
+   * @throws {@link InterruptMisuseError} if the task has terminated, or is the task calling (throw
+   * the error instead).
    *
    * @example
    * ```ts
-   * const worker = loop.createTask(work());
-   * loop.callLater(5, () => worker.interrupt(new Error("breakdown")));
+   * function* machine() {
+   *   try { yield* sleep(10); } catch (e) { if (e instanceof Interrupt) log(e.cause); else throw e; }
+   * }
+   * const worker = loop.createTask(machine());
+   * loop.callLater(5, () => worker.interrupt("breakdown")); // machine logs "breakdown" at t=5
    * ```
    */
-  interrupt(error: unknown): boolean {
-    if ((this._state & STATE_MASK) !== PENDING) return false;
+  interrupt(cause?: unknown): void {
+    if ((this._state & STATE_MASK) !== PENDING) {
+      throw new InterruptMisuseError(`${this.toString()} has terminated and cannot be interrupted.`);
+    }
     if (this._loop._currentTask === this) {
-      throw new LoopMisuseError(
-        "INTERRUPT_SELF",
-        `Task ${this.toString()} cannot interrupt itself: throw the error instead.`,
+      throw new InterruptMisuseError(
+        `A task is not allowed to interrupt itself (${this.toString()}): throw the error directly instead.`,
       );
     }
+    const error = new Interrupt(cause);
     const extra = this._extraRecord();
     if (extra.interrupts === null) extra.interrupts = [error];
     else extra.interrupts.push(error);
     this._detachForInterrupt();
-    return true;
   }
 
   /** @internal The future (or sleep) this task waits on, if any: the value slot while pending. */

@@ -6,6 +6,7 @@ import {
   DeadlockError,
   LoopMisuseError,
   EventLoop,
+  Interrupt,
   TimerHandle,
   sleepCoroutine,
   type Coroutine,
@@ -118,13 +119,13 @@ describe("sleepCoroutine (the core hook behind sleep)", () => {
       try {
         yield* sleepCoroutine(5, undefined);
       } catch (error) {
-        seen.push(`${(error as Error).message} at t=${loop.time()}`);
+        seen.push(`${String((error as Interrupt).cause)} at t=${loop.time()}`);
       }
       yield* sleepCoroutine(1, undefined);
       seen.push(`done at t=${loop.time()}`);
     }
     const task = loop.createTask(sleeper());
-    loop.callLater(2, () => task.interrupt(new Error("breakdown")));
+    loop.callLater(2, () => task.interrupt("breakdown"));
     loop.runUntilIdle();
     expect(seen).toEqual(["breakdown at t=2", "done at t=3"]);
     expect(task.done()).toBe(true);

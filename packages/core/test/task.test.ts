@@ -4,6 +4,8 @@ import {
   BadYieldError,
   CancelledError,
   EventLoop,
+  Interrupt,
+  InterruptMisuseError,
   LoopMisuseError,
   Task,
   WrongLoopError,
@@ -378,17 +380,17 @@ describe("Task.interrupt", () => {
         try {
           yield* other;
         } catch (error) {
-          log.push(`${loop.time()} interrupted: ${(error as Error).message}`);
+          log.push(`${loop.time()} interrupted: ${String((error as Interrupt).cause)}`);
         }
         const result = yield* other;
         log.push(`${loop.time()} ${result}`);
       })(),
     );
-    loop.callLater(2, () => expect(worker.interrupt(new Error("breakdown"))).toBe(true));
+    loop.callLater(2, () => worker.interrupt("breakdown"));
     loop.runUntilComplete(worker);
     expect(log).toEqual(["2 interrupted: breakdown", "5 other finished"]);
     expect(other.cancelled()).toBe(false);
-    expect(worker.interrupt(new Error("late"))).toBe(false);
+    expect(() => worker.interrupt("late")).toThrow(InterruptMisuseError);
   });
 
   it("wins over a wake-up that is already queued, and queues several interrupts, one per suspension", () => {
@@ -401,15 +403,15 @@ describe("Task.interrupt", () => {
           try {
             log.push(`got ${yield* fut}`);
           } catch (error) {
-            log.push(`caught ${(error as Error).message}`);
+            log.push(`caught ${String((error as Interrupt).cause)}`);
           }
         }
       })(),
     );
     loop.callSoon(() => {
       futures[0]?.setResult(1); // the wake-up is queued now
-      worker.interrupt(new Error("a"));
-      worker.interrupt(new Error("b"));
+      worker.interrupt("a");
+      worker.interrupt("b");
       futures[2]?.setResult(3);
     });
     loop.runUntilComplete(worker);
@@ -430,13 +432,13 @@ describe("Task.interrupt", () => {
         try {
           yield* nap(10);
         } catch (error) {
-          log.push(`second: ${(error as Error).message}`);
+          log.push(`second: ${String((error as Interrupt).cause)}`);
         }
       })(),
     );
     loop.callLater(1, () => {
       worker.cancel();
-      worker.interrupt(new Error("breakdown"));
+      worker.interrupt("breakdown");
     });
     loop.runUntilComplete(worker);
     expect(log).toEqual(["first: CancelledError", "second: breakdown"]);
@@ -448,9 +450,9 @@ describe("Task.interrupt", () => {
     const self: { task: Task<void> | null } = { task: null };
     self.task = loop.createTask(
       (function* (): Coroutine<void> {
-        self.task?.interrupt(new Error("me"));
+        self.task?.interrupt("me");
       })(),
     );
-    expect(() => loop.runUntilComplete(self.task as Task<void>)).toThrow(/cannot interrupt itself/);
+    expect(() => loop.runUntilComplete(self.task as Task<void>)).toThrow(/not allowed to interrupt itself/);
   });
 });

@@ -132,32 +132,3 @@ export class BrokenBarrierError extends SimloopError {
     super("BROKEN_BARRIER", message);
   }
 }
-
-/**
- * A process was interrupted (SimPy's `Interrupt`): thrown into the task at its current wait by
- * {@link interrupt}. `cause` is what the interrupter passed, such as a {@link Preempted}.
- *
- * @example
- * ```ts
- * try { yield* sleep(10); } catch (e) { if (e instanceof Interrupt) log(e.cause); else throw e; }
- * ```
- */
-export class Interrupt extends SimloopError {
-  override readonly name: string = "Interrupt";
-  /** The reason given to `interrupt(task, cause)`. */
-  override readonly cause: unknown;
-
-  constructor(cause: unknown) {
-    super("INTERRUPT", `The process was interrupted${cause === undefined ? "" : `: ${describe(cause)}`}.`);
-    this.cause = cause;
-  }
-}
-
-/** `interrupt()` was called on a task that cannot receive it (finished, itself, or waiting on another task). */
-export class InterruptMisuseError extends LoopMisuseError {
-  override readonly name: string = "InterruptMisuseError";
-
-  constructor(message: string) {
-    super("INTERRUPT_MISUSE", message);
-  }
-}

@@ -35,7 +35,6 @@ export { LifoQueue, PriorityQueue, Queue } from "./queue.ts";
 export type { PriorityQueueOptions, QueueOptions, QueueStatistics } from "./queue.ts";
 export type { Compare } from "./internal/compare.ts";
 export type { SampleStatistics } from "./internal/time-weighted.ts";
-export { interrupt } from "./resources/interrupt.ts";
 export { ResourceEvent } from "./resources/resource-event.ts";
 export { Preempted, PreemptiveResource, PriorityResource, Request, Resource } from "./resources/resource.ts";
 export type { PriorityRequestOptions, ResourceOptions, ResourceStatistics } from "./resources/resource.ts";
@@ -47,8 +46,6 @@ export { Container, ContainerEvent } from "./resources/container.ts";
 export type { ContainerOptions, ContainerStatistics } from "./resources/container.ts";
 export {
   BrokenBarrierError,
-  Interrupt,
-  InterruptMisuseError,
   LockNotAcquiredError,
   QueueEmpty,
   QueueFull,
@@ -59,3 +56,5 @@ export {
   TaskGroupStateError,
   TimeoutStateError,
 } from "./errors.ts";
+// SimPy's Interrupt lives in core with `task.interrupt(cause)`; re-exported for simulation code.
+export { Interrupt, InterruptMisuseError } from "@simloop/core";

@@ -16,10 +16,8 @@
  * @module
  */
 import { ArgumentError, getEventLoop, type Coroutine, type EventLoop, type Task, describeValue } from "@simloop/core";
-import { InterruptMisuseError } from "../errors.ts";
 import { remove } from "../internal/list.ts";
 import { Tally, TimeWeighted, type SampleStatistics } from "../internal/time-weighted.ts";
-import { interrupt } from "./interrupt.ts";
 import { ResourceEvent, type EventOwner } from "./resource-event.ts";
 
 /** Options of the resources. */
@@ -392,12 +390,9 @@ export class PreemptiveResource extends PriorityResource {
     const proc = victim.process;
     const cause = new Preempted(by.process, victim.grantedAt ?? victim.requestedAt, this);
     if (proc !== null && !proc.done()) {
-      try {
-        interrupt(proc, cause);
-      } catch (error) {
-        if (error instanceof InterruptMisuseError) return;
-        throw error;
-      }
+      // The victim's process is the one requesting (it preempts itself): SimPy refuses, so no eviction.
+      if (proc === this._loop.currentTask()) return;
+      proc.interrupt(cause);
     }
     remove(this._users, victim);
     this._busy.set(this._loop.time(), this._users.length);

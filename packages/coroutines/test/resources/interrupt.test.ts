@@ -1,18 +1,13 @@
+import * as core from "@simloop/core";
 import { CancelledError, type Coroutine } from "@simloop/core";
 import { describe, expect, it } from "vitest";
-import {
-  Interrupt,
-  InterruptMisuseError,
-  Resource,
-  gatherReturnExceptions,
-  interrupt,
-  sleep,
-} from "../../src/index.ts";
+import { Interrupt, InterruptMisuseError, Resource, gatherReturnExceptions, sleep } from "../../src/index.ts";
+import * as coroutines from "../../src/index.ts";
 import { scenario } from "../support/trace.ts";
 
 const strip = (log: [number, string][]): [number, string][] => log.map(([t, l]) => [t, l.replace(/@\d+$/, "")]);
 
-describe("interrupt", () => {
+describe("task.interrupt(cause) (SimPy's process.interrupt; issue 11 item 6)", () => {
   it("throws an Interrupt with its cause into a sleeping process, which can go on (SimPy's car-charging example)", () => {
     const log = scenario(function* (t) {
       function* car(): Coroutine<void> {
@@ -30,7 +25,7 @@ describe("interrupt", () => {
       }
       const c = t.loop.createTask(car());
       yield* sleep(3);
-      interrupt(c, "hurry");
+      c.interrupt("hurry");
       yield* c;
       expect(c.cancelling()).toBe(0);
     });
@@ -58,8 +53,8 @@ describe("interrupt", () => {
       }
       const w = t.loop.createTask(worker());
       yield* sleep(1);
-      interrupt(w, 1);
-      interrupt(w, 2);
+      w.interrupt(1);
+      w.interrupt(2);
       yield* w;
     });
     expect(strip(log)).toEqual([
@@ -75,7 +70,7 @@ describe("interrupt", () => {
       const holder = t.loop.createTask(res.use(() => sleep(5)));
       const waiter = t.loop.createTask(res.use(() => sleep(1)));
       yield* sleep(1);
-      interrupt(waiter, "give up");
+      waiter.interrupt("give up");
       const [r] = yield* gatherReturnExceptions(waiter);
       expect(r).toBeInstanceOf(Interrupt);
       expect(res.queue.length).toBe(0);
@@ -89,7 +84,7 @@ describe("interrupt", () => {
       const w = t.loop.createTask(sleep(10));
       yield* sleep(1);
       w.cancel();
-      interrupt(w, "x");
+      w.interrupt("x");
       const [r] = yield* gatherReturnExceptions(w);
       expect(r).toBeInstanceOf(CancelledError);
     });
@@ -99,9 +94,9 @@ describe("interrupt", () => {
     scenario(function* (t) {
       const done = t.loop.createTask(sleep(0));
       yield* done;
-      expect(() => interrupt(done)).toThrow(InterruptMisuseError);
+      expect(() => done.interrupt()).toThrow(InterruptMisuseError);
       const self = t.loop.currentTask();
-      expect(() => interrupt(self as never)).toThrow(/itself/);
+      expect(() => self?.interrupt()).toThrow(/itself/);
 
       const charging = t.loop.createTask(sleep(5, "charged"));
       const waiter = t.loop.createTask(
@@ -110,10 +105,46 @@ describe("interrupt", () => {
         })(),
       );
       yield* sleep(1);
-      interrupt(waiter, "stop waiting");
+      waiter.interrupt("stop waiting");
       const [r] = yield* gatherReturnExceptions(waiter);
       expect(r).toBeInstanceOf(Interrupt);
       expect(yield* charging).toBe("charged");
     });
+  });
+
+  it("is one class in core and coroutines, and a throw of the cause itself is never what the task sees", () => {
+    expect(Interrupt).toBe(core.Interrupt);
+    expect(InterruptMisuseError).toBe(core.InterruptMisuseError);
+    expect("interrupt" in (coroutines as object)).toBe(false); // one name: the task's method
+    scenario(function* (t) {
+      const seen: unknown[] = [];
+      const w = t.loop.createTask(
+        (function* (): Coroutine<void> {
+          try {
+            yield* sleep(10);
+          } catch (e) {
+            seen.push(e);
+          }
+        })(),
+      );
+      yield* sleep(1);
+      const cause = new Error("breakdown");
+      w.interrupt(cause);
+      yield* w;
+      expect(seen).toHaveLength(1);
+      expect(seen[0]).toBeInstanceOf(Interrupt);
+      expect((seen[0] as Interrupt).cause).toBe(cause);
+      expect((seen[0] as Interrupt).message).toBe("The process was interrupted: Error: breakdown.");
+    });
+  });
+
+  it("captures no stack trace (issue 12 item 8: it cost a third of a job-shop model's run time)", () => {
+    const error = new Interrupt("x");
+    expect(error.stack).toBe("Interrupt: The process was interrupted: x.");
+    expect(new Interrupt(Object.create(null)).message).toBe(
+      "The process was interrupted: [object with a null prototype].",
+    );
+    // Other errors keep their stack: the limit is restored.
+    expect(new Error("y").stack).toMatch(/\n\s+at /);
   });
 });

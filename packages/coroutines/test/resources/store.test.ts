@@ -1,7 +1,7 @@
 import { EventLoop, type Coroutine, type Task } from "@simloop/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { FilterStore, PriorityStore, Store, gatherReturnExceptions, interrupt, sleep } from "../../src/index.ts";
+import { FilterStore, PriorityStore, Store, gatherReturnExceptions, sleep } from "../../src/index.ts";
 import { scenario } from "../support/trace.ts";
 
 const strip = (log: [number, string][]): [number, string][] => log.map(([t, l]) => [t, l.replace(/@\d+$/, "")]);
@@ -140,7 +140,7 @@ describe("Store", () => {
             loop.callLater(at, () => {
               const task = tasks[who] as Task<void>;
               if (task.done()) return;
-              if (how && who >= 4) interrupt(task, "fault");
+              if (how && who >= 4) task.interrupt("fault");
               else task.cancel();
             });
           }
