@@ -18,7 +18,7 @@ export {
   install,
   installedGlobals,
 } from "./virtual-globals.ts";
-export type { InstallOptions, VirtualGlobalName } from "./virtual-globals.ts";
+export type { InstallOptions, TimerJitter, VirtualGlobalName } from "./virtual-globals.ts";
 export { TIMEOUT_MAX, VirtualImmediate, VirtualTimeout } from "./virtual-timers.ts";
 export { AbortError } from "./timers-promises.ts";
 export type { PromiseTimerOptions } from "./timers-promises.ts";

@@ -75,6 +75,21 @@ export interface InstallOptions {
    * `randomUUID` and `getRandomValues` draw from a stream forked from the run loop's seeded PRNG. Default false.
    */
   readonly random?: boolean;
+  /**
+   * Timer delays the scheduling policy may lengthen, without touching the code under test: each
+   * `setTimeout`/`setInterval` arming of `d` ms draws its delay with `loop.jitter(d, d + extra)`, where
+   * `extra` is the larger of `absolute` ms and `relative × d`. Without a policy at the `jitter` level
+   * the delay stays `d`. Default: none.
+   */
+  readonly jitter?: TimerJitter;
+}
+
+/** The bounds of the install's `jitter` option. */
+export interface TimerJitter {
+  /** At most this many milliseconds added to every delay. Default 0. */
+  readonly absolute?: number;
+  /** At most this fraction of each delay added to it (0.1: up to 10% longer). Default 0. */
+  readonly relative?: number;
 }
 
 interface Saved {
@@ -116,6 +131,7 @@ export class VirtualGlobals {
     const now = options.now ?? DEFAULT_EPOCH;
     this._epoch = typeof now === "number" ? now : now.getTime();
     this._origin = options.performanceOrigin ?? DEFAULT_PERFORMANCE_ORIGIN;
+    if (options.jitter !== undefined) checkJitter(options.jitter);
     if (!Number.isFinite(this._epoch) || !Number.isFinite(this._origin)) {
       throw new VirtualGlobalsError(
         "INVALID_OPTION",
@@ -158,6 +174,7 @@ export class VirtualGlobals {
       pending: new Set(),
       byId: new Map(),
       nextId: 1,
+      delayOf: delayJitter(loop, this.options.jitter),
     };
     setBinding(binding);
   }
@@ -224,6 +241,22 @@ export class VirtualGlobals {
   }
 }
 
+function checkJitter(jitter: TimerJitter): void {
+  const { absolute = 0, relative = 0 } = jitter;
+  if (!(absolute >= 0 && relative >= 0 && Number.isFinite(absolute) && Number.isFinite(relative))) {
+    throw new VirtualGlobalsError(
+      "INVALID_OPTION",
+      `Expected the jitter bounds to be finite numbers >= 0, got absolute=${String(jitter.absolute)}, relative=${String(jitter.relative)}.`,
+    );
+  }
+}
+
+function delayJitter(loop: EventLoop, jitter: TimerJitter | undefined): ((delay: number) => number) | null {
+  if (jitter === undefined) return null;
+  const { absolute = 0, relative = 0 } = jitter;
+  return (delay) => loop.jitter(delay, delay + Math.max(absolute, relative * delay));
+}
+
 const RealDate = globalThis.Date;
 const realDateNow = RealDate.now;
 const realPerformanceNow = globalThis.performance.now.bind(globalThis.performance);
@@ -285,7 +318,8 @@ function uuidFrom(random: Random): string {
  * and bind each run's loop (`runAsync` does it when given `globals`, or installs and uninstalls by
  * itself when not).
  * @throws {@link VirtualGlobalsError} (code `ALREADY_INSTALLED`) when globals are installed already;
- * (code `INVALID_OPTION`) for a non-finite `now` or `performanceOrigin`, or an unknown `toFake` name.
+ * (code `INVALID_OPTION`) for a non-finite `now` or `performanceOrigin`, negative or non-finite `jitter`
+ * bounds, or an unknown `toFake` name.
  *
  * @example
  * ```ts

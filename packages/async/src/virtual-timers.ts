@@ -7,7 +7,9 @@
  * it is truncated to whole milliseconds (so `setTimeout(fn, 0)` is 1 ms, after any `setImmediate`
  * queued meanwhile); the callback is called with the timer as `this`; an interval is re-armed after
  * its callback returns (or throws), from the time it fired, unless the callback cleared or refreshed
- * it; `refresh()` re-arms a timer that already fired, and does nothing to a cleared one.
+ * it; `refresh()` re-arms a timer that already fired, and does nothing to a cleared one. Under the
+ * install's `jitter` option every arming (a timeout, each period of an interval, a refresh) draws its
+ * delay through `loop.jitter`, so a policy at the jitter level may lengthen it within the bounds.
  *
  * @module
  */
@@ -132,9 +134,11 @@ export class VirtualTimeout implements PendingTimer {
 
   /** @internal */
   _arm(delay: number): void {
-    const loop = this._binding.loop;
-    this._handle = loop.callAt(loop.time() + delay, fireTimeout, this);
-    this._binding.pending.add(this);
+    const binding = this._binding;
+    const loop = binding.loop;
+    const delayOf = binding.delayOf;
+    this._handle = loop.callAt(loop.time() + (delayOf === null ? delay : delayOf(delay)), fireTimeout, this);
+    binding.pending.add(this);
   }
 
   /** @internal Called by the timer handle. */
@@ -148,7 +152,11 @@ export class VirtualTimeout implements PendingTimer {
     } finally {
       if (this._repeat !== null && !this._cleared && this._handle === null) {
         const loop = binding.loop;
-        if (!loop.isClosed()) this._handle = loop.callAt(start + this._repeat, fireTimeout, this);
+        if (!loop.isClosed()) {
+          const delayOf = binding.delayOf;
+          const period = delayOf === null ? this._repeat : delayOf(this._repeat);
+          this._handle = loop.callAt(start + period, fireTimeout, this);
+        }
       }
     }
   }

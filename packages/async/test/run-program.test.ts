@@ -91,3 +91,43 @@ describe("runProgramAsync: one run as a function of the program, the loop option
     expect(values.size).toBe(1);
   });
 });
+
+describe("the install's jitter option", () => {
+  const longest: SchedulingPolicy = {
+    name: "longest",
+    levels: { ties: false, interleave: false, jitter: true, faults: false },
+    choose: () => 0,
+    chooseDuration: (point) => point.max,
+  };
+  const program = async (loop: { time(): number }): Promise<number[]> => {
+    const times: number[] = [];
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    times.push(loop.time());
+    let ticks = 0;
+    await new Promise<void>((resolve) => {
+      const interval = setInterval(() => {
+        times.push(loop.time());
+        if (++ticks === 2) {
+          clearInterval(interval);
+          resolve();
+        }
+      }, 10);
+    });
+    return times;
+  };
+
+  it("lets a policy at the jitter level lengthen every timer within the bounds, and records the draws", async () => {
+    const jittered = await runProgramAsync(program, { policy: longest, jitter: { absolute: 5, relative: 0.1 } });
+    expect(jittered.value).toEqual([110, 125, 140]);
+    expect(jittered.loop.choiceLog().map((c) => `${c.kind} ${c.min}..${c.max}=${c.pick}`)).toEqual([
+      "jitter 100..110=110",
+      "jitter 10..15=15",
+      "jitter 10..15=15",
+    ]);
+  });
+
+  it("changes nothing without a policy at the jitter level, and refuses negative bounds", async () => {
+    expect((await runProgramAsync(program, { jitter: { absolute: 5 } })).value).toEqual([100, 110, 120]);
+    expect(() => install({ jitter: { absolute: -1 } })).toThrow(/jitter bounds/);
+  });
+});

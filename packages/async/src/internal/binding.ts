@@ -30,6 +30,8 @@ export interface Binding {
   readonly byId: Map<number, PendingTimer>;
   /** The next timer id. */
   nextId: number;
+  /** The delay a timer is armed with, given the one asked for (the `jitter` option), or `null`: as asked. */
+  readonly delayOf: ((delay: number) => number) | null;
 }
 
 let bound: Binding | null = null;
