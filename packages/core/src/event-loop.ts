@@ -62,6 +62,15 @@ import { TimerQueue } from "./timer-queue.ts";
 import type { Sites } from "./site.ts";
 import { Trace, traceDispatch, type TraceOptions } from "./trace.ts";
 
+/** Options of {@link EventLoop.runUntilTime} and {@link EventLoop.runFor}. */
+export interface RunUntilOptions {
+  /**
+   * Whether timers due at exactly the end time run (default true). `false` leaves them pending, as
+   * SimPy's `run(until=t)` does with the events at `t`.
+   */
+  readonly inclusive?: boolean;
+}
+
 /** What the default exception handler does with an error that escaped a callback. */
 export type UnhandledMode = "log" | "collect" | "throw";
 
@@ -462,19 +471,28 @@ export class EventLoop {
 
   /**
    * Runs every callback due at or before virtual time `when` (including those they schedule at or before
-   * `when`), then sets the clock to `when` (SimPy's `run(until)`, inclusive like fake timers' `tick`).
+   * `when`), then sets the clock to `when` (inclusive, like fake timers' `tick`). With
+   * `{ inclusive: false }`, timers due at exactly `when` are left pending, as SimPy's `run(until=when)`
+   * leaves the events at `when`; callbacks made ready before `when` still run.
    * Returns early, without moving the clock, if `stop()` is called.
    * @throws {@link ArgumentError} if `when` is not finite or is before the current time.
+   *
+   * @example
+   * ```ts
+   * loop.callLater(5, () => console.log("at 5"));
+   * loop.runUntilTime(5, { inclusive: false }); // prints nothing; loop.time() === 5
+   * loop.runUntilTime(5); // prints "at 5"
+   * ```
    */
-  runUntilTime(when: number): void {
-    runUntilTime(this, when);
+  runUntilTime(when: number, options: RunUntilOptions = {}): void {
+    runUntilTime(this, when, options.inclusive !== false);
   }
 
   /**
-   * Runs for `duration` units of virtual time: `runUntilTime(time() + duration)`.
+   * Runs for `duration` units of virtual time: `runUntilTime(time() + duration, options)`.
    * @throws {@link ArgumentError} if `duration` is negative or not finite.
    */
-  runFor(duration: number): void {
+  runFor(duration: number, options: RunUntilOptions = {}): void {
     if (typeof duration !== "number" || !Number.isFinite(duration) || duration < 0) {
       throw new ArgumentError(`Expected \`duration\` to be a finite number >= 0, got \`${describeValue(duration)}\`.`);
     }
@@ -484,7 +502,7 @@ export class EventLoop {
         `runFor(${duration}) at t=${this._now}: the end time overflows (${when}). Use a shorter duration, or runUntilIdle().`,
       );
     }
-    this.runUntilTime(when);
+    this.runUntilTime(when, options);
   }
 
   /**

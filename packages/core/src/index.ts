@@ -4,7 +4,13 @@
  * @packageDocumentation
  */
 export { EventLoop } from "./event-loop.ts";
-export type { EventLoopOptions, ExceptionContext, ExceptionHandler, UnhandledMode } from "./event-loop.ts";
+export type {
+  RunUntilOptions,
+  EventLoopOptions,
+  ExceptionContext,
+  ExceptionHandler,
+  UnhandledMode,
+} from "./event-loop.ts";
 export type { DeadlockWaiter } from "./errors.ts";
 export { DrivenRun } from "./driven-run.ts";
 export type { DrivenRunOptions, ForeignAwaitable } from "./driven-run.ts";

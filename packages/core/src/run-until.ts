@@ -27,6 +27,8 @@ export const MODE_FOREVER = 0;
 export const MODE_IDLE = 1;
 /** @internal Run until the next timer is later than a given time. */
 export const MODE_UNTIL = 2;
+/** @internal Run until the next timer is due at or after a given time. */
+export const MODE_BEFORE = 3;
 
 function runUntilCompleteCallback(future: Future<unknown>): void {
   future._loop.stop();
@@ -59,15 +61,15 @@ export function runInMode(loop: EventLoop, mode: number, caller: string): void {
   throwUnhandled(loop);
 }
 
-/** @internal `loop.runUntilTime(when)`. */
-export function runUntilTime(loop: EventLoop, when: number): void {
+/** @internal `loop.runUntilTime(when)`: inclusive runs the timers due at `when`, exclusive leaves them. */
+export function runUntilTime(loop: EventLoop, when: number, inclusive = true): void {
   if (typeof when !== "number" || !Number.isFinite(when) || when < loop._now) {
     throw new ArgumentError(
       `Expected \`when\` to be a finite time >= the current time (${loop._now}), got \`${describeValue(when)}\`.`,
     );
   }
   checkCanRun(loop, "runUntilTime");
-  if (run(loop, MODE_UNTIL, when, null) && loop._now < when) loop._now = when;
+  if (run(loop, inclusive ? MODE_UNTIL : MODE_BEFORE, when, null) && loop._now < when) loop._now = when;
   throwUnhandled(loop);
 }
 
@@ -97,7 +99,7 @@ function run(loop: EventLoop, mode: number, until: number, awaited: Future<unkno
       if (mode !== MODE_FOREVER && !loop._stopping && loop._ready.length === 0) {
         loop._dropCancelledHead();
         const next = loop._timers.peekWhen();
-        if (mode === MODE_IDLE ? next === Infinity : next > until) return true;
+        if (mode === MODE_IDLE ? next === Infinity : mode === MODE_UNTIL ? next > until : next >= until) return true;
       }
       if (++steps > maxSteps) throw new StepBudgetExceededError(maxSteps, loop._now, loop._recentLines());
       loop._runOnce(awaited);

@@ -579,3 +579,27 @@ describe("determinism", () => {
     expect(traces.size).toBe(1);
   });
 });
+
+describe("runUntilTime(t, { inclusive: false }): SimPy's run(until=t)", () => {
+  it("leaves the timers due at t pending, runs those before, and sets the clock to t", () => {
+    const loop = new EventLoop();
+    const log: string[] = [];
+    loop.callLater(4, () => log.push(`4 at ${loop.time()}`));
+    loop.callLater(5, () => log.push(`5 at ${loop.time()}`));
+    loop.runUntilTime(5, { inclusive: false });
+    expect(log).toEqual(["4 at 4"]);
+    expect(loop.time()).toBe(5);
+    loop.runUntilTime(5);
+    expect(log).toEqual(["4 at 4", "5 at 5"]);
+  });
+
+  it("runFor takes the same option", () => {
+    const loop = new EventLoop();
+    const log: number[] = [];
+    loop.callLater(2, () => log.push(loop.time()));
+    loop.runFor(2, { inclusive: false });
+    expect([log, loop.time()]).toEqual([[], 2]);
+    loop.runFor(0);
+    expect(log).toEqual([2]);
+  });
+});

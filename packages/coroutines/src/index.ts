@@ -11,6 +11,8 @@ export { isCoroutine, isCoroutineFunction } from "./coroutine-kind.ts";
 export { wait } from "./wait.ts";
 export type { FutureList, ReturnWhen, WaitOptions, WaitResult } from "./wait.ts";
 export { waitFor } from "./wait-for.ts";
+export { allOf, anyOf } from "./conditions.ts";
+export type { ConditionEvent } from "./conditions.ts";
 export { shield } from "./shield.ts";
 export { asCompleted } from "./as-completed.ts";
 export type { AsCompletedOptions } from "./as-completed.ts";

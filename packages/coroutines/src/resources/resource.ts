@@ -22,6 +22,8 @@ import { ResourceEvent, type EventOwner } from "./resource-event.ts";
 
 /** Options of the resources. */
 export interface ResourceOptions {
+  /** The number of slots, a positive integer. Default 1. */
+  readonly capacity?: number;
   /** The loop whose virtual time the statistics follow. Default: the running loop, else the current one. */
   readonly loop?: EventLoop;
 }
@@ -131,7 +133,7 @@ function compareKeys(a: Request, b: Request): number {
  *
  * @example
  * ```ts
- * const teller = new Resource(2);
+ * const teller = new Resource({ capacity: 2 });
  * function* customer() {
  *   yield* teller.use(function* () { yield* sleep(loop.random.exponential(1)); });
  * }
@@ -153,10 +155,13 @@ export class Resource {
   private readonly _waits = new Tally();
 
   /**
-   * Creates a resource with `capacity` slots (default 1).
+   * Creates a resource with `capacity` slots (default 1): `new Resource({ capacity: 2, loop })`, as every
+   * resource takes its options (`Container`, `Store`…). `new Resource(2, { loop })` is the same.
    * @throws {@link ArgumentError} unless `capacity` is a positive integer.
    */
-  constructor(capacity = 1, options: ResourceOptions = {}) {
+  constructor(capacityOrOptions: number | ResourceOptions = {}, moreOptions: ResourceOptions = {}) {
+    const options = typeof capacityOrOptions === "number" ? moreOptions : capacityOrOptions;
+    const capacity = typeof capacityOrOptions === "number" ? capacityOrOptions : (options.capacity ?? 1);
     if (!Number.isInteger(capacity) || capacity <= 0) {
       throw new ArgumentError(`Expected \`capacity\` to be a positive integer, got \`${describeValue(capacity)}\`.`);
     }
@@ -316,7 +321,7 @@ export class Resource {
  *
  * @example
  * ```ts
- * const desk = new PriorityResource(1);
+ * const desk = new PriorityResource({ capacity: 1 });
  * const urgent = desk.request({ priority: -1 });
  * ```
  */
@@ -359,7 +364,7 @@ export class PriorityResource extends Resource {
  *
  * @example
  * ```ts
- * const machine = new PreemptiveResource(1);
+ * const machine = new PreemptiveResource({ capacity: 1 });
  * function* job(priority: number) {
  *   try { yield* machine.use(function* () { yield* sleep(5); }, { priority }); }
  *   catch (e) { if (e instanceof Interrupt && e.cause instanceof Preempted) log("preempted"); else throw e; }
