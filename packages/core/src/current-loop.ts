@@ -18,6 +18,11 @@ export function runningLoopOrNull(): EventLoop | null {
   return runningLoop;
 }
 
+/** @internal The current event loop of `getEventLoop`/`setEventLoop`, or `null` (none created yet). */
+export function currentLoopOrNull(): EventLoop | null {
+  return currentLoop;
+}
+
 /** @internal Set by the run calls when they start and end. */
 export function setRunningLoop(loop: EventLoop | null): void {
   runningLoop = loop;

@@ -37,6 +37,7 @@ import {
   notACallbackMessage,
   notACoroutineMessage,
 } from "./errors.ts";
+import { currentLoopOrNull } from "./current-loop.ts";
 import { describeValue } from "./describe.ts";
 import { callExceptionHandler, defaultExceptionHandler } from "./exception-handler.ts";
 import { Future, UNTRACKED } from "./future.ts";
@@ -730,10 +731,18 @@ export class EventLoop {
   _ensureFuture<T>(value: Future<T> | Coroutine<T>, caller: string): Future<T> {
     if (value instanceof Future) {
       if (value._loop !== this) {
+        // The usual way to get here: gather(...) (or another combinator) called outside a run, on a
+        // loop that is not the current event loop, attached its future to the current one.
+        const fix =
+          value._loop === currentLoopOrNull()
+            ? "It belongs to the current event loop (getEventLoop()), where gather(), ensureFuture() and the other " +
+              "combinators put what they create when called outside a run. Make this loop current before building it " +
+              "(setEventLoop(loop)), or build it inside a coroutine this loop runs: " +
+              "loop.runUntilComplete(main()), where main() does `return yield* gather(...)`."
+            : "Run a future on the loop that created it.";
         throw new WrongLoopError(
           "WRONG_LOOP",
-          `The future belongs to a different loop than the one specified as the loop argument: ${caller}() got ${value.toString()} of another loop. ` +
-            "Run a future on the loop that created it.",
+          `The future belongs to a different loop than the one specified as the loop argument: ${caller}() got ${value.toString()} of another loop. ${fix}`,
         );
       }
       return value;

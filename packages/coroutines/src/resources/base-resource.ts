@@ -11,12 +11,16 @@
  */
 import { getEventLoop, type EventLoop } from "@simloop/core";
 import { remove } from "../internal/list.ts";
+import { loopForUse, runningLoopOrNull } from "../internal/resource-loop.ts";
 import { Tally, TimeWeighted, type SampleStatistics } from "../internal/time-weighted.ts";
 import type { EventOwner, ResourceEvent } from "./resource-event.ts";
 
 /** Options of stores and containers. */
 export interface BaseResourceOptions {
-  /** The loop whose virtual time the statistics follow. Default: the running loop, else the current one. */
+  /**
+   * The loop it belongs to. Default: the loop running when it is created, else the loop that first
+   * requests, puts or gets (used from a task of another loop, it throws `WrongLoopError`).
+   */
   readonly loop?: EventLoop;
 }
 
@@ -62,8 +66,8 @@ export abstract class BaseResource<
   P extends ResourceEvent<unknown>,
   G extends ResourceEvent<unknown>,
 > implements EventOwner {
-  /** @internal */
-  protected readonly _loop: EventLoop;
+  /** The loop given as `{ loop }` or bound at the first use; `null` until then. */
+  private _boundLoop: EventLoop | null;
   /** @internal */
   protected readonly _puts: EventQueue<P>;
   /** @internal */
@@ -72,8 +76,8 @@ export abstract class BaseResource<
   protected _since: number;
 
   constructor(options: BaseResourceOptions = {}) {
-    this._loop = options.loop ?? getEventLoop();
-    const now = this._loop.time();
+    this._boundLoop = options.loop ?? runningLoopOrNull();
+    const now = this._boundLoop?.time() ?? 0;
     this._since = now;
     this._puts = new EventQueue<P>(now);
     this._gets = new EventQueue<G>(now);
@@ -87,6 +91,31 @@ export abstract class BaseResource<
   /** The get events waiting now, in order. */
   get getQueue(): readonly G[] {
     return this._gets.events;
+  }
+
+  /**
+   * @internal The loop: given as `{ loop }`, running at creation, or bound at the first put or get (see
+   * `internal/resource-loop.ts`); read before any of these, the current event loop.
+   */
+  protected get _loop(): EventLoop {
+    return this._boundLoop ?? this._bind(getEventLoop());
+  }
+
+  /** @internal The time for a statistic started at creation: the bound loop's, else 0 (reset at binding). */
+  protected _startTime(): number {
+    return this._boundLoop?.time() ?? 0;
+  }
+
+  /** @internal The loop a new put or get event uses (binds an unbound owner; refuses another loop). */
+  protected _useLoop(): EventLoop {
+    return loopForUse(this, this._boundLoop, (l) => this._bind(l));
+  }
+
+  /** Binds to `loop`; the statistics window starts now. */
+  private _bind(loop: EventLoop): EventLoop {
+    this._boundLoop = loop;
+    this.resetStatistics();
+    return loop;
   }
 
   /** Starts a new observation window now (for example after a warm-up period). */

@@ -102,7 +102,7 @@ export class Container extends BaseResource<ContainerEvent, ContainerEvent> {
     }
     this.capacity = capacity;
     this._levelValue = init;
-    this._level = new TimeWeighted(this._loop.time(), init);
+    this._level = new TimeWeighted(this._startTime(), init);
   }
 
   /** The amount held now. */
@@ -116,7 +116,7 @@ export class Container extends BaseResource<ContainerEvent, ContainerEvent> {
    */
   put(amount: number): ContainerEvent {
     checkAmount(amount);
-    return this._add(this._puts, new ContainerEvent(this._loop, this, "put", amount));
+    return this._add(this._puts, new ContainerEvent(this._useLoop(), this, "put", amount));
   }
 
   /**
@@ -125,7 +125,7 @@ export class Container extends BaseResource<ContainerEvent, ContainerEvent> {
    */
   get(amount: number): ContainerEvent {
     checkAmount(amount);
-    return this._add(this._gets, new ContainerEvent(this._loop, this, "get", amount));
+    return this._add(this._gets, new ContainerEvent(this._useLoop(), this, "get", amount));
   }
 
   /** A frozen snapshot of the statistics over the observation window. */

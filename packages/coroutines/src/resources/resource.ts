@@ -17,6 +17,7 @@
  */
 import { ArgumentError, getEventLoop, type Coroutine, type EventLoop, type Task, describeValue } from "@simloop/core";
 import { remove } from "../internal/list.ts";
+import { loopForUse, runningLoopOrNull } from "../internal/resource-loop.ts";
 import { Tally, TimeWeighted, type SampleStatistics } from "../internal/time-weighted.ts";
 import { ResourceEvent, type EventOwner } from "./resource-event.ts";
 
@@ -24,7 +25,10 @@ import { ResourceEvent, type EventOwner } from "./resource-event.ts";
 export interface ResourceOptions {
   /** The number of slots, a positive integer. Default 1. */
   readonly capacity?: number;
-  /** The loop whose virtual time the statistics follow. Default: the running loop, else the current one. */
+  /**
+   * The loop it belongs to. Default: the loop running when it is created, else the loop that first
+   * requests, puts or gets (used from a task of another loop, it throws `WrongLoopError`).
+   */
   readonly loop?: EventLoop;
 }
 
@@ -142,8 +146,8 @@ function compareKeys(a: Request, b: Request): number {
 export class Resource {
   /** The number of slots. */
   readonly capacity: number;
-  /** @internal */
-  protected readonly _loop: EventLoop;
+  /** The loop given as `{ loop }` or bound at the first use; `null` until then. */
+  private _boundLoop: EventLoop | null;
   /** @internal */
   protected readonly _users: Request[] = [];
   /** @internal */
@@ -166,10 +170,25 @@ export class Resource {
       throw new ArgumentError(`Expected \`capacity\` to be a positive integer, got \`${describeValue(capacity)}\`.`);
     }
     this.capacity = capacity;
-    this._loop = options.loop ?? getEventLoop();
-    const now = this._loop.time();
+    this._boundLoop = options.loop ?? runningLoopOrNull();
+    const now = this._boundLoop?.time() ?? 0;
     this._queueLength = new TimeWeighted(now, 0);
     this._busy = new TimeWeighted(now, 0);
+  }
+
+  /**
+   * @internal The loop: given as `{ loop }`, running at creation, or bound at the first request (see
+   * `internal/resource-loop.ts`); read before any of these, the current event loop.
+   */
+  protected get _loop(): EventLoop {
+    return this._boundLoop ?? this._bind(getEventLoop());
+  }
+
+  /** Binds to `loop`; the statistics window starts now. */
+  private _bind(loop: EventLoop): EventLoop {
+    this._boundLoop = loop;
+    this.resetStatistics();
+    return loop;
   }
 
   /** The number of users now. */
@@ -266,7 +285,8 @@ export class Resource {
     if (!Number.isFinite(priority)) {
       throw new ArgumentError(`Expected \`priority\` to be a finite number, got \`${describeValue(priority)}\`.`);
     }
-    const req = new Request(this, this._loop, priority, preempt, this._seq++);
+    const loop = loopForUse(this, this._boundLoop, (l) => this._bind(l));
+    const req = new Request(this, loop, priority, preempt, this._seq++);
     this._enqueue(req);
     this._queueLength.set(this._loop.time(), this._queue.length);
     this._triggerPut();

@@ -116,7 +116,7 @@ export class Store<T> extends BaseResource<StorePut<T>, StoreGet<T>> {
       );
     }
     this.capacity = capacity;
-    this._level = new TimeWeighted(this._loop.time(), 0);
+    this._level = new TimeWeighted(this._startTime(), 0);
   }
 
   /** The items held now, in storage order. */
@@ -126,12 +126,12 @@ export class Store<T> extends BaseResource<StorePut<T>, StoreGet<T>> {
 
   /** Puts `item`, waiting while the store is full: `yield* store.put(item)`. */
   put(item: T): StorePut<T> {
-    return this._add(this._puts, new StorePut<T>(this._loop, this, item));
+    return this._add(this._puts, new StorePut<T>(this._useLoop(), this, item));
   }
 
   /** Takes the next item, waiting for one: `const item = yield* store.get()`. */
   get(): StoreGet<T> {
-    return this._add(this._gets, new StoreGet<T>(this._loop, this, null));
+    return this._add(this._gets, new StoreGet<T>(this._useLoop(), this, null));
   }
 
   /** A frozen snapshot of the statistics over the observation window. */
@@ -220,7 +220,7 @@ export class Store<T> extends BaseResource<StorePut<T>, StoreGet<T>> {
 export class FilterStore<T> extends Store<T> {
   /** Takes the oldest item for which `filter(item)` is true, waiting for one (default: any item). */
   override get(filter: (item: T) => boolean = () => true): StoreGet<T> {
-    return this._add(this._gets, new StoreGet<T>(this._loop, this, filter));
+    return this._add(this._gets, new StoreGet<T>(this._useLoop(), this, filter));
   }
 
   /** @internal SimPy's `FilterStore._do_get`: later getters may try when this one finds nothing. */
