@@ -20,7 +20,10 @@ import { LoopBound } from "./internal/loop-bound.ts";
 
 /** Options of the queues. */
 export interface QueueOptions {
-  /** The capacity; `0` (the default) or less means unbounded. */
+  /**
+   * The capacity; `0` (the default) or less, or `Infinity`, means unbounded. A fraction is accepted as
+   * asyncio accepts a float: the queue is full once it holds `maxsize` items or more (1.3 → 2).
+   */
   readonly maxsize?: number;
 }
 
@@ -75,13 +78,14 @@ export class Queue<T> {
   protected readonly _items: T[] = [];
 
   /**
-   * Creates a queue holding at most `maxsize` items (unbounded when `maxsize <= 0`, the default).
-   * @throws {@link ArgumentError} if `maxsize` is not an integer.
+   * Creates a queue that is full once it holds `maxsize` items or more (unbounded when `maxsize <= 0`,
+   * the default).
+   * @throws {@link ArgumentError} if `maxsize` is not a number, or is NaN.
    */
   constructor(options: QueueOptions = {}) {
     const maxsize = options.maxsize ?? 0;
-    if (!Number.isInteger(maxsize))
-      throw new ArgumentError(`Expected \`maxsize\` to be an integer, got \`${describeValue(maxsize)}\`.`);
+    if (typeof maxsize !== "number" || Number.isNaN(maxsize))
+      throw new ArgumentError(`Expected \`maxsize\` to be a number, got \`${describeValue(maxsize)}\`.`);
     this._maxsize = maxsize;
     this._finished.set();
   }
@@ -272,7 +276,7 @@ export class PriorityQueue<T> extends Queue<T> {
 
   /**
    * Creates a priority queue; `compare` orders items (default: Python's `<`).
-   * @throws {@link ArgumentError} if `maxsize` is not an integer.
+   * @throws {@link ArgumentError} if `maxsize` is not a number, or is NaN.
    */
   constructor(options: PriorityQueueOptions<T> = {}) {
     super(options);

@@ -1,4 +1,4 @@
-import { EventLoop, type Coroutine, type Task } from "@simloop/core";
+import { ArgumentError, EventLoop, type Coroutine, type Task } from "@simloop/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
@@ -239,5 +239,27 @@ describe("Queue (asyncio rule 42)", () => {
       ),
       { numRuns: 150 },
     );
+  });
+});
+
+describe("Queue maxsize (issue 11 item 19)", () => {
+  it("accepts a float maxsize as asyncio does: full once qsize() >= maxsize", () => {
+    const q = new Queue<number>({ maxsize: 1.3 });
+    q.putNowait(1);
+    expect(q.full()).toBe(false);
+    q.putNowait(2);
+    expect(q.full()).toBe(true);
+    expect(() => q.putNowait(3)).toThrow(QueueFull);
+    expect(q.maxsize).toBe(1.3);
+    const unbounded = new Queue<number>({ maxsize: Infinity });
+    for (let i = 0; i < 100; i++) unbounded.putNowait(i);
+    expect(unbounded.full()).toBe(false);
+    expect(new Queue<number>({ maxsize: -0.5 }).full()).toBe(false);
+  });
+
+  it("refuses a maxsize that is not a number, or NaN, with an ArgumentError", () => {
+    expect(() => new Queue({ maxsize: Number.NaN })).toThrow(ArgumentError);
+    expect(() => new Queue({ maxsize: "2" as never })).toThrow(ArgumentError);
+    expect(() => new PriorityQueue({ maxsize: Object.create(null) as never })).toThrow(ArgumentError);
   });
 });
