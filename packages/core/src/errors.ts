@@ -40,9 +40,18 @@ export class CancelledError extends SimloopError {
   }
 }
 
-/** True when `error` is a {@link CancelledError}: `catch (e) { if (isCancellation(e)) throw e; … }`. */
+/**
+ * True when `error` is a {@link CancelledError}: `catch (e) { if (isCancellation(e)) throw e; … }`.
+ * Never throws: a thrown value that cannot even be inspected (a revoked Proxy, whose `instanceof`
+ * throws) is not a cancellation.
+ */
 export function isCancellation(error: unknown): error is CancelledError {
-  return error instanceof CancelledError;
+  if (typeof error !== "object" || error === null) return false;
+  try {
+    return error instanceof CancelledError;
+  } catch {
+    return false;
+  }
 }
 
 /** A future or task was asked for something its state does not allow (asyncio's `InvalidStateError`). */

@@ -29,6 +29,7 @@ import {
   InvalidStateError,
   LoopMisuseError,
   WrongLoopError,
+  isCancellation,
 } from "./errors.ts";
 import type { EventLoop } from "./event-loop.ts";
 import {
@@ -304,9 +305,9 @@ export class Task<T> extends Future<T> {
     }
     let exc = excIn;
     if ((state & MUST_CANCEL) !== 0) {
-      if (!(exc instanceof CancelledError)) exc = this._makeCancelledError();
+      if (!isCancellation(exc)) exc = this._makeCancelledError();
       this._state = state & ~MUST_CANCEL;
-    } else if (this._extra !== null && this._extra.interrupts !== null && !(exc instanceof CancelledError)) {
+    } else if (this._extra !== null && this._extra.interrupts !== null && !isCancellation(exc)) {
       // A cancellation already on its way (a cancelled future's wake-up) is never replaced: the
       // interrupt waits for the next suspension.
       const interrupts = this._extra.interrupts;
@@ -321,7 +322,7 @@ export class Task<T> extends Future<T> {
       try {
         r = exc === NO_EXCEPTION ? this._coro.next(undefined) : this._coro.throw(exc);
       } catch (error) {
-        if (error instanceof CancelledError) {
+        if (isCancellation(error)) {
           this._extraRecord().cancelledExc = error;
           this._settleCancelled(undefined);
         } else {

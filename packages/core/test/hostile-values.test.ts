@@ -7,6 +7,7 @@ import {
   UnhandledErrorsError,
   describeError,
   describeValue,
+  isCancellation,
   type ChoicePoint,
   type Coroutine,
   type SchedulingPolicy,
@@ -121,6 +122,24 @@ describe("describing any value (issue 11 item 2)", () => {
     expect(() => new EventLoop({ maxSteps: bad })).toThrow(ArgumentError);
     expect(() => loop.random.exponential(bad)).toThrow(ArgumentError);
   });
+});
+
+describe("a task throwing a value that cannot be inspected (found by the hostile-programs property)", () => {
+  for (const { name, value } of unprintables()) {
+    it(`a task throwing ${name} fails with it instead of staying pending`, () => {
+      const loop = new EventLoop({ unhandled: "throw" });
+      const task = loop.createTask(
+        (function* (): Coroutine<void> {
+          yield;
+          throw value;
+        })(),
+      );
+      loop.runUntilIdle();
+      expect(task.state).toBe("rejected");
+      expect(task.exception() === value).toBe(true);
+      expect(isCancellation(value)).toBe(false);
+    });
+  }
 });
 
 describe("null-prototype and proxy values as coroutines and yields (issue 11 item 3)", () => {

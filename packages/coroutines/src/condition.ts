@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { CancelledError, type Coroutine, type Future } from "@simloop/core";
+import { CancelledError, type Coroutine, type Future, isCancellation } from "@simloop/core";
 import { LockNotAcquiredError } from "./errors.ts";
 import { remove } from "./internal/list.ts";
 import { LoopBound } from "./internal/loop-bound.ts";
@@ -103,7 +103,7 @@ export class Condition {
           break;
         } catch (error) {
           // oxlint-disable-next-line no-unsafe-finally -- asyncio re-raises here too
-          if (!(error instanceof CancelledError)) throw error;
+          if (!isCancellation(error)) throw error;
           cancelled = true;
         }
       }

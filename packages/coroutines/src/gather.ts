@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { CancelledError, Future, type Coroutine, type EventLoop } from "@simloop/core";
+import { CancelledError, Future, type Coroutine, type EventLoop, isCancellation } from "@simloop/core";
 import { ensureFuture } from "./ensure-future.ts";
 import { defaultLoop } from "./loop-of.ts";
 
@@ -188,7 +188,7 @@ function cancelledErrorOf(child: Future<unknown>): CancelledError {
   try {
     child.result();
   } catch (error) {
-    if (error instanceof CancelledError) return error;
+    if (isCancellation(error)) return error;
   }
   return new CancelledError();
 }

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { CancelledError, type Coroutine, type Future } from "@simloop/core";
+import { type Coroutine, type Future, isCancellation } from "@simloop/core";
 import { LockNotAcquiredError } from "./errors.ts";
 import { remove } from "./internal/list.ts";
 import { LoopBound } from "./internal/loop-bound.ts";
@@ -69,7 +69,7 @@ export class Lock {
         remove(this._waiters, fut);
       }
     } catch (error) {
-      if (error instanceof CancelledError && !this._locked) this._wakeUpFirst();
+      if (isCancellation(error) && !this._locked) this._wakeUpFirst();
       throw error;
     }
     this._locked = true;

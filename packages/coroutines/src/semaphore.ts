@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { ArgumentError, CancelledError, type Coroutine, type Future, describeValue } from "@simloop/core";
+import { ArgumentError, type Coroutine, type Future, describeValue, isCancellation } from "@simloop/core";
 import { SemaphoreOverReleaseError } from "./errors.ts";
 import { remove } from "./internal/list.ts";
 import { LoopBound } from "./internal/loop-bound.ts";
@@ -78,7 +78,7 @@ export class Semaphore {
         remove(this._waiters, fut);
       }
     } catch (error) {
-      if (error instanceof CancelledError && !fut.cancelled()) {
+      if (isCancellation(error) && !fut.cancelled()) {
         this._value += 1;
         this._wakeUpNext();
       }

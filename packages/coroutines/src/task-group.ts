@@ -134,7 +134,7 @@ export class TaskGroup {
       try {
         yield* this._onCompletedFut;
       } catch (e) {
-        if (!(e instanceof CancelledError)) throw e;
+        if (!isCancellation(e)) throw e;
         if (!this._aborting) {
           propagateCancellation = e;
           this._abort();

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { CancelledError, TimeoutError, getRunningLoop, type Coroutine, type Future } from "@simloop/core";
+import { TimeoutError, getRunningLoop, type Coroutine, type Future, isCancellation } from "@simloop/core";
 import { ensureFuture } from "./ensure-future.ts";
 import { cancelAndWait, releaseWaiter } from "./internal/cancel-and-wait.ts";
 import { checkTimeout } from "./internal/validate.ts";
@@ -43,7 +43,7 @@ export function* waitFor<T>(aw: Future<T> | Coroutine<T>, timeout: number | null
     try {
       return fut.result();
     } catch (error) {
-      if (error instanceof CancelledError) throw timedOut(error);
+      if (isCancellation(error)) throw timedOut(error);
       throw error;
     }
   }
@@ -57,7 +57,7 @@ export function* waitFor<T>(aw: Future<T> | Coroutine<T>, timeout: number | null
     try {
       yield* waiter;
     } catch (error) {
-      if (error instanceof CancelledError) {
+      if (isCancellation(error)) {
         if (fut.done()) return fut.result();
         fut.removeDoneCallback(cb);
         yield* cancelAndWait(fut, loop);
@@ -70,7 +70,7 @@ export function* waitFor<T>(aw: Future<T> | Coroutine<T>, timeout: number | null
     try {
       return fut.result();
     } catch (error) {
-      if (error instanceof CancelledError) throw timedOut(error);
+      if (isCancellation(error)) throw timedOut(error);
       throw error;
     }
   } finally {
