@@ -38,6 +38,14 @@ export interface DriveOptions {
    * {@link WatchdogTimeoutError}. Default: none.
    */
   readonly watchdog?: number;
+  /** @internal The installed globals' view of the unref'd timers (see `VirtualGlobals`), or none. */
+  readonly _unrefTimers?: UnrefTimers;
+}
+
+/** @internal How many of the loop's pending timers are unref'd virtual ones, and which. */
+export interface UnrefTimers {
+  count(): number;
+  describe(): string[];
 }
 
 const PENDING = 0;
@@ -72,6 +80,7 @@ class Driver<T> {
   private _done = false;
   private _dispatched = 0;
   private readonly _watchdog: number;
+  private readonly _unref: UnrefTimers | null;
   private readonly _startedAt: number;
   private _resourcesAtStart: Map<string, number> = new Map();
   private readonly _savedRejection: ((...args: unknown[]) => void)[];
@@ -94,6 +103,7 @@ class Driver<T> {
     this._resolve = resolve;
     this._reject = reject;
     this._watchdog = options.watchdog ?? Infinity;
+    this._unref = options._unrefTimers ?? null;
     this._mainFn = null;
     this._promise = null;
     let future: Future<T> | null = null;
@@ -164,6 +174,17 @@ class Driver<T> {
         this._finish(null);
         return;
       }
+      if (this._unref !== null && this._onlyUnrefTimers()) {
+        const loop = this._loop;
+        this._finish(
+          new AsyncDeadlockError(
+            new DeadlockError(loop.time(), []),
+            resourcesSince(this._resourcesAtStart),
+            this._unref.describe(),
+          ),
+        );
+        return;
+      }
       if (!this._run.dispatchNext()) {
         this._finish(null);
         return;
@@ -175,6 +196,14 @@ class Driver<T> {
         error instanceof DeadlockError ? new AsyncDeadlockError(error, resourcesSince(this._resourcesAtStart)) : error,
       );
     }
+  }
+
+  /** Whether nothing is ready and every pending timer is an unref'd virtual one: Node would exit. */
+  private _onlyUnrefTimers(): boolean {
+    const loop = this._loop;
+    if (!this._run.betweenIterations) return false;
+    const pending = loop.pendingTimerCount();
+    return pending > 0 && pending === (this._unref as UnrefTimers).count() && loop.peek() > loop.time();
   }
 
   private _finish(error: unknown): void {

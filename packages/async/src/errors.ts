@@ -38,10 +38,13 @@ export class AsyncDeadlockError extends DeadlockError {
   override readonly name: string = "AsyncDeadlockError";
   /** The real resources pending now that were not at the run's start, such as `Timeout` or `FSReqCallback`. */
   readonly realResources: readonly string[];
+  /** The `unref()`'d virtual timers pending, when only they were left (Node would exit there). */
+  readonly unrefTimers: readonly string[];
 
-  constructor(cause: DeadlockError, realResources: readonly string[]) {
+  constructor(cause: DeadlockError, realResources: readonly string[], unrefTimers: readonly string[] = []) {
     super(cause.time, cause.pending, cause.waiters);
     this.realResources = realResources;
+    this.unrefTimers = unrefTimers;
     const tasks =
       cause.pending.length > 0
         ? `\nPending on the loop:\n${cause.pending.map((line) => `  - ${line}`).join("\n")}`
@@ -54,10 +57,12 @@ export class AsyncDeadlockError extends DeadlockError {
           "(e.g. `const { setTimeout } = globalThis` at import time) or excluded by `toFake`; other kinds are real I/O. " +
           "Install the globals before importing that code, or give the run a fake for the I/O."
         : "\nNo real resource is pending either: main awaits a promise that nothing will ever settle (a deadlock).";
-    this.message =
-      `Async deadlock at t=${cause.time}: main is still pending and nothing is scheduled on virtual time.` +
-      tasks +
-      escape;
+    const what =
+      unrefTimers.length > 0
+        ? "only unref()'d timers are scheduled on virtual time, so Node would exit here:\n" +
+          unrefTimers.map((line) => `  - ${line}`).join("\n")
+        : "nothing is scheduled on virtual time.";
+    this.message = `Async deadlock at t=${cause.time}: main is still pending and ${what}` + tasks + escape;
   }
 }
 

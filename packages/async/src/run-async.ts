@@ -64,7 +64,7 @@ async function runOn<T>(
   try {
     globals.bind(loop);
     options.setup?.(loop);
-    const value = await runUntilCompleteAsync(loop, main, options);
+    const value = await runUntilCompleteAsync(loop, main, { ...options, _unrefTimers: globals._unrefTimers() });
     if (leftovers && options.allowLeftoverTimers !== true) {
       const timers = globals.leftoverTimers();
       if (timers.length > 0) throw new LeftoverTimersError(timers, loop.time());

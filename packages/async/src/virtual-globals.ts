@@ -22,6 +22,7 @@ import { syncBuiltinESMExports } from "node:module";
 import timersModule from "node:timers";
 import timersPromisesModule from "node:timers/promises";
 import { VirtualGlobalsError } from "./errors.ts";
+import type { UnrefTimers } from "./driver.ts";
 import { currentBinding, setBinding, type Binding } from "./internal/binding.ts";
 import { promiseTimers } from "./timers-promises.ts";
 import { virtualDate } from "./virtual-date.ts";
@@ -174,6 +175,7 @@ export class VirtualGlobals {
       pending: new Set(),
       byId: new Map(),
       nextId: 1,
+      unrefArmed: 0,
       delayOf: delayJitter(loop, this.options.jitter),
     };
     setBinding(binding);
@@ -194,6 +196,21 @@ export class VirtualGlobals {
     const lines: string[] = [];
     for (const timer of binding.pending) if (timer._countsAsLeftover()) lines.push(timer._describe());
     return lines;
+  }
+
+  /** @internal The unref'd virtual timers armed on the bound run's loop: their count, and one line each. */
+  _unrefTimers(): UnrefTimers {
+    return {
+      count: () => currentBinding()?.unrefArmed ?? 0,
+      describe: () => {
+        const binding = currentBinding();
+        const lines: string[] = [];
+        if (binding !== null) {
+          for (const timer of binding.pending) if (!timer._countsAsAlive()) lines.push(timer._describe());
+        }
+        return lines;
+      },
+    };
   }
 
   /** Restores every replaced global (and the time zone). A second call does nothing. */

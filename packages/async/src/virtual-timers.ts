@@ -58,7 +58,7 @@ function fireImmediate(immediate: VirtualImmediate): void {
 export class VirtualTimeout implements PendingTimer {
   /** @internal */
   readonly _binding: Binding;
-  /** @internal */
+  /** @internal Written only through `_setHandle`, which keeps the binding's count of unref'd armed timers. */
   _handle: TimerHandle | null = null;
   /** @internal */
   readonly _callback: AnyFunction;
@@ -88,12 +88,17 @@ export class VirtualTimeout implements PendingTimer {
 
   /** Makes the timer keep a run (and the process) alive again. Returns the timer. */
   ref(): this {
+    if (!this._refed && this._handle !== null) this._binding.unrefArmed--;
     this._refed = true;
     return this;
   }
 
-  /** Makes the timer not count as a leftover when main settles (nor keep the process alive). Returns the timer. */
+  /**
+   * Makes the timer not count as a leftover when main settles, nor keep a run alive: with main pending and
+   * only unref'd timers left, the run fails as Node would exit. Returns the timer.
+   */
   unref(): this {
+    if (this._refed && this._handle !== null) this._binding.unrefArmed++;
     this._refed = false;
     return this;
   }
@@ -110,7 +115,7 @@ export class VirtualTimeout implements PendingTimer {
   refresh(): this {
     if (this._cleared) return this;
     this._handle?.cancel();
-    this._handle = null;
+    this._setHandle(null);
     this._arm(this._idleTimeout);
     return this;
   }
@@ -137,13 +142,20 @@ export class VirtualTimeout implements PendingTimer {
     const binding = this._binding;
     const loop = binding.loop;
     const delayOf = binding.delayOf;
-    this._handle = loop.callAt(loop.time() + (delayOf === null ? delay : delayOf(delay)), fireTimeout, this);
+    this._setHandle(loop.callAt(loop.time() + (delayOf === null ? delay : delayOf(delay)), fireTimeout, this));
     binding.pending.add(this);
+  }
+
+  /** @internal Sets the armed handle, counting unref'd timers as they are armed and disarmed. */
+  _setHandle(handle: TimerHandle | null): void {
+    if (!this._refed && (this._handle === null) !== (handle === null))
+      this._binding.unrefArmed += handle === null ? -1 : 1;
+    this._handle = handle;
   }
 
   /** @internal Called by the timer handle. */
   _fire(): void {
-    this._handle = null;
+    this._setHandle(null);
     const binding = this._binding;
     const start = binding.loop.time();
     if (this._repeat === null) binding.pending.delete(this);
@@ -155,7 +167,7 @@ export class VirtualTimeout implements PendingTimer {
         if (!loop.isClosed()) {
           const delayOf = binding.delayOf;
           const period = delayOf === null ? this._repeat : delayOf(this._repeat);
-          this._handle = loop.callAt(start + period, fireTimeout, this);
+          this._setHandle(loop.callAt(start + period, fireTimeout, this));
         }
       }
     }
@@ -166,7 +178,7 @@ export class VirtualTimeout implements PendingTimer {
     if (this._cleared) return;
     this._cleared = true;
     this._handle?.cancel();
-    this._handle = null;
+    this._setHandle(null);
     this._binding.pending.delete(this);
     this._binding.byId.delete(this._id);
   }
@@ -174,6 +186,11 @@ export class VirtualTimeout implements PendingTimer {
   /** @internal */
   _countsAsLeftover(): boolean {
     return this._refed && this._repeat === null;
+  }
+
+  /** @internal */
+  _countsAsAlive(): boolean {
+    return this._refed || this._handle === null;
   }
 
   /** @internal */
@@ -255,6 +272,11 @@ export class VirtualImmediate implements PendingTimer {
   /** @internal */
   _countsAsLeftover(): boolean {
     return this._refed;
+  }
+
+  /** @internal An immediate is a ready callback: it always lets the run go on. */
+  _countsAsAlive(): boolean {
+    return true;
   }
 
   /** @internal */

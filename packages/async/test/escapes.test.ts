@@ -48,3 +48,27 @@ describe("named escapes", () => {
     expect((failure as WatchdogTimeoutError).limit).toBe(30);
   });
 });
+
+describe("unref'd timers do not keep a run alive, as they do not keep Node's process alive", () => {
+  it("fails at once when main is pending and only unref'd timers are left, naming them", async () => {
+    const failure = await runAsync(async () => {
+      setInterval(function heartbeat() {}, 10).unref();
+      await new Promise(() => undefined);
+    }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(AsyncDeadlockError);
+    expect((failure as AsyncDeadlockError).unrefTimers).toEqual(["Interval(10 ms, heartbeat) due at t=10"]);
+    expect((failure as Error).message).toMatch(/only unref\(\)'d timers are scheduled on virtual time/);
+  });
+
+  it("fires unref'd timers while something ref'd keeps the run going", async () => {
+    const beats = await runAsync(async () => {
+      let count = 0;
+      const heartbeat = setInterval(() => count++, 10);
+      heartbeat.unref();
+      await new Promise((resolve) => setTimeout(resolve, 35));
+      clearInterval(heartbeat);
+      return count;
+    });
+    expect(beats).toBe(3);
+  });
+});

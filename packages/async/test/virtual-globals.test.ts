@@ -129,7 +129,10 @@ describe("virtual globals", () => {
       const aborted = (await wait.catch((error: unknown) => error)) as Error & { code: string; cause: unknown };
       const signal = AbortSignal.timeout(25);
       const start = loop.time();
+      // AbortSignal.timeout's timer is unref'd, as in Node: alone it would not keep the run alive.
+      const keepAlive = setTimeout(() => undefined, 1_000);
       await new Promise((resolve) => signal.addEventListener("abort", resolve));
+      clearTimeout(keepAlive);
       return {
         name: aborted.name,
         code: aborted.code,

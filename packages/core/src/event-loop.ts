@@ -530,6 +530,11 @@ export class EventLoop {
     return beginDrivenRun(this, options);
   }
 
+  /** The number of timers scheduled and not cancelled (`callLater`, `callAt`, sleeps): what keeps the clock going. */
+  pendingTimerCount(): number {
+    return this._timers.size - this._timerCancelledCount;
+  }
+
   /** The virtual time of the next event: now if a callback is ready, the earliest timer, or `Infinity`. */
   peek(): number {
     if (this._closed) return Infinity;

@@ -199,6 +199,18 @@ describe("driven runs", () => {
     expect(results).toEqual([undefined, "value", true]);
   });
 
+  it("counts the pending timers, cancelled and fired ones out (what a driver reads to tell a live loop)", () => {
+    const loop = new EventLoop();
+    loop.callLater(1, () => undefined);
+    const cancelled = loop.callLater(2, () => undefined);
+    loop.callSoon(() => undefined);
+    expect(loop.pendingTimerCount()).toBe(2);
+    cancelled.cancel();
+    expect(loop.pendingTimerCount()).toBe(1);
+    loop.runUntilIdle();
+    expect(loop.pendingTimerCount()).toBe(0);
+  });
+
   it("throws an adapter's error into the task at its next step", () => {
     const loop = new EventLoop();
     const failure = new Error("cannot adopt");

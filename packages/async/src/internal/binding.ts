@@ -11,6 +11,8 @@ import type { EventLoop, Random } from "@simloop/core";
 export interface PendingTimer {
   /** Whether it keeps a run (and a process) alive: `ref`'d and not an interval. */
   _countsAsLeftover(): boolean;
+  /** Whether it keeps a run with main pending alive: not an `unref()`'d armed timeout or interval. */
+  _countsAsAlive(): boolean;
   /** One line for a leftover report. */
   _describe(): string;
 }
@@ -28,6 +30,8 @@ export interface Binding {
   readonly pending: Set<PendingTimer>;
   /** Timers whose primitive id was taken (`+timeout`), for `clearTimeout(id)`. */
   readonly byId: Map<number, PendingTimer>;
+  /** The virtual timeouts and intervals armed on the loop while `unref()`'d (they do not keep a run alive). */
+  unrefArmed: number;
   /** The next timer id. */
   nextId: number;
   /** The delay a timer is armed with, given the one asked for (the `jitter` option), or `null`: as asked. */
