@@ -42,6 +42,7 @@ import { pct } from "./pct.ts";
 import { random } from "./random-policy.ts";
 import { countSteppers, execute, runProgram, type FailureKind, type Program, type RunOptions } from "./run-program.ts";
 import { DistinctSchedules } from "./internal/distinct-schedules.ts";
+import { ProgressReporter, type ProgressOutput } from "./progress.ts";
 import type { Schedule } from "./schedule.ts";
 
 /** The built-in policies, by name. */
@@ -91,6 +92,12 @@ export interface ExploreOptions {
   readonly onProgress?: (progress: ExploreProgress) => void;
   /** The first run index (for splitting a campaign by run ranges). Default 0. */
   readonly firstRun?: number;
+  /**
+   * Where to show progress while the campaign runs (a live line on a terminal, else a plain line per
+   * interval) and the one summary line it ends with (see `progress.ts`). Default `false`: `explore`
+   * prints nothing; the vitest helper `simloopTest` defaults to {@link consoleOutput}.
+   */
+  readonly output?: ProgressOutput | false;
 }
 
 /** A failure found by {@link explore}. */
@@ -338,7 +345,12 @@ function policyCampaign(campaign: Campaign, policy: ExplorationPolicy): void {
 }
 
 /** The campaign's inputs, from the options. */
-function startCampaign(program: Program, options: ExploreOptions, levels: PolicyLevels): Campaign {
+function startCampaign(
+  program: Program,
+  options: ExploreOptions,
+  levels: PolicyLevels,
+  reporter: ProgressReporter | null,
+): Campaign {
   const setup = setupOf(options);
   return {
     program,
@@ -353,7 +365,7 @@ function startCampaign(program: Program, options: ExploreOptions, levels: Policy
     firstRun: options.firstRun ?? 0,
     started: performance.now(),
     timeBudget: options.timeBudgetMs,
-    onProgress: options.onProgress,
+    onProgress: withReporter(options.onProgress, reporter),
     distinct: new DistinctSchedules(),
     runs: 0,
     decisionPoints: 0,
@@ -381,7 +393,12 @@ function startCampaign(program: Program, options: ExploreOptions, levels: Policy
  */
 export function explore(program: Program, options: ExploreOptions = {}): ExploreResult {
   const levels = resolveLevels(options.levels ?? (typeof options.policy === "object" ? options.policy.levels : {}));
-  const campaign = startCampaign(program, options, levels);
+  const output = options.output ?? false;
+  const reporter =
+    output === false
+      ? null
+      : new ProgressReporter(output, options.name ?? (program.name || "program"), options.timeBudgetMs);
+  const campaign = startCampaign(program, options, levels, reporter);
   let coverage: Coverage;
   let policyName: string;
   if (options.policy === "fast-check") {
@@ -405,8 +422,25 @@ export function explore(program: Program, options: ExploreOptions = {}): Explore
     levels,
   };
   const found = campaign.found;
-  if (found === undefined) return { ok: true, ...result };
-  return { ok: false, ...result, failure: analyseFailure(program, options, found, levels, campaign.base, result) };
+  const explored: ExploreResult =
+    found === undefined
+      ? { ok: true, ...result }
+      : { ok: false, ...result, failure: analyseFailure(program, options, found, levels, campaign.base, result) };
+  reporter?.end(explored);
+  return explored;
+}
+
+/** The user's `onProgress` and the reporter's tick, as one callback (none when neither is set). */
+function withReporter(
+  onProgress: ((progress: ExploreProgress) => void) | undefined,
+  reporter: ProgressReporter | null,
+): ((progress: ExploreProgress) => void) | undefined {
+  if (reporter === null) return onProgress;
+  if (onProgress === undefined) return (progress) => reporter.tick(progress);
+  return (progress) => {
+    onProgress(progress);
+    reporter.tick(progress);
+  };
 }
 
 /**

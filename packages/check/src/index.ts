@@ -57,3 +57,5 @@ export { exploreParallel } from "./parallel.ts";
 export type { ParallelFailure, ParallelOptions, ParallelResult } from "./parallel.ts";
 export { runSimloopCheck, shardRuns, simloopTest, withEnvironment, withSeed } from "./simloop-test.ts";
 export type { Environment, TestFunction } from "./simloop-test.ts";
+export { consoleOutput, progressLine, summaryLine } from "./progress.ts";
+export type { CampaignSummary, ProgressOutput } from "./progress.ts";

@@ -8,6 +8,7 @@
  */
 import { CheckArgumentError, ExplorationFailedError } from "./errors.ts";
 import { assertExplore, type ExploreOptions, type ExploreResult } from "./explore.ts";
+import { consoleOutput } from "./progress.ts";
 import type { Program } from "./run-program.ts";
 
 /** A test-definition function such as vitest's `test` or `it`. */
@@ -80,7 +81,9 @@ export function shardRuns(runs: number, shard: string): { firstRun: number; runs
 
 /**
  * Defines a test that explores `program` and fails with the full report (seed, shrunk schedule,
- * timeline, replay line) plus the line to rerun it alone. `SIMLOOP_SEED`, `SIMLOOP_RUNS` and
+ * timeline, replay line) plus the line to rerun it alone. Every campaign prints one summary line
+ * (runs, distinct schedules, coverage) and, when long, its progress: pass `output: false` to keep it
+ * silent, or an output of your own (see `progress.ts`). `SIMLOOP_SEED`, `SIMLOOP_RUNS` and
  * `SIMLOOP_SHARD` override the options (see {@link withEnvironment}).
  *
  * @example
@@ -120,7 +123,8 @@ export function runSimloopCheck(
   options: ExploreOptions = {},
   environment?: Environment,
 ): ExploreResult {
-  const effective = withEnvironment(options, environment);
+  // The vitest helper shows progress and a summary line by default (`output: false` keeps it silent).
+  const effective = withEnvironment({ output: consoleOutput(), ...options }, environment);
   try {
     return assertExplore(program, effective);
   } catch (error) {

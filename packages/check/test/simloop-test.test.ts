@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   CheckArgumentError,
   ExplorationFailedError,
@@ -7,6 +7,9 @@ import {
   simloopTest,
   withEnvironment,
   withSeed,
+  explore,
+  progressLine,
+  type ProgressOutput,
 } from "../src/index.ts";
 import { lostUpdateBug } from "../examples/bugs/lost-update.ts";
 
@@ -32,8 +35,18 @@ describe("withEnvironment and shardRuns", () => {
   });
 });
 
+/** Captures what the vitest helper prints with console.log (the repo's tests may not print). */
+function capturingConsole(): string[] {
+  const lines: string[] = [];
+  vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => {
+    lines.push(args.map(String).join(" "));
+  });
+  return lines;
+}
+
 describe("simloopTest", () => {
   it("defines a test whose failure message carries the report and the rerun line", () => {
+    const printed = capturingConsole();
     const defined: { name: string; body: () => void }[] = [];
     simloopTest((name, body) => defined.push({ name, body }), "deposits add up", lostUpdateBug.buggy, {
       policy: "pct",
@@ -52,10 +65,73 @@ describe("simloopTest", () => {
     expect(message).toMatch(/^simloop check failed: deposits add up: the program threw/);
     expect(message).toMatch(/replay\(deposits add up, "t2=1"/);
     expect(message).toMatch(/Rerun it alone: SIMLOOP_SEED=3 SIMLOOP_RUNS=20 npx vitest run -t "deposits add up"$/);
+    // A failing campaign ends with its summary line too, before the report.
+    expect(printed).toEqual([
+      expect.stringMatching(
+        /^simloop: deposits add up: FAILED \(error\) at run \d+, after \d+ runs?, \d+ distinct schedules? \(pct\(depth 2\)\); the report follows$/,
+      ),
+    ]);
   });
 
-  it("passes quietly when nothing fails", () => {
-    expect(runSimloopCheck(lostUpdateBug.fixed, { runs: 10 }, {}).ok).toBe(true);
+  it("ends a passing campaign with one summary line: runs, distinct schedules, the coverage claim", () => {
+    const printed = capturingConsole();
+    expect(runSimloopCheck(lostUpdateBug.fixed, { runs: 10, name: "fixed" }, {}).ok).toBe(true);
+    expect(printed).toEqual([
+      expect.stringMatching(
+        /^simloop: fixed: passed 10 runs, \d+ distinct schedules? \(pct\(depth 2\)\); a bug of depth <= 2 .* would have been found with probability >= /,
+      ),
+    ]);
+  });
+
+  it("stays silent with output: false", () => {
+    const printed = capturingConsole();
+    expect(runSimloopCheck(lostUpdateBug.fixed, { runs: 10, output: false }, {}).ok).toBe(true);
+    expect(printed).toEqual([]);
+  });
+});
+
+describe("progress", () => {
+  it("explore prints nothing unless given an output", () => {
+    const printed = capturingConsole();
+    explore(lostUpdateBug.fixed, { runs: 5 });
+    expect(printed).toEqual([]);
+  });
+
+  it("comes as a plain line per interval, then the summary", () => {
+    const lines: string[] = [];
+    const output: ProgressOutput = { line: (text) => lines.push(text), intervalMs: 0 };
+    explore(lostUpdateBug.fixed, { runs: 3, name: "fixed", output });
+    expect(lines.slice(0, 3)).toEqual([
+      expect.stringMatching(/^simloop: fixed: 1 \/ 3 runs, 1 distinct schedules?, [\d,]+ runs\/s, ETA \d+ s$/),
+      expect.stringMatching(/^simloop: fixed: 2 \/ 3 runs, /),
+      expect.stringMatching(/^simloop: fixed: 3 \/ 3 runs, .*ETA 0 s$/),
+    ]);
+    expect(lines[3]).toMatch(/^simloop: fixed: passed 3 runs/);
+    expect(lines).toHaveLength(4);
+  });
+
+  it("redraws one live line on a terminal and clears it before the summary", () => {
+    const live: (string | null)[] = [];
+    const lines: string[] = [];
+    explore(lostUpdateBug.fixed, {
+      runs: 2,
+      name: "fixed",
+      output: { line: (text) => lines.push(text), live: (text) => live.push(text), intervalMs: 0 },
+    });
+    expect(live).toEqual([
+      expect.stringMatching(/^simloop: fixed: 1 \/ 2 runs/),
+      expect.stringMatching(/2 \/ 2 runs/),
+      null,
+    ]);
+    expect(lines).toEqual([expect.stringMatching(/^simloop: fixed: passed 2 runs/)]);
+  });
+
+  it("says runs, distinct schedules, rate and ETA (bounded by the time budget)", () => {
+    const progress = { run: 999, runs: 100_000, distinctSchedules: 4321 };
+    expect(progressLine("big", progress, 2000, undefined)).toBe(
+      "simloop: big: 1,000 / 100,000 runs, 4,321 distinct schedules, 500 runs/s, ETA 3 min 18 s",
+    );
+    expect(progressLine("big", progress, 2000, 60_000)).toMatch(/ETA 58 s$/);
   });
 });
 
