@@ -321,7 +321,7 @@ export class EventLoop {
         this._currentSource(),
       );
     this._ready.push(handle);
-    if (this._sites !== null) this._sites._handle(handle, `callSoon(${callback.name})`, this._currentTask);
+    if (this._sites !== null) this._siteOfCallback(handle, callback);
     return handle;
   }
 
@@ -782,6 +782,11 @@ export class EventLoop {
       this._sites._handle(handle, `${call}, ${callback.name || "<anonymous>"})`, this._currentTask);
     }
     return handle;
+  }
+
+  /** Records where the user's code called `callSoon` (a trace with sites only; out of line, so callSoon stays small). */
+  private _siteOfCallback(handle: Handle, callback: AnyFunction): void {
+    (this._sites as Sites)._handle(handle, `callSoon(${callback.name})`, this._currentTask);
   }
 
   /** The running task, else the running handle, else `null`: what a handle created now records as its source. */
