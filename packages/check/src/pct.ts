@@ -21,7 +21,7 @@
  *
  * @module
  */
-import { Random, type ChoicePoint, type Handle, type JitterPoint, type Task } from "@simloop/core";
+import { Random, type ChoicePoint, type Handle, type JitterPoint, type Task, type TieChoice } from "@simloop/core";
 import { CheckArgumentError } from "./errors.ts";
 import {
   runSeed,
@@ -31,6 +31,7 @@ import {
   type ExplorationPolicy,
   type RunObservation,
 } from "./exploration-policy.ts";
+import { PriorityGroup } from "./internal/priority-group.ts";
 import { resolveLevels, type LevelOptions } from "./levels.ts";
 
 /** Options of {@link pct}. */
@@ -81,6 +82,9 @@ class PctPolicy extends RecordingPolicy {
   private lastFired = -Infinity;
   private lastIteration = -1;
   private observedRuns = 0;
+  /** The tie group being asked, by priority: O(log m) per question instead of a scan. */
+  private readonly group = new PriorityGroup();
+  private readonly priorityOfHandle = (handle: Handle): number => this.priorityOf(taskOf(handle));
 
   constructor(seed: number, depth: number, options: PctOptions) {
     super(`pct(depth ${depth})`, resolveLevels(options.levels));
@@ -111,6 +115,7 @@ class PctPolicy extends RecordingPolicy {
     this.currentRun = run;
     this.rng = new Random(runSeed(this.seed, run));
     this.priorities = new Map();
+    this.group.clear();
     this.lastFired = -Infinity;
     this.lastIteration = -1;
     const points = new Set<number>();
@@ -170,6 +175,7 @@ class PctPolicy extends RecordingPolicy {
     const step = this.step + 1;
     const change = this.changeAt(step);
     if (point.kind === "fault") return change > 0 ? 1 : 0;
+    if (point.kind === "tie") return this.pickTie(point, change);
     const candidates = point.candidates;
     let index = this.best(candidates);
     if (change > 0) {
@@ -177,15 +183,35 @@ class PctPolicy extends RecordingPolicy {
       this.priorities.set(taskOf(candidates[index] as Handle) ?? MAIN, this.depth - change);
       index = this.best(candidates);
     }
-    const top = this.priorityOf(taskOf(candidates[index] as Handle));
-    if (point.kind === "tie") {
-      if (point.canDefer && point.iteration === this.lastIteration && this.lastFired > top) {
-        return point.candidates.length;
-      }
-      this.lastIteration = point.iteration;
-      this.lastFired = top;
-    }
     return index;
+  }
+
+  /**
+   * A tie: the highest-priority timer fires (the first on equal priorities), or the rest is deferred
+   * when a higher-priority timer fired before in this iteration. The group's heap carries over from the
+   * previous question when the loop asks on the same array, one timer shorter.
+   */
+  private pickTie(point: TieChoice, change: number): number {
+    const group = this.group;
+    const candidates = point.candidates;
+    if (group.continues(candidates)) {
+      if (group.last >= 0) group.advance();
+    } else group.reset(candidates, this.priorityOfHandle);
+    group.settle(this.priorityOfHandle);
+    if (change > 0) {
+      // The candidate that would run loses its priority: below every initial one (which are >= depth).
+      this.priorities.set(taskOf(group.handles[group.topPosition()] as Handle) ?? MAIN, this.depth - change);
+      group.settle(this.priorityOfHandle);
+    }
+    const top = group.topPriority();
+    if (point.canDefer && point.iteration === this.lastIteration && this.lastFired > top) {
+      group.defer();
+      return candidates.length;
+    }
+    this.lastIteration = point.iteration;
+    this.lastFired = top;
+    group.last = group.topPosition();
+    return group.indexOf(group.last);
   }
 
   protected draw(point: JitterPoint): number {

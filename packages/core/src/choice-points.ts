@@ -52,7 +52,8 @@ export function moveDueTimersWithPolicy(loop: EventLoop): void {
               time: now,
               iteration: loop._iteration,
               options,
-              candidates: group.slice(),
+              // The live group, not a copy: a question costs the same however many timers tie.
+              candidates: group,
               canDefer,
             });
       if (pick === group.length) {
@@ -63,8 +64,10 @@ export function moveDueTimersWithPolicy(loop: EventLoop): void {
         }
         return;
       }
-      const [handle] = group.splice(pick, 1);
-      seqs.splice(pick, 1);
+      // shift() for asyncio's own pick: V8 trims the array's start in place instead of moving it.
+      const handle = pick === 0 ? group.shift() : group.splice(pick, 1)[0];
+      if (pick === 0) seqs.shift();
+      else seqs.splice(pick, 1);
       ready.push(handle as TimerHandle);
       firedInGroup++;
     }

@@ -49,7 +49,9 @@ interface ChoiceBase {
 
 /**
  * Timers due at the same instant: pick one (index into `candidates`, in `(when, seq)` order), or, when
- * `canDefer` is true, `candidates.length` to leave them all for the next iteration.
+ * `canDefer` is true, `candidates.length` to leave them all for the next iteration. `candidates` is the
+ * loop's own list of the group, read-only and valid during the call only: the next question of the same
+ * group passes the same array without the timer picked (copy it to keep it).
  */
 export interface TieChoice extends ChoiceBase {
   readonly kind: "tie";

@@ -1,0 +1,165 @@
+/**
+ * The candidates of one tie group by priority, for PCT: a binary max-heap of (priority, position) over
+ * the group as first asked, and a Fenwick tree of the positions already fired, so that each question of
+ * the group costs O(log m) instead of a scan of its m candidates. The loop asks a group's questions on
+ * the same array, shorter by the timer fired each time (see `TieChoice`).
+ *
+ * @module
+ */
+import type { Handle } from "@simloop/core";
+
+/** @internal A tie group's candidates, highest priority first (first position on equal priorities). */
+export class PriorityGroup {
+  /** The array the loop asks on. */
+  ref: readonly Handle[] | null = null;
+  /** The group's length at the last question (timers not yet fired). */
+  length = 0;
+  /** The position (in the group as first asked) of the last answer, or -1. */
+  last = -1;
+  /** The group as first asked: a position indexes it. */
+  handles: Handle[] = [];
+  private prio: number[] = [];
+  private pos: number[] = [];
+  private fired: number[] = [];
+  private done: boolean[] = [];
+  private deferred = false;
+
+  /** Forgets the group (a new run, or an answer that deferred it). */
+  clear(): void {
+    this.ref = null;
+    this.last = -1;
+    this.deferred = false;
+  }
+
+  /** Starts a group: `priorityOf(handle)` is a candidate's priority, asked in candidate order. */
+  reset(candidates: readonly Handle[], priorityOf: (handle: Handle) => number): void {
+    const m = candidates.length;
+    this.ref = candidates;
+    this.length = m;
+    this.last = -1;
+    this.deferred = false;
+    this.handles = candidates.slice();
+    this.prio = [];
+    this.pos = [];
+    this.fired = Array.from({ length: m + 1 }, () => 0);
+    this.done = Array.from({ length: m }, () => false);
+    for (let i = 0; i < m; i++) this.push(priorityOf(candidates[i] as Handle), i);
+  }
+
+  /**
+   * Whether `candidates` is this group after the last answer fired (the same array, one shorter), or
+   * the group the last answer deferred, asked again in the next iteration (a new array holding the same
+   * timers in the same order: checked by identity, a pointer comparison per timer).
+   */
+  continues(candidates: readonly Handle[]): boolean {
+    if (this.ref === null) return false;
+    if (this.deferred) {
+      if (candidates.length !== this.length) return false;
+      let i = 0;
+      for (let position = 0; position < this.handles.length; position++) {
+        if (this.done[position] === true) continue;
+        if (candidates[i++] !== this.handles[position]) return false;
+      }
+      this.ref = candidates;
+      this.deferred = false;
+      return true;
+    }
+    return candidates === this.ref && this.last >= 0 && candidates.length === this.length - 1;
+  }
+
+  /** Records that the last answer deferred the group to the next iteration. */
+  defer(): void {
+    this.deferred = true;
+    this.last = -1;
+  }
+
+  /** Records that the last answer fired. */
+  advance(): void {
+    this.done[this.last] = true;
+    for (let i = this.last + 1; i < this.fired.length; i += i & -i) this.fired[i] = (this.fired[i] as number) + 1;
+    this.length--;
+    this.last = -1;
+  }
+
+  /** The position of the top entry (after {@link PriorityGroup.settle}). */
+  topPosition(): number {
+    return this.pos[0] as number;
+  }
+
+  /** The priority of the top entry. */
+  topPriority(): number {
+    return this.prio[0] as number;
+  }
+
+  /**
+   * Drops fired entries and refreshes stale priorities (a task's priority only ever falls) until the top
+   * is live and current; returns false when the group is empty.
+   */
+  settle(current: (handle: Handle) => number): boolean {
+    while (this.prio.length > 0) {
+      const position = this.pos[0] as number;
+      if (this.done[position] === true) {
+        this.pop();
+        continue;
+      }
+      const now = current(this.handles[position] as Handle);
+      if (now === this.prio[0]) return true;
+      this.pop();
+      this.push(now, position);
+    }
+    return false;
+  }
+
+  /** The current index of a position: the position minus the fired positions before it. */
+  indexOf(position: number): number {
+    let before = 0;
+    for (let i = position; i > 0; i -= i & -i) before += this.fired[i] as number;
+    return position - before;
+  }
+
+  private higher(a: number, b: number): boolean {
+    const pa = this.prio[a] as number;
+    const pb = this.prio[b] as number;
+    return pa > pb || (pa === pb && (this.pos[a] as number) < (this.pos[b] as number));
+  }
+
+  private swap(a: number, b: number): void {
+    const p = this.prio[a] as number;
+    this.prio[a] = this.prio[b] as number;
+    this.prio[b] = p;
+    const q = this.pos[a] as number;
+    this.pos[a] = this.pos[b] as number;
+    this.pos[b] = q;
+  }
+
+  private push(priority: number, position: number): void {
+    this.prio.push(priority);
+    this.pos.push(position);
+    let i = this.prio.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.higher(i, parent)) break;
+      this.swap(i, parent);
+      i = parent;
+    }
+  }
+
+  private pop(): void {
+    const last = this.prio.length - 1;
+    this.swap(0, last);
+    this.prio.pop();
+    this.pos.pop();
+    let i = 0;
+    const n = this.prio.length;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let top = i;
+      if (l < n && this.higher(l, top)) top = l;
+      if (r < n && this.higher(r, top)) top = r;
+      if (top === i) return;
+      this.swap(i, top);
+      i = top;
+    }
+  }
+}
