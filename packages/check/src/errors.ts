@@ -34,7 +34,7 @@ export class ScheduleParseError extends CheckError {
   constructor(text: string, reason: string) {
     super(
       "SCHEDULE_PARSE",
-      `Cannot parse the schedule ${JSON.stringify(text)}: ${reason}. A schedule reads like "t2=1,i3=0*4,f2=1,j0~5=2.5" (kind letter, option count, "=", pick, optional "*repeat"); copy it from a failure report.`,
+      `Cannot parse the schedule ${JSON.stringify(text)}: ${reason}. A schedule reads like "v2:t2=1,i3=0*4,f2=1,j0~5=2.5,d3=2" (format version, then per decision: kind letter, option count, "=", pick, optional "*repeat"); copy it from a failure report.`,
     );
     this.text = text;
   }

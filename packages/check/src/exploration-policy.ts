@@ -114,6 +114,13 @@ export function candidateLabels(point: ChoicePoint): string[] {
       return point.candidates.map(handleWords);
     case "fault":
       return [`let ${point.task.getName()} wait`, `cancel ${point.task.getName()}`];
+    case "delivery": {
+      const labels = point.candidates.map(
+        (d) => `deliver ${d.label}${d.task === null ? "" : ` (${d.task.getName()})`}`,
+      );
+      if (point.timer !== null) labels.push(`wait: ${handleLabel(point.timer)} fires first`);
+      return labels;
+    }
   }
 }
 

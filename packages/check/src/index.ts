@@ -18,7 +18,7 @@ export {
 } from "./errors.ts";
 export { DEFAULT_LEVELS, describeLevels, resolveLevels } from "./levels.ts";
 export type { LevelOptions } from "./levels.ts";
-export { compareSimplicity, fifoDecision, isDeviation, Schedule } from "./schedule.ts";
+export { compareSimplicity, fifoDecision, isDeviation, Schedule, SCHEDULE_FORMAT } from "./schedule.ts";
 export type { Decision, DecisionKind, Repeat } from "./schedule.ts";
 export { candidateLabels, RecordingPolicy, runSeed } from "./exploration-policy.ts";
 export type { Coverage, ExplorationPolicy, RunObservation } from "./exploration-policy.ts";

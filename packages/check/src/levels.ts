@@ -1,6 +1,6 @@
 /**
  * Which choice points an exploration asks about (DESIGN §4): `ties` on by default; `interleave`,
- * `jitter` and `faults` opt-in.
+ * `jitter`, `faults` and `io` opt-in.
  *
  * @module
  */
@@ -12,6 +12,8 @@ export interface LevelOptions {
   readonly interleave?: boolean;
   readonly jitter?: boolean;
   readonly faults?: boolean;
+  /** The order of completions requested with `loop.deliver` (and against the next timer). */
+  readonly io?: boolean;
 }
 
 /**
@@ -27,6 +29,7 @@ export const DEFAULT_LEVELS: PolicyLevels = Object.freeze({
   interleave: false,
   jitter: false,
   faults: false,
+  io: false,
 });
 
 /**
@@ -34,7 +37,7 @@ export const DEFAULT_LEVELS: PolicyLevels = Object.freeze({
  *
  * @example
  * ```ts
- * resolveLevels({ interleave: true }); // { ties: true, interleave: true, jitter: false, faults: false }
+ * resolveLevels({ interleave: true }); // { ties: true, interleave: true, jitter: false, faults: false, io: false }
  * ```
  */
 export function resolveLevels(options: LevelOptions = {}): PolicyLevels {
@@ -43,6 +46,7 @@ export function resolveLevels(options: LevelOptions = {}): PolicyLevels {
     interleave: options.interleave ?? DEFAULT_LEVELS.interleave,
     jitter: options.jitter ?? DEFAULT_LEVELS.jitter,
     faults: options.faults ?? DEFAULT_LEVELS.faults,
+    io: options.io ?? DEFAULT_LEVELS.io ?? false,
   });
 }
 
@@ -55,6 +59,6 @@ export function resolveLevels(options: LevelOptions = {}): PolicyLevels {
  * ```
  */
 export function describeLevels(levels: PolicyLevels): string {
-  const on = (["ties", "interleave", "jitter", "faults"] as const).filter((level) => levels[level]);
+  const on = (["ties", "interleave", "jitter", "faults", "io"] as const).filter((level) => levels[level] === true);
   return on.length === 0 ? "none" : on.join(", ");
 }

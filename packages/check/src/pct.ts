@@ -34,6 +34,11 @@ import {
 import { PriorityGroup } from "./internal/priority-group.ts";
 import { resolveLevels, type LevelOptions } from "./levels.ts";
 
+/** A candidate with an owner task: a handle (step, timer, callback) or a pending I/O delivery. */
+interface Owned {
+  readonly task: Task<unknown> | null;
+}
+
 /** Options of {@link pct}. */
 export interface PctOptions {
   /** The levels to ask about. Default: ties only. */
@@ -158,11 +163,11 @@ class PctPolicy extends RecordingPolicy {
   }
 
   /** The index of the highest-priority candidate (the first on equal priorities). No closure: it runs per decision. */
-  private best(candidates: readonly Handle[]): number {
+  private best(candidates: readonly Owned[]): number {
     let index = 0;
     let top = -Infinity;
     for (let i = 0; i < candidates.length; i++) {
-      const p = this.priorityOf(taskOf(candidates[i] as Handle));
+      const p = this.priorityOf((candidates[i] as Owned).task);
       if (p > top) {
         top = p;
         index = i;
@@ -176,11 +181,13 @@ class PctPolicy extends RecordingPolicy {
     const change = this.changeAt(step);
     if (point.kind === "fault") return change > 0 ? 1 : 0;
     if (point.kind === "tie") return this.pickTie(point, change);
-    const candidates = point.candidates;
+    // An I/O delivery: the pending replies, and the timer that fires first if none arrives yet.
+    const candidates: readonly Owned[] =
+      point.kind === "delivery" && point.timer !== null ? [...point.candidates, point.timer] : point.candidates;
     let index = this.best(candidates);
     if (change > 0) {
       // The candidate that would run loses its priority: below every initial one (which are >= depth).
-      this.priorities.set(taskOf(candidates[index] as Handle) ?? MAIN, this.depth - change);
+      this.priorities.set((candidates[index] as Owned).task ?? MAIN, this.depth - change);
       index = this.best(candidates);
     }
     return index;

@@ -100,6 +100,7 @@ export function replaying(schedule: Schedule | string, levels?: LevelOptions): R
       interleave: kinds.has("interleave"),
       jitter: kinds.has("jitter"),
       faults: kinds.has("fault"),
+      io: kinds.has("delivery"),
     },
   );
   return new Replaying(parsed, resolved);

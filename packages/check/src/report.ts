@@ -180,6 +180,7 @@ const KIND_NOUN: Record<Decision["kind"], string> = {
   interleave: "an interleaving",
   fault: "a fault point",
   jitter: "an uncertain duration",
+  delivery: "an I/O delivery",
 };
 
 /** How to read the schedule's text, on its first deviation: `; "t2=1" reads: a tie of 2 options, option 1 picked`. */
@@ -187,7 +188,7 @@ function readingOf(schedule: Schedule): string {
   const first = schedule.deviationIndices()[0];
   const decision = first === undefined ? undefined : schedule.decisions[first];
   if (decision === undefined) return "";
-  const text = new Schedule([decision]).toString();
+  const text = new Schedule([decision]).body();
   if (decision.kind === "jitter")
     return `; "${text}" reads: an uncertain duration in [${decision.min}, ${decision.max}], ${decision.pick} drawn`;
   return `; "${text}" reads: ${KIND_NOUN[decision.kind]} of ${decision.options} options, option ${decision.pick} picked (0 is asyncio's)`;

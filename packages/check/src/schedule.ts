@@ -6,17 +6,23 @@
  * minimum). Simplicity orders schedules for shrinking: fewer deviations first, then fewer decision
  * points, then smaller picks, lexicographically.
  *
- * The text form is short enough for a replay line: decisions separated by commas, each a kind letter
- * (`t` tie, `i` interleave, `f` fault, `j` jitter), the option count, `=`, the pick, and `*n` for n
- * equal decisions in a row: `"t2=0*3,t3=2,i2=1"`. A jitter draw reads `j<min>~<max>=<value>`.
- * Trailing FIFO picks can be left out: a replay answers 0 past the end of its schedule.
+ * The text form is short enough for a replay line: a format version (`v2:`), then decisions separated by
+ * commas, each a kind letter (`t` tie, `i` interleave, `f` fault, `j` jitter, `d` I/O delivery), the
+ * option count, `=`, the pick, and `*n` for n equal decisions in a row: `"v2:t2=0*3,t3=2,i2=1"`. A jitter
+ * draw reads `j<min>~<max>=<value>`. Trailing FIFO picks can be left out: a replay answers 0 past the end
+ * of its schedule, and the empty text is the FIFO schedule in every format version.
+ *
+ * Why a version: a replay line is pasted into tests and kept for years, while new choice kinds come with
+ * new letters. A line without a prefix is format v1 (letters `t i f j`, everything written before the
+ * version existed) and reads as it always did; a line of a newer format than this version reads, or a
+ * letter its format does not have, is refused with a message that says which.
  *
  * @module
  */
 import { CheckArgumentError, ScheduleParseError } from "./errors.ts";
 
 /** The kind of a decision point. */
-export type DecisionKind = "tie" | "interleave" | "fault" | "jitter";
+export type DecisionKind = "tie" | "interleave" | "fault" | "jitter" | "delivery";
 
 /** One decision: what was asked and what was picked. */
 export interface Decision {
@@ -35,8 +41,23 @@ export interface Decision {
   readonly labels?: readonly string[];
 }
 
-const LETTER: Record<DecisionKind, string> = { tie: "t", interleave: "i", fault: "f", jitter: "j" };
-const KIND_OF: Record<string, DecisionKind> = { t: "tie", i: "interleave", f: "fault", j: "jitter" };
+const LETTER: Record<DecisionKind, string> = { tie: "t", interleave: "i", fault: "f", jitter: "j", delivery: "d" };
+const KIND_OF: Record<string, DecisionKind> = { t: "tie", i: "interleave", f: "fault", j: "jitter", d: "delivery" };
+
+/**
+ * The schedule text format this version writes (the `v2:` prefix) and the newest it reads. History:
+ * v1 (no prefix): `t` tie, `i` interleave, `f` fault, `j` jitter; v2: adds `d`, an I/O delivery.
+ *
+ * @example
+ * ```ts
+ * Schedule.parse("t2=1").toString(); // "v2:t2=1": a v1 line reads as it always did
+ * SCHEDULE_FORMAT; // 2
+ * ```
+ */
+export const SCHEDULE_FORMAT = 2;
+
+/** The format version each letter first appeared in. */
+const SINCE: Record<string, number> = { t: 1, i: 1, f: 1, j: 1, d: 2 };
 
 /**
  * True when `decision` deviates from asyncio's choice.
@@ -200,8 +221,17 @@ export class Schedule {
     return new Schedule(copy);
   }
 
-  /** The short text form (see the module doc); `Schedule.parse` reads it back. Empty for FIFO. */
+  /**
+   * The short text form with its format version (see the module doc), e.g. `"v2:t2=0,t3=1"`;
+   * `Schedule.parse` reads it back. Empty for the FIFO schedule.
+   */
   toString(): string {
+    const body = this.body();
+    return body === "" ? "" : `v${SCHEDULE_FORMAT}:${body}`;
+  }
+
+  /** The decisions in text form without the format prefix (for display next to a versioned line). */
+  body(): string {
     return this.repeats()
       .map(({ decision, count }) => (count > 1 ? `${encode(decision)}*${count}` : encode(decision)))
       .join(",");
@@ -213,22 +243,52 @@ export class Schedule {
   }
 
   /**
-   * Reads the text form back, keeping repeats compact (see {@link Schedule}).
-   * @throws {@link ScheduleParseError} on malformed text; {@link CheckArgumentError} when `text` is not a string.
+   * Reads the text form back, keeping repeats compact (see {@link Schedule}): a versioned line
+   * (`"v2:t2=1"`) or a line of format v1 (no prefix, as written before versions existed).
+   * @throws {@link ScheduleParseError} on malformed text, on a format newer than {@link SCHEDULE_FORMAT}
+   * (upgrade `@simloop/check` to replay it), and on a letter the line's format does not have;
+   * {@link CheckArgumentError} when `text` is not a string.
    */
   static parse(text: string): Schedule {
     if (typeof text !== "string") {
       throw new CheckArgumentError(
-        `Schedule.parse() reads a schedule's text form, such as "t2=1,i3=0*4"; got ${describeArgument(text)}.`,
+        `Schedule.parse() reads a schedule's text form, such as "v2:t2=1,i3=0*4"; got ${describeArgument(text)}.`,
       );
     }
-    const trimmed = text.trim();
+    let trimmed = text.trim();
+    let format = 1;
+    const prefix = /^v([^:]*):/.exec(trimmed);
+    if (prefix !== null) {
+      format = integer(prefix[1] as string) ?? 0;
+      if (format < 1) {
+        throw new ScheduleParseError(text, `"v${prefix[1]}:" is not a format version (v1 to v${SCHEDULE_FORMAT})`);
+      }
+      if (format > SCHEDULE_FORMAT) {
+        throw new ScheduleParseError(
+          text,
+          `it is written in schedule format v${format}, newer than this version of @simloop/check reads ` +
+            `(v1 to v${SCHEDULE_FORMAT}); upgrade @simloop/check to the version that wrote it`,
+        );
+      }
+      trimmed = trimmed.slice(prefix[0].length).trim();
+    }
     if (trimmed === "") return Schedule.fifo;
     const repeats: Repeat[] = [];
     for (const raw of trimmed.split(",")) {
       const part = raw.trim();
-      const match = /^([tifj])([^=]*)=([^*]+)(?:\*(.*))?$/.exec(part);
-      if (match === null) throw new ScheduleParseError(text, `"${part}" is not a decision`);
+      const match = /^([a-z])([^=]*)=([^*]+)(?:\*(.*))?$/.exec(part);
+      if (match === null || SINCE[match[1] as string] === undefined) {
+        throw new ScheduleParseError(text, `"${part}" is not a decision`);
+      }
+      const since = SINCE[match[1] as string] as number;
+      if (since > format) {
+        throw new ScheduleParseError(
+          text,
+          `"${part}" uses the letter "${match[1]}" (${KIND_OF[match[1] as string]}), which exists from format v${since} on, ` +
+            `but the line is format v${format}${prefix === null ? " (it has no version prefix)" : ""}; ` +
+            `write it as "v${since}:${trimmed}" if it came from a newer version`,
+        );
+      }
       const [, letter, optionsText, pickText, repeatText] = match as unknown as [
         string,
         string,

@@ -69,7 +69,7 @@ describe("bug corpus: other levels", () => {
     });
     expect(result.ok).toBe(false);
     expect(result.failure!.kind).toBe("deadlock");
-    expect(result.failure!.schedule.toString()).toMatch(/^f2=/);
+    expect(result.failure!.schedule.toString()).toMatch(/^v2:f2=/);
     const fixed = explore(bug.fixed, { policy: "exhaustive", levels: { faults: true }, runs: 500 });
     expect(fixed.ok).toBe(true);
     expect(fixed.coverage.complete).toBe(true);

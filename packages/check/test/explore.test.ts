@@ -257,7 +257,7 @@ describe("explore: the campaign", () => {
     }
     expect(explore(twoWriters, { policy: "exhaustive" }).ok).toBe(true);
     const result = explore(twoWriters, { policy: "exhaustive", levels: { interleave: true } });
-    expect(result.failure?.schedule.toString()).toBe("i2=0,i2=1");
+    expect(result.failure?.schedule.toString()).toBe("v2:i2=0,i2=1");
     expect(result.failure?.report).toMatch(/exploring ties = .*; interleave = /);
   });
 });
@@ -345,14 +345,62 @@ describe("explore: uncertain durations (jitter level)", () => {
     expect(draw).toMatchObject({ kind: "jitter", min: 0.5, max: 1.5 });
     expect(draw!.pick).toBeGreaterThan(1);
     expect(failure.report).toMatch(
-      /replay\(raceWithJitter, "j0\.5~1\.5=[\d.]+", \{ seed: \d+, levels: \{ ties: true, jitter: true \} \}\);/,
+      /replay\(raceWithJitter, "v2:j0\.5~1\.5=[\d.]+", \{ seed: \d+, levels: \{ ties: true, jitter: true \} \}\);/,
     );
     expect(replay(raceWithJitter, failure.schedule, { seed: failure.runSeed }).failure?.kind).toBe("error");
   });
 
   it("explores both bounds exhaustively", () => {
     const result = explore(raceWithJitter, { policy: "exhaustive", levels: { jitter: true } });
-    expect(result.failure?.schedule.toString()).toBe("j0.5~1.5=1.5");
+    expect(result.failure?.schedule.toString()).toBe("v2:j0.5~1.5=1.5");
+  });
+});
+
+describe("explore: I/O deliveries (io level)", () => {
+  /** A check-then-create: "a" creates the record at t=0, "b" at t=1, each checking first; a unique key. */
+  function* checkThenCreate(loop: EventLoop) {
+    const db = new Set<string>();
+    function* create(name: string) {
+      const exists = yield* loop.deliver(() => db.has("k"), { label: `${name} check` });
+      if (exists) return;
+      yield* loop.deliver(
+        () => {
+          if (db.has("k")) throw new Error(`duplicate key: ${name} created a record that exists`);
+          db.add("k");
+        },
+        { label: `${name} insert` },
+      );
+    }
+    yield* gather(
+      create("a"),
+      (function* () {
+        yield* sleep(1);
+        yield* create("b");
+      })(),
+    );
+  }
+
+  it("finds a reply order that only exists if a reply can arrive after a timer", () => {
+    expect(explore(checkThenCreate, { policy: "exhaustive", levels: { io: false } }).ok).toBe(true);
+    const result = explore(checkThenCreate, { policy: "exhaustive", levels: { io: true } });
+    expect(result.ok).toBe(false);
+    expect((result.failure!.error as Error).message).toMatch(/duplicate key: \w created a record that exists/);
+    const schedule = result.failure!.schedule;
+    expect(schedule.toString()).toMatch(/^v2:.*d\d=\d/);
+    expect(schedule.deviations).toBe(1);
+    expect(result.failure!.report).toMatch(
+      /\(delivery\): ran "wait: timer .* fires first" instead of "deliver a check \(Task-2\)"/,
+    );
+    const again = replay(checkThenCreate, schedule, { seed: result.failure!.runSeed });
+    expect(again.failure?.kind).toBe("error");
+  });
+
+  it("random and pct find it too, and a schedule text with d replays it", () => {
+    for (const policy of ["random", "pct"] as const) {
+      const result = explore(checkThenCreate, { policy, runs: 200, levels: { io: true } });
+      expect(result.ok, policy).toBe(false);
+    }
+    expect(replay(checkThenCreate, "v2:d2=1").failure?.kind).toBe("error");
   });
 });
 
@@ -367,9 +415,9 @@ describe("assertExplore", () => {
     expect(caught).toBeInstanceOf(ExplorationFailedError);
     const error = caught as ExplorationFailedError;
     expect(error.kind).toBe("error");
-    expect(error.schedule).toBe("t2=1");
+    expect(error.schedule).toBe("v2:t2=1");
     expect(error.message).toMatch(/^simloop check failed: lostUpdate: the program threw/);
-    expect(error.message).toMatch(/replay\(lostUpdate, "t2=1", \{ seed: \d+ \}\);$/);
+    expect(error.message).toMatch(/replay\(lostUpdate, "v2:t2=1", \{ seed: \d+ \}\);$/);
   });
 
   it("returns the result when nothing fails", () => {

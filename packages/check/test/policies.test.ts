@@ -46,7 +46,7 @@ function runBegun(policy: ExplorationPolicy): { value: unknown; schedule: string
 describe("fifo", () => {
   it("asks every decision point and answers asyncio's choice", () => {
     const policy = fifo();
-    expect(runWith(policy)).toEqual({ value: "abc", schedule: "t3=0*2,t2=0" });
+    expect(runWith(policy)).toEqual({ value: "abc", schedule: "v2:t3=0*2,t2=0" });
     expect(policy.beginRun(1)).toBe(false);
   });
 });

@@ -1,10 +1,20 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { CheckArgumentError, compareSimplicity, Schedule, ScheduleParseError, type Decision } from "../src/index.ts";
+import {
+  CheckArgumentError,
+  compareSimplicity,
+  Schedule,
+  SCHEDULE_FORMAT,
+  ScheduleParseError,
+  type Decision,
+} from "../src/index.ts";
 
 const decisionArb: fc.Arbitrary<Decision> = fc.oneof(
   fc
-    .tuple(fc.constantFrom("tie" as const, "interleave" as const, "fault" as const), fc.integer({ min: 2, max: 9 }))
+    .tuple(
+      fc.constantFrom("tie" as const, "interleave" as const, "fault" as const, "delivery" as const),
+      fc.integer({ min: 2, max: 9 }),
+    )
     .chain(([kind, options]) =>
       fc.record({ kind: fc.constant(kind), options: fc.constant(options), pick: fc.nat(options - 1) }),
     ),
@@ -31,14 +41,14 @@ describe("Schedule", () => {
 
   it("writes a short form with repeats", () => {
     const schedule = Schedule.parse("t2=0,t2=0,t2=0,t3=2,i2=1,f2=0,j1~3=2.5");
-    expect(schedule.toString()).toBe("t2=0*3,t3=2,i2=1,f2=0,j1~3=2.5");
+    expect(schedule.toString()).toBe("v2:t2=0*3,t3=2,i2=1,f2=0,j1~3=2.5");
     expect(schedule.length).toBe(7);
     expect(schedule.deviations).toBe(3);
     expect(schedule.deviationIndices()).toEqual([3, 4, 6]);
   });
 
   it("trims trailing FIFO decisions, which a replay answers anyway", () => {
-    expect(Schedule.parse("t2=1,t2=0*4").trimmed().toString()).toBe("t2=1");
+    expect(Schedule.parse("t2=1,t2=0*4").trimmed().toString()).toBe("v2:t2=1");
     expect(Schedule.parse("t2=0*4").trimmed().length).toBe(0);
     expect(Schedule.parse("").length).toBe(0);
   });
@@ -52,21 +62,45 @@ describe("Schedule", () => {
     expect(() => Schedule.parse("nonsense")).toThrow(/copy it from a failure report/);
   });
 
+  it("writes its format version, and reads lines written before versions existed (format v1)", () => {
+    expect(Schedule.parse("v2:d3=2,t2=1").toString()).toBe("v2:d3=2,t2=1");
+    expect(SCHEDULE_FORMAT).toBe(2);
+    // A v1 line (no prefix) reads as it always did, and a v1 prefix is accepted too.
+    expect(Schedule.parse("t2=0*3,i2=1,f2=1,j0~1=0.5").decisions).toEqual(
+      Schedule.parse("v2:t2=0*3,i2=1,f2=1,j0~1=0.5").decisions,
+    );
+    expect(Schedule.parse("v1:t2=1").toString()).toBe("v2:t2=1");
+    expect(Schedule.parse("v2:").length).toBe(0);
+    expect(Schedule.fifo.toString()).toBe("");
+  });
+
+  it("says exactly why it cannot read a line: a newer format, or a letter the line's format lacks", () => {
+    expect(() => Schedule.parse("v3:t2=1")).toThrow(
+      /written in schedule format v3, newer than this version of @simloop\/check reads \(v1 to v2\); upgrade/,
+    );
+    expect(() => Schedule.parse("d2=1")).toThrow(
+      /"d2=1" uses the letter "d" \(delivery\), which exists from format v2 on, but the line is format v1 \(it has no version prefix\)/,
+    );
+    expect(() => Schedule.parse("v1:t2=0,d2=1")).toThrow(/exists from format v2 on, but the line is format v1;/);
+    expect(() => Schedule.parse("vx:t2=1")).toThrow(/"vx:" is not a format version/);
+    expect(() => Schedule.parse("v0:t2=1")).toThrow(ScheduleParseError);
+  });
+
   it("orders by simplicity: deviations, then length, then picks", () => {
     const sorted = ["t3=2,t2=1", "t2=0,t2=1", "t3=1", "t3=2", "t2=1,t2=0*5", ""]
       .map((s) => Schedule.parse(s))
       .sort(compareSimplicity)
       .map((s) => s.toString());
-    expect(sorted).toEqual(["", "t3=1", "t2=1,t2=0*5", "t3=2", "t2=0,t2=1", "t3=2,t2=1"]);
+    expect(sorted).toEqual(["", "v2:t3=1", "v2:t2=1,t2=0*5", "v2:t3=2", "v2:t2=0,t2=1", "v2:t3=2,t2=1"]);
   });
 
   it("resets and changes single decisions", () => {
     const schedule = Schedule.parse("t2=1,i3=2");
-    expect(schedule.withFifoAt(1).toString()).toBe("t2=1,i3=0");
-    expect(schedule.withPick(1, 1).toString()).toBe("t2=1,i3=1");
+    expect(schedule.withFifoAt(1).toString()).toBe("v2:t2=1,i3=0");
+    expect(schedule.withPick(1, 1).toString()).toBe("v2:t2=1,i3=1");
     expect(Schedule.parse("j0~4=3").withFifoAt(0).deviations).toBe(0);
     expect(Schedule.from(schedule)).toBe(schedule);
-    expect(JSON.stringify({ schedule })).toBe('{"schedule":"t2=1,i3=2"}');
+    expect(JSON.stringify({ schedule })).toBe('{"schedule":"v2:t2=1,i3=2"}');
   });
 });
 
@@ -78,13 +112,13 @@ describe("Schedule.parse keeps repeats compact and validates (issue 11 item 12)"
     expect(schedule.at(0)).toEqual({ kind: "tie", options: 2, pick: 1 });
     expect(schedule.at(999_999_998)).toEqual({ kind: "tie", options: 2, pick: 1 });
     expect(schedule.at(999_999_999)).toBeUndefined();
-    expect(schedule.toString()).toBe("t2=1*999999999");
+    expect(schedule.toString()).toBe("v2:t2=1*999999999");
     const mixed = Schedule.parse("t2=0*5,i3=2*1000000000000,t2=0*7");
     expect(mixed.at(4)).toEqual({ kind: "tie", options: 2, pick: 0 });
     expect(mixed.at(5)).toEqual({ kind: "interleave", options: 3, pick: 2 });
     expect(mixed.at(1_000_000_000_004)).toEqual({ kind: "interleave", options: 3, pick: 2 });
     expect(mixed.at(1_000_000_000_005)).toEqual({ kind: "tie", options: 2, pick: 0 });
-    expect(mixed.trimmed().toString()).toBe("t2=0*5,i3=2*1000000000000");
+    expect(mixed.trimmed().toString()).toBe("v2:t2=0*5,i3=2*1000000000000");
     expect(mixed.trimmed().length).toBe(1_000_000_000_005);
   });
 

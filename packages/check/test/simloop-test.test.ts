@@ -63,7 +63,7 @@ describe("simloopTest", () => {
     expect(error).toBeInstanceOf(ExplorationFailedError);
     const message = (error as Error).message;
     expect(message).toMatch(/^simloop check failed: deposits add up: the program threw/);
-    expect(message).toMatch(/replay\(deposits add up, "t2=1"/);
+    expect(message).toMatch(/replay\(deposits add up, "v2:t2=1"/);
     expect(message).toMatch(/Rerun it alone: SIMLOOP_SEED=3 SIMLOOP_RUNS=20 npx vitest run -t "deposits add up"$/);
     // A failing campaign ends with its summary line too, before the report.
     expect(printed).toEqual([

@@ -3,7 +3,8 @@
  *
  * The loop calls into this file only when a policy with the level concerned is installed: due timers
  * sharing a deadline (`ties`), the order of sources within a batch (`interleave`), a suspended
- * cancellable task (`faults`) and a duration declared uncertain (`jitter`). Every valid answer is
+ * cancellable task (`faults`), a duration declared uncertain (`jitter`) and pending I/O completions
+ * when nothing is ready (`io`; without the level the oldest is delivered). Every valid answer is
  * recorded in the loop's choice log (and, when tracing, as a `choice` event); an invalid answer or a
  * throwing policy is kept as the run's {@link PolicyError}, answered as 0 (asyncio's own choice), and
  * thrown by the run call once the batch is over.
@@ -13,9 +14,10 @@
 import { ArgumentError, PolicyError } from "./errors.ts";
 import { describeError, describeValue } from "./describe.ts";
 import type { EventLoop } from "./event-loop.ts";
-import { FLAG_CANCELLED, FLAG_SCHEDULED, type Handle, type TimerHandle } from "./handle.ts";
+import { ARGC_SHIFT, FLAG_CANCELLED, FLAG_SCHEDULED, Handle, KIND_CALLBACK, type TimerHandle } from "./handle.ts";
 import type { ChoicePoint, ChoiceRecord, JitterPoint, PolicyLevels, SchedulingPolicy } from "./policy.ts";
 import type { Task } from "./task.ts";
+import { deliver, type PendingDelivery } from "./delivery.ts";
 
 /**
  * @internal Moves the due timers to the ready queue, asking the policy (ties level) which of the timers
@@ -184,6 +186,47 @@ export function drawJitter(loop: EventLoop, min: number, max: number): number {
     max,
   });
   return value;
+}
+
+/** @internal True when a completion requested with `deliver` is still pending (dropping the withdrawn ones). */
+export function hasDeliveries(loop: EventLoop): boolean {
+  const deliveries = loop._deliveries;
+  if (deliveries === null) return false;
+  let kept = 0;
+  for (let i = 0; i < deliveries.length; i++) {
+    const delivery = deliveries[i] as PendingDelivery;
+    if (!delivery.withdrawn) deliveries[kept++] = delivery;
+  }
+  deliveries.length = kept;
+  return kept > 0;
+}
+
+/**
+ * @internal The loop has nothing ready: delivers a pending completion now (the policy's pick at the
+ * `io` level, else the oldest) by queueing its callback, and returns true; false when none is pending
+ * or the policy lets the next timer (`canWait`: one is pending) fire first.
+ */
+export function offerDelivery(loop: EventLoop, canWait: boolean): boolean {
+  loop._timersOutOfReach = false;
+  if (!hasDeliveries(loop)) return false;
+  const deliveries = loop._deliveries as PendingDelivery[];
+  const options = deliveries.length + (canWait ? 1 : 0);
+  const pick =
+    options < 2 || loop._levels === null || loop._levels.io !== true
+      ? 0
+      : askPolicy(loop, {
+          kind: "delivery",
+          time: loop._now,
+          iteration: loop._iteration,
+          options,
+          candidates: deliveries.slice(),
+          canWait,
+          timer: canWait ? (loop._timers.peek() as TimerHandle) : null,
+        });
+  if (pick === deliveries.length) return false;
+  const delivery = deliveries.splice(pick, 1)[0] as PendingDelivery;
+  loop._ready.push(new Handle(KIND_CALLBACK | (1 << ARGC_SHIFT), deliver, delivery, undefined, delivery.task));
+  return true;
 }
 
 function askPolicy(loop: EventLoop, point: ChoicePoint): number {

@@ -17,7 +17,7 @@
  *
  * @module
  */
-import { pickInterleaved, throwPolicyError } from "./choice-points.ts";
+import { offerDelivery, pickInterleaved, throwPolicyError } from "./choice-points.ts";
 import { deadlockError } from "./deadlock-report.ts";
 import { LoopMisuseError, StepBudgetExceededError } from "./errors.ts";
 import type { EventLoop } from "./event-loop.ts";
@@ -142,7 +142,9 @@ export class DrivenRun {
       }
       loop._iteration++;
       if (loop._timers.size !== 0) loop._collectTimers(state.awaited);
-      else if (ready.length === 0 && !loop._stopping) throw deadlockError(loop, state.awaited);
+      else if (ready.length === 0 && !loop._stopping && !offerDelivery(loop, false)) {
+        throw deadlockError(loop, state.awaited);
+      }
       const ntodo = ready.length;
       if (loop._levels !== null && loop._levels.interleave) {
         const taken: Handle[] = [];

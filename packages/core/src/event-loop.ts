@@ -25,8 +25,15 @@ import {
   type DrivenState,
   type ForeignAwaitable,
 } from "./driven-run.ts";
-import { drawJitter, maybeInjectFault, moveDueTimersWithPolicy, runBatchInterleaved } from "./choice-points.ts";
+import {
+  drawJitter,
+  maybeInjectFault,
+  moveDueTimersWithPolicy,
+  offerDelivery,
+  runBatchInterleaved,
+} from "./choice-points.ts";
 import { deadlockError } from "./deadlock-report.ts";
+import { PendingDelivery } from "./delivery.ts";
 import {
   ArgumentError,
   CloseRunningLoopError,
@@ -195,6 +202,10 @@ export class EventLoop {
   readonly _levels: PolicyLevels | null;
   readonly _choices: ChoiceRecord[] = [];
   _policyError: PolicyError | null = null;
+  /** Completions requested with `deliver` and not delivered yet, in request order (`null` until the first). */
+  _deliveries: PendingDelivery[] | null = null;
+  /** Set for one iteration when the run call's bound is before the next timer: a delivery may not wait for it. */
+  _timersOutOfReach = false;
   // The last dispatches, for the step-budget error: written in slot order from 0, so plain arrays stay
   // packed; kept only when a budget is set.
   private readonly _recent: Handle[] = [];
@@ -255,7 +266,9 @@ export class EventLoop {
     this._maxUnretrieved = maxUnretrieved;
     this._unhandledMode = unhandled;
     const levels = policy?.levels;
-    const active = levels !== undefined && (levels.ties || levels.interleave || levels.jitter || levels.faults);
+    const active =
+      levels !== undefined &&
+      (levels.ties || levels.interleave || levels.jitter || levels.faults || levels.io === true);
     this._policy = active ? (policy as SchedulingPolicy) : null;
     this._levels = active ? (levels as PolicyLevels) : null;
     this._handleSources = this.trace !== null || (active && (levels as PolicyLevels).interleave);
@@ -420,6 +433,41 @@ export class EventLoop {
    */
   jitter(min: number, max: number): number {
     return drawJitter(this, min, max);
+  }
+
+  /**
+   * Requests a completion delivered at a moment the scheduling policy picks, with no virtual time
+   * attached: the clockless choice for I/O (a request whose reply arrives "some time later", with no
+   * latency to guess). Returns a future that the loop settles with `complete()`'s result (or rejects
+   * with what it throws) when the completion is delivered; `complete` runs then, in a callback of its
+   * own, so its effects happen at that moment of the schedule.
+   *
+   * A completion is delivered only when nothing is ready at the current instant. Under a policy with the
+   * `io` level the policy picks which pending completion comes next, or lets the next timer fire first (a
+   * `delivery` choice point, letter `d` in a schedule); otherwise the oldest is delivered at once. A
+   * pending delivery keeps the loop from deadlocking; cancelling the future (or the task waiting on it)
+   * withdraws it, and `complete` never runs.
+   *
+   * @throws {@link LoopClosedError} on a closed loop; {@link ArgumentError} if `complete` is not a function.
+   * @example
+   * ```ts
+   * function* fetchUser(loop: EventLoop, db: Map<string, string>, id: string) {
+   *   // the reply's content is read when the reply arrives, in an order the policy picks
+   *   return yield* loop.deliver(() => db.get(id), { label: `get ${id}` });
+   * }
+   * ```
+   */
+  deliver<T>(complete: () => T, options: { readonly label?: string } = {}): Future<T> {
+    this._checkClosed("deliver");
+    if (typeof complete !== "function") {
+      throw new ArgumentError(
+        `deliver() expects a function that computes the completion's result, got ${complete === null ? "null" : typeof complete}. Pass \`() => value\`.`,
+      );
+    }
+    const label = options.label ?? "io";
+    const future = new Future<T>(this, `deliver ${label}`);
+    (this._deliveries ??= []).push(new PendingDelivery<T>(future, complete, label, this._currentTask));
+    return future;
   }
 
   /** Every answer the policy gave on this loop, in order (empty without a policy). */
@@ -838,7 +886,7 @@ export class EventLoop {
     this._iteration++;
     const ready = this._ready;
     if (this._timers.size !== 0) this._collectTimers(awaited);
-    else if (ready.length === 0 && !this._stopping) throw deadlockError(this, awaited);
+    else if (ready.length === 0 && !this._stopping && !offerDelivery(this, false)) throw deadlockError(this, awaited);
     const ntodo = ready.length;
     if (this._levels !== null && this._levels.interleave) {
       runBatchInterleaved(this, ntodo);
@@ -869,7 +917,7 @@ export class EventLoop {
     } else {
       this._dropCancelledHead();
     }
-    if (ready.length === 0 && !this._stopping) {
+    if (ready.length === 0 && !this._stopping && !offerDelivery(this, timers.size > 0 && !this._timersOutOfReach)) {
       if (timers.size === 0) throw deadlockError(this, awaited);
       const when = timers.peekWhen();
       if (when > this._now) this._now = when;

@@ -23,9 +23,11 @@ export { sleepCoroutine } from "./sleep-timer.ts";
 export type { HandleKind } from "./handle.ts";
 export { allTasks, currentTask, getEventLoop, getRunningLoop, newEventLoop, setEventLoop } from "./current-loop.ts";
 export { fifo, NO_LEVELS } from "./policy.ts";
+export { PendingDelivery } from "./delivery.ts";
 export type {
   ChoicePoint,
   ChoiceRecord,
+  DeliveryChoice,
   FaultChoice,
   InterleaveChoice,
   JitterPoint,

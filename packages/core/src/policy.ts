@@ -17,12 +17,16 @@
  * - `faults`: a task created with `cancellable: true` has just suspended; option 1 cancels it there.
  * - `jitter`: a duration the program declared uncertain (`loop.jitter(min, max)`) is drawn by
  *   `chooseDuration` within its bounds.
+ * - `io`: completions requested with `loop.deliver(complete)` are pending and the loop has nothing ready
+ *   at the current instant: the policy picks which pending completion is delivered now, or (last option,
+ *   when a timer is pending) lets the next timer fire first. No virtual time is attached to a delivery.
  *
  * Only real decision points (two or more options) are asked. Every answer is recorded in
  * `loop.choiceLog()` so that a run can be replayed from its choices.
  *
  * @module
  */
+import type { PendingDelivery } from "./delivery.ts";
 import type { Handle, TimerHandle } from "./handle.ts";
 import type { Task } from "./task.ts";
 
@@ -36,6 +40,12 @@ export interface PolicyLevels {
   readonly jitter: boolean;
   /** Cancelling tasks marked `cancellable` at their suspension points (opt-in). */
   readonly faults: boolean;
+  /**
+   * The order in which completions requested with `loop.deliver` arrive, against each other and against
+   * the next timer. Optional so that level objects written before it existed still type-check; absent
+   * means off (the oldest pending completion is delivered as soon as the loop waits).
+   */
+  readonly io?: boolean;
 }
 
 interface ChoiceBase {
@@ -71,8 +81,22 @@ export interface FaultChoice extends ChoiceBase {
   readonly task: Task<unknown>;
 }
 
+/**
+ * The loop has nothing ready and completions requested with `loop.deliver` are pending: pick the one
+ * delivered now (index into `candidates`, in request order), or, when `canWait` is true,
+ * `candidates.length` to let the next timer (`timer`) fire first and keep them all pending.
+ */
+export interface DeliveryChoice extends ChoiceBase {
+  readonly kind: "delivery";
+  readonly candidates: readonly PendingDelivery[];
+  /** True when a timer is pending, so the last option (wait for it) exists. */
+  readonly canWait: boolean;
+  /** The timer that fires first if the policy waits, or `null` when `canWait` is false. */
+  readonly timer: TimerHandle | null;
+}
+
 /** A choice point the loop asks a policy about. */
-export type ChoicePoint = TieChoice | InterleaveChoice | FaultChoice;
+export type ChoicePoint = TieChoice | InterleaveChoice | FaultChoice | DeliveryChoice;
 
 /** An uncertain duration: the policy draws a value in `[min, max]`. */
 export interface JitterPoint {
@@ -131,6 +155,7 @@ export const NO_LEVELS: PolicyLevels = Object.freeze({
   interleave: false,
   jitter: false,
   faults: false,
+  io: false,
 });
 
 /**

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { throwPolicyError } from "./choice-points.ts";
+import { hasDeliveries, throwPolicyError } from "./choice-points.ts";
 import {
   ArgumentError,
   LoopClosedError,
@@ -77,7 +77,7 @@ export function runUntilTime(loop: EventLoop, when: number, inclusive = true): v
 export function step(loop: EventLoop): boolean {
   checkCanRun(loop, "step");
   loop._dropCancelledHead();
-  if (loop._ready.length === 0 && loop._timers.size === 0 && !loop._stopping) return false;
+  if (loop._ready.length === 0 && loop._timers.size === 0 && !loop._stopping && !hasDeliveries(loop)) return false;
   enterRun(loop);
   try {
     loop._runOnce(null);
@@ -99,7 +99,11 @@ function run(loop: EventLoop, mode: number, until: number, awaited: Future<unkno
       if (mode !== MODE_FOREVER && !loop._stopping && loop._ready.length === 0) {
         loop._dropCancelledHead();
         const next = loop._timers.peekWhen();
-        if (mode === MODE_IDLE ? next === Infinity : mode === MODE_UNTIL ? next > until : next >= until) return true;
+        if (mode === MODE_IDLE ? next === Infinity : mode === MODE_UNTIL ? next > until : next >= until) {
+          // Past the run's bound only a pending delivery can still happen (now, with no time passing).
+          if (!hasDeliveries(loop)) return true;
+          loop._timersOutOfReach = true;
+        }
       }
       if (++steps > maxSteps) throw new StepBudgetExceededError(maxSteps, loop._now, loop._recentLines());
       loop._runOnce(awaited);

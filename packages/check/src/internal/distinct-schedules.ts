@@ -103,8 +103,10 @@ export class DistinctSchedules {
         this.addNumber(d.min ?? 0);
         this.addNumber(d.max ?? 0);
       } else {
-        // The option count (>= 2) and the kind in one injective number (>= 9).
-        this.addNumber(d.options * 4 + (d.kind === "tie" ? 1 : d.kind === "interleave" ? 2 : 3));
+        // The option count (>= 2) and the kind in one injective number (>= 8; the kind is its residue mod 4).
+        this.addNumber(
+          d.options * 4 + (d.kind === "tie" ? 1 : d.kind === "interleave" ? 2 : d.kind === "fault" ? 3 : 0),
+        );
       }
       this.addNumber(d.pick);
     }
