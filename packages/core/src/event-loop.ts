@@ -886,7 +886,8 @@ export class EventLoop {
     this._iteration++;
     const ready = this._ready;
     if (this._timers.size !== 0) this._collectTimers(awaited);
-    else if (ready.length === 0 && !this._stopping && !offerDelivery(this, false)) throw deadlockError(this, awaited);
+    else if (ready.length === 0 && !this._stopping && (this._deliveries === null || !offerDelivery(this, false)))
+      throw deadlockError(this, awaited);
     const ntodo = ready.length;
     if (this._levels !== null && this._levels.interleave) {
       runBatchInterleaved(this, ntodo);
@@ -917,7 +918,11 @@ export class EventLoop {
     } else {
       this._dropCancelledHead();
     }
-    if (ready.length === 0 && !this._stopping && !offerDelivery(this, timers.size > 0 && !this._timersOutOfReach)) {
+    if (
+      ready.length === 0 &&
+      !this._stopping &&
+      (this._deliveries === null || !offerDelivery(this, timers.size > 0 && !this._timersOutOfReach))
+    ) {
       if (timers.size === 0) throw deadlockError(this, awaited);
       const when = timers.peekWhen();
       if (when > this._now) this._now = when;
