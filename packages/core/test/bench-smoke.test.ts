@@ -255,5 +255,5 @@ describe("bench smoke", () => {
     });
     expect(markdown).toContain("## W1");
     expect(markdown).toContain("performance-growth.svg");
-  });
+  }, 60_000);
 });
