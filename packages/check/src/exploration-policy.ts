@@ -116,9 +116,9 @@ export function candidateLabels(point: ChoicePoint): string[] {
       return [`let ${point.task.getName()} wait`, `cancel ${point.task.getName()}`];
     case "delivery": {
       const labels = point.candidates.map(
-        (d) => `deliver ${d.label}${d.task === null ? "" : ` (${d.task.getName()})`}`,
+        (d) => `the reply to ${d.label}${d.task === null ? "" : `, ${d.task.getName()}`} arrives now`,
       );
-      if (point.timer !== null) labels.push(`wait: ${handleLabel(point.timer)} fires first`);
+      if (point.timer !== null) labels.push(`none yet: ${handleWords(point.timer)} comes first`);
       return labels;
     }
   }

@@ -72,6 +72,8 @@ const KIND_EXPLAINED: Record<Decision["kind"], string> = {
     "callbacks of different tasks ready in the same iteration; asyncio runs them in the order they were queued",
   fault: "a task marked cancellable has just suspended; asyncio lets it wait",
   jitter: "a duration the program declared uncertain with loop.jitter(min, max); asyncio would take the minimum",
+  delivery:
+    "replies requested with loop.deliver are pending and nothing else can run; without exploring, the oldest arrives first",
 };
 
 function describeDecision(decision: Decision, index: number, explained: Set<string>): string {
@@ -168,6 +170,7 @@ const LEVEL_EXPLAINED: Record<string, string> = {
   interleave: "interleave = the order of different tasks' callbacks in one iteration",
   jitter: "jitter = durations declared uncertain",
   faults: "faults = cancelling cancellable tasks where they wait",
+  io: "io = the order in which replies requested with loop.deliver arrive",
 };
 
 function levelsExplained(levels: string): string {

@@ -389,7 +389,7 @@ describe("explore: I/O deliveries (io level)", () => {
     expect(schedule.toString()).toMatch(/^v2:.*d\d=\d/);
     expect(schedule.deviations).toBe(1);
     expect(result.failure!.report).toMatch(
-      /\(delivery\): ran "wait: timer .* fires first" instead of "deliver a check \(Task-2\)"/,
+      /ran "none yet: sleep\(1\) .*, Task-3 comes first" first, where asyncio runs "the reply to a check, Task-2 arrives now"/,
     );
     const again = replay(checkThenCreate, schedule, { seed: result.failure!.runSeed });
     expect(again.failure?.kind).toBe("error");
