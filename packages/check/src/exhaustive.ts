@@ -49,6 +49,8 @@ class ExhaustivePolicy extends RecordingPolicy {
   private exhausted = false;
   private explored = 0;
   private deepest = 0;
+  /** Whether a run drew an uncertain duration with a range: only its bounds were tried. */
+  private boundsOnly = false;
 
   constructor(options: ExhaustiveOptions) {
     super("exhaustive", resolveLevels(options.levels));
@@ -77,6 +79,9 @@ class ExhaustivePolicy extends RecordingPolicy {
 
   override endRun(_observation: RunObservation): void {
     this.explored++;
+    if (!this.boundsOnly) {
+      for (const d of this.schedule().decisions) if (d.kind === "jitter" && d.min !== d.max) this.boundsOnly = true;
+    }
     const { picks, deviations } = this.current;
     if (deviations + 1 > this.maxDeviations) return;
     const decisions = this.schedule().decisions;
@@ -104,13 +109,17 @@ class ExhaustivePolicy extends RecordingPolicy {
   }
 
   override coverage(): Coverage {
-    const complete = this.exhausted && !this.dropped;
+    const covered = this.exhausted && !this.dropped;
+    const complete = covered && !this.boundsOnly;
     const bound = Number.isFinite(this.maxDeviations) ? ` with <= ${this.maxDeviations} deviation(s)` : "";
     return {
       policy: this.name,
       summary: complete
         ? `explored every schedule${bound}: ${this.explored} run(s)`
-        : `explored ${this.explored} schedule(s) up to ${this.deepest} deviation(s); the space${bound} was NOT covered (run budget ${this.budget})`,
+        : covered
+          ? `explored ${this.explored} schedule(s)${bound}, trying each uncertain duration (loop.jitter) at its two bounds only: ` +
+            `the values in between were NOT covered, so this is not every schedule`
+          : `explored ${this.explored} schedule(s) up to ${this.deepest} deviation(s); the space${bound} was NOT covered (run budget ${this.budget})`,
       complete,
     };
   }
@@ -119,7 +128,8 @@ class ExhaustivePolicy extends RecordingPolicy {
 /**
  * Runs every schedule, fewest deviations first (iterative deepening on the deviation count), until the
  * space within `maxDeviations` is covered or the `runs` budget is spent; `coverage().complete` says which.
- * Jitter draws are explored at their two bounds.
+ * Jitter draws are explored at their two bounds only, so a campaign that drew one never claims every
+ * schedule: `complete` is false and the summary says the values in between were not covered.
  *
  * @example
  * ```ts

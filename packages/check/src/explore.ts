@@ -43,7 +43,7 @@ import { random } from "./random-policy.ts";
 import { countSteppers, execute, runProgram, type FailureKind, type Program, type RunOptions } from "./run-program.ts";
 import { DistinctSchedules } from "./internal/distinct-schedules.ts";
 import { ProgressReporter, type ProgressOutput } from "./progress.ts";
-import type { Schedule } from "./schedule.ts";
+import type { Decision, Schedule } from "./schedule.ts";
 
 /** The built-in policies, by name. */
 export type PolicyName = "fifo" | "random" | "pct" | "exhaustive" | "fast-check";
@@ -139,6 +139,11 @@ export interface ExploreResult {
   readonly distinctSchedulesEstimated: boolean;
   /** Decision points asked over all runs. */
   readonly decisionPoints: number;
+  /**
+   * Set when the runs met no choice point (every run was the same schedule) or met only ties: what was
+   * not explored, and the fix (declare uncertain durations with `loop.jitter`, replies with `loop.deliver`).
+   */
+  readonly notice?: string;
   readonly failure?: ExploreFailure;
   readonly coverage: Coverage;
   /** The policy's name and the levels, as reported. */
@@ -190,7 +195,45 @@ interface Campaign {
   readonly distinct: DistinctSchedules;
   runs: number;
   decisionPoints: number;
+  /** The kinds of decision met so far, one bit each ({@link KIND_BIT}); only tallied until a non-tie shows. */
+  kinds: number;
   found: Found | undefined;
+}
+
+const KIND_BIT: Readonly<Record<Decision["kind"], number>> = {
+  tie: 1,
+  interleave: 2,
+  fault: 4,
+  jitter: 8,
+  delivery: 16,
+};
+
+/** Notes the kinds of the decisions of a run (stops looking once anything but a tie was met). */
+function tallyKinds(campaign: Campaign, decisions: readonly Decision[]): void {
+  let kinds = campaign.kinds;
+  if (kinds > 1) return;
+  for (let i = 0; i < decisions.length; i++) kinds |= KIND_BIT[(decisions[i] as Decision).kind];
+  campaign.kinds = kinds;
+}
+
+/**
+ * What a campaign that met no choice point, or only ties, did not explore, with the fix; `undefined`
+ * when it met anything else.
+ */
+function choiceNotice(campaign: Campaign): string | undefined {
+  const { kinds, runs, levels } = campaign;
+  if (runs === 0 || kinds > 1) return undefined;
+  const fix =
+    "durations here are fixed: declare the uncertain ones with loop.jitter(min, max), and requests whose replies may arrive in any order with loop.deliver(complete)";
+  const off = (["jitter", "io"] as const).filter((level) => levels[level] !== true);
+  const turnOn = off.length === 0 ? "" : ` with the ${off.join(" and ")} level${off.length > 1 ? "s" : ""} on`;
+  if (kinds === 0) {
+    return (
+      `no run met a choice point (a moment where more than one thing could run next), so all ${runs} run(s) were the same schedule and nothing was explored: ${fix}${turnOn}` +
+      `${levels.interleave ? "" : ", or explore the order of tasks within an iteration with levels: { interleave: true }"}.`
+    );
+  }
+  return `the runs met only ties (timers due at the same instant), never an uncertain duration or an I/O reply: ${fix}${turnOn}.`;
 }
 
 /** Run `run` of `policy`, outside the campaign (see {@link ExplorationPolicy.calibrate}): what it observed. */
@@ -254,6 +297,7 @@ function fastCheckCampaign(campaign: Campaign): Coverage {
         const decisions = policy._recorded();
         distinct.addDecisions(decisions);
         campaign.decisionPoints += decisions.length;
+        tallyKinds(campaign, decisions);
         shrinking = failure !== undefined;
         onProgress?.({ run, runs: budget, distinctSchedules: distinct.size });
       }
@@ -304,6 +348,7 @@ function recordingCampaign(campaign: Campaign, policy: RecordingPolicy): void {
       campaign.runs++;
       campaign.decisionPoints += decisions.length;
       distinct.addDecisions(decisions);
+      tallyKinds(campaign, decisions);
       policy.endRun({
         decisions: decisions.length,
         tasks: !countTasks ? 0 : traced === true ? countSteppers(loop.trace?.events() ?? []) : tasks,
@@ -331,6 +376,7 @@ function policyCampaign(campaign: Campaign, policy: ExplorationPolicy): void {
     campaign.runs++;
     campaign.decisionPoints += outcome.schedule.length;
     distinct.addSchedule(outcome.schedule);
+    tallyKinds(campaign, outcome.schedule.decisions);
     policy.endRun({
       decisions: outcome.schedule.length,
       tasks: outcome.tasks,
@@ -369,6 +415,7 @@ function startCampaign(
     distinct: new DistinctSchedules(),
     runs: 0,
     decisionPoints: 0,
+    kinds: 0,
     found: undefined,
   };
 }
@@ -412,6 +459,7 @@ export function explore(program: Program, options: ExploreOptions = {}): Explore
     else policyCampaign(campaign, policy);
     coverage = policy.coverage();
   }
+  const notice = choiceNotice(campaign);
   const result = {
     runs: campaign.runs,
     distinctSchedules: campaign.distinct.size,
@@ -420,6 +468,7 @@ export function explore(program: Program, options: ExploreOptions = {}): Explore
     coverage,
     policy: policyName,
     levels,
+    ...(notice === undefined ? {} : { notice }),
   };
   const found = campaign.found;
   const explored: ExploreResult =

@@ -119,7 +119,8 @@ function selfCheck(
 
 /** The replay option that restores the levels, when they are not the default ones. */
 function replayLevels(levels: PolicyLevels): { replayExtra?: string } {
-  const nonDefault = (["interleave", "jitter", "faults"] as const).filter((l) => levels[l]);
+  // jitter and io need no option: a replay turns them on when the schedule holds their decisions.
+  const nonDefault = (["interleave", "faults"] as const).filter((l) => levels[l]);
   if (nonDefault.length === 0 && levels.ties) return {};
   return {
     replayExtra: `levels: { ${(["ties", ...nonDefault] as const).map((l) => `${l}: ${String(levels[l])}`).join(", ")} }`,

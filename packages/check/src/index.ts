@@ -56,6 +56,6 @@ export type { LoopOp, LoopProgram, LoopProgramLog, TaskStep } from "./program-ar
 export { exploreParallel } from "./parallel.ts";
 export type { ParallelFailure, ParallelOptions, ParallelResult } from "./parallel.ts";
 export { runSimloopCheck, shardRuns, simloopTest, withEnvironment, withSeed } from "./simloop-test.ts";
-export type { Environment, TestFunction } from "./simloop-test.ts";
+export type { Environment, TestContextLike, TestFunction } from "./simloop-test.ts";
 export { consoleOutput, progressLine, summaryLine } from "./progress.ts";
 export type { CampaignSummary, ProgressOutput } from "./progress.ts";

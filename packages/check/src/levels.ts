@@ -1,12 +1,14 @@
 /**
- * Which choice points an exploration asks about (DESIGN §4): `ties` on by default; `interleave`,
- * `jitter`, `faults` and `io` opt-in.
+ * Which choice points an exploration asks about. On by default: `ties`, `jitter` and `io` — a program
+ * that declares uncertainty (durations with `loop.jitter`, I/O replies with `loop.deliver`) is explored
+ * over it unless the levels turn it off, and a program that declares none pays nothing for them (no
+ * choice point is asked). Opt-in: `interleave` (orders asyncio's FIFO never produces) and `faults`.
  *
  * @module
  */
 import type { PolicyLevels } from "@simloop/core";
 
-/** Levels as options: any level left out takes its default (`ties: true`, the others `false`). */
+/** Levels as options: any level left out takes its default (`ties`, `jitter`, `io` on; `interleave`, `faults` off). */
 export interface LevelOptions {
   readonly ties?: boolean;
   readonly interleave?: boolean;
@@ -17,7 +19,7 @@ export interface LevelOptions {
 }
 
 /**
- * The levels an exploration uses when none are given: timer ties only.
+ * The levels an exploration uses when none are given: timer ties, uncertain durations and I/O replies.
  *
  * @example
  * ```ts
@@ -27,9 +29,9 @@ export interface LevelOptions {
 export const DEFAULT_LEVELS: PolicyLevels = Object.freeze({
   ties: true,
   interleave: false,
-  jitter: false,
+  jitter: true,
   faults: false,
-  io: false,
+  io: true,
 });
 
 /**
@@ -37,7 +39,7 @@ export const DEFAULT_LEVELS: PolicyLevels = Object.freeze({
  *
  * @example
  * ```ts
- * resolveLevels({ interleave: true }); // { ties: true, interleave: true, jitter: false, faults: false, io: false }
+ * resolveLevels({ interleave: true }); // { ties: true, interleave: true, jitter: true, faults: false, io: true }
  * ```
  */
 export function resolveLevels(options: LevelOptions = {}): PolicyLevels {

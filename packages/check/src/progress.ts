@@ -34,6 +34,8 @@ export interface CampaignSummary {
   readonly distinctSchedulesEstimated?: boolean;
   readonly coverage: Coverage;
   readonly policy: string;
+  /** What the runs did not explore, and the fix (see `ExploreResult.notice`). */
+  readonly notice?: string;
   readonly failure?: { readonly kind: string; readonly run: number };
 }
 
@@ -85,7 +87,8 @@ export function summaryLine(name: string, result: CampaignSummary): string {
   const distinct = `${result.distinctSchedulesEstimated === true ? "about " : ""}${count(result.distinctSchedules)} distinct schedule${result.distinctSchedules === 1 ? "" : "s"}`;
   const runs = `${count(result.runs)} run${result.runs === 1 ? "" : "s"}`;
   if (result.ok || result.failure === undefined) {
-    return `simloop: ${name}: passed ${runs}, ${distinct} (${result.policy}); ${result.coverage.summary}`;
+    const note = result.notice === undefined ? "" : `. Note: ${result.notice}`;
+    return `simloop: ${name}: passed ${runs}, ${distinct} (${result.policy}); ${result.coverage.summary}${note}`;
   }
   return `simloop: ${name}: FAILED (${result.failure.kind}) at run ${count(result.failure.run + 1)}, after ${runs}, ${distinct} (${result.policy}); the report follows`;
 }

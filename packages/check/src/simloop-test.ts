@@ -12,7 +12,19 @@ import { consoleOutput } from "./progress.ts";
 import type { Program } from "./run-program.ts";
 
 /** A test-definition function such as vitest's `test` or `it`. */
-export type TestFunction = (name: string, body: () => void, timeout?: number) => void;
+export type TestFunction = (
+  name: string,
+  body: (context?: TestContextLike) => void | Promise<void>,
+  timeout?: number,
+) => void;
+
+/**
+ * What {@link simloopTest} uses of a runner's test context: vitest's `annotate`, which shows a note next
+ * to the test in the runner's output. Runners without it (or without a context) get no note.
+ */
+export interface TestContextLike {
+  readonly annotate?: (message: string, type?: string) => unknown;
+}
 
 /** The environment a test reads overrides from (`process.env` by default). */
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -101,8 +113,13 @@ export function simloopTest(
 ): void {
   test(
     name,
-    () => {
-      runSimloopCheck(program, { name, ...options });
+    (context) => {
+      const result = runSimloopCheck(program, { name, ...options });
+      // A campaign that explored nothing (or only ties) passes, but says so next to the test.
+      if (result.notice !== undefined && typeof context?.annotate === "function") {
+        return Promise.resolve(context.annotate(`simloop: ${result.notice}`, "warning")).then(() => undefined);
+      }
+      return undefined;
     },
     timeout,
   );

@@ -337,16 +337,14 @@ describe("explore: uncertain durations (jitter level)", () => {
   }
 
   it("draws durations within their bounds, records them, and shrinks them toward the minimum", () => {
-    expect(explore(raceWithJitter).ok).toBe(true);
+    expect(explore(raceWithJitter, { levels: { jitter: false } }).ok).toBe(true);
     const result = explore(raceWithJitter, { policy: "random", runs: 50, levels: { jitter: true } });
     const failure = result.failure!;
     expect(failure.schedule.decisions).toHaveLength(1);
     const [draw] = failure.schedule.decisions;
     expect(draw).toMatchObject({ kind: "jitter", min: 0.5, max: 1.5 });
     expect(draw!.pick).toBeGreaterThan(1);
-    expect(failure.report).toMatch(
-      /replay\(raceWithJitter, "v2:j0\.5~1\.5=[\d.]+", \{ seed: \d+, levels: \{ ties: true, jitter: true \} \}\);/,
-    );
+    expect(failure.report).toMatch(/replay\(raceWithJitter, "v2:j0\.5~1\.5=[\d.]+", \{ seed: \d+ \}\);/);
     expect(replay(raceWithJitter, failure.schedule, { seed: failure.runSeed }).failure?.kind).toBe("error");
   });
 
@@ -401,6 +399,82 @@ describe("explore: I/O deliveries (io level)", () => {
       expect(result.ok, policy).toBe(false);
     }
     expect(replay(checkThenCreate, "v2:d2=1").failure?.kind).toBe("error");
+  });
+});
+
+describe("explore: the defaults explore declared uncertainty, and say when nothing was explored", () => {
+  function* requestOrDeadline(loop: EventLoop) {
+    const finished: string[] = [];
+    yield* gather(
+      (function* () {
+        yield* sleep(loop.jitter(0.5, 1.5)); // a network hop of uncertain latency
+        finished.push("request");
+      })(),
+      (function* () {
+        yield* sleep(1);
+        finished.push("deadline");
+      })(),
+    );
+    if (finished[0] !== "request") throw new Error(`the deadline passed first: ${finished.join(", ")}`);
+  }
+
+  it("finds a race on an uncertain duration with no option, and on an I/O reply order", () => {
+    const result = explore(requestOrDeadline);
+    expect(result.ok).toBe(false);
+    expect(result.levels).toMatchObject({ ties: true, jitter: true, io: true, interleave: false, faults: false });
+    expect(result.notice).toBeUndefined();
+    function* twoReplies(loop: EventLoop) {
+      const order: string[] = [];
+      yield* gather(
+        (function* () {
+          order.push(yield* loop.deliver(() => "a"));
+        })(),
+        (function* () {
+          order.push(yield* loop.deliver(() => "b"));
+        })(),
+      );
+      if (order[0] !== "a") throw new Error(`b's reply came first: ${order.join(", ")}`);
+    }
+    expect(explore(twoReplies).ok).toBe(false);
+  });
+
+  it("says when no run met a choice point, with the fix", () => {
+    const result = explore(requestOrDeadline, { levels: { jitter: false } });
+    expect(result.ok).toBe(true);
+    expect(result.decisionPoints).toBe(0);
+    expect(result.notice).toMatch(
+      /^no run met a choice point .*, so all 100 run\(s\) were the same schedule and nothing was explored: durations here are fixed: declare the uncertain ones with loop\.jitter\(min, max\), .* with the jitter level on, or explore the order of tasks within an iteration with levels: \{ interleave: true \}\.$/,
+    );
+  });
+
+  it("says when the runs met only ties, and says nothing once they met an uncertain duration", () => {
+    const result = explore(lostUpdateBug.fixed);
+    expect(result.ok).toBe(true);
+    expect(result.notice).toMatch(
+      /^the runs met only ties \(timers due at the same instant\), never an uncertain duration or an I\/O reply: durations here are fixed: declare the uncertain ones with loop\.jitter\(min, max\)/,
+    );
+    function* fixedTwin(loop: EventLoop) {
+      yield* sleep(loop.jitter(0.5, 0.9));
+      yield* sleep(1);
+    }
+    expect(explore(fixedTwin).notice).toBeUndefined();
+  });
+
+  it("exhaustive does not claim every schedule when a failure hides between an uncertain duration's bounds", () => {
+    function* midRange(loop: EventLoop) {
+      yield* sleep(loop.jitter(0, 10));
+      if (loop.time() > 4 && loop.time() < 6) throw new Error(`a reply at t=${loop.time()} lands in the window`);
+    }
+    const result = explore(midRange, { policy: "exhaustive" });
+    // Either it finds the failure, or it does not claim the space covered.
+    if (result.ok) {
+      expect(result.coverage.complete).toBe(false);
+      expect(result.coverage.summary).toMatch(/at its two bounds only: the values in between were NOT covered/);
+      expect(result.coverage.summary).not.toMatch(/explored every schedule/);
+    }
+    const plain = explore(lostUpdateBug.fixed, { policy: "exhaustive" });
+    expect(plain.coverage.complete).toBe(true);
+    expect(plain.coverage.summary).toMatch(/^explored every schedule/);
   });
 });
 

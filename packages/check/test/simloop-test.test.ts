@@ -10,7 +10,10 @@ import {
   explore,
   progressLine,
   type ProgressOutput,
+  type TestContextLike,
 } from "../src/index.ts";
+import type { EventLoop } from "@simloop/core";
+import { sleep } from "@simloop/coroutines";
 import { lostUpdateBug } from "../examples/bugs/lost-update.ts";
 
 describe("withEnvironment and shardRuns", () => {
@@ -45,6 +48,30 @@ function capturingConsole(): string[] {
 }
 
 describe("simloopTest", () => {
+  it("annotates a passing test whose runs explored nothing, with the fix, and says it in the summary line", async () => {
+    const lines = capturingConsole();
+    const notes: string[] = [];
+    let body: ((context?: TestContextLike) => void | Promise<void>) | undefined;
+    simloopTest(
+      (_name, fn) => (body = fn),
+      "a fixed program",
+      function* fixed(loop: EventLoop) {
+        yield* loop.createTask(
+          (function* () {
+            yield* sleep(1);
+          })(),
+        );
+      },
+    );
+    await body!({ annotate: (message: string) => notes.push(message) });
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatch(
+      /^simloop: no run met a choice point .* declare the uncertain ones with loop\.jitter\(min, max\)/,
+    );
+    await body!({}); // a runner without annotate: no note, no error
+    expect(lines.join("\n")).toMatch(/simloop: a fixed program: passed .*\. Note: no run met a choice point/);
+  });
+
   it("defines a test whose failure message carries the report and the rerun line", () => {
     const printed = capturingConsole();
     const defined: { name: string; body: () => void }[] = [];
