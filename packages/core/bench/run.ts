@@ -5,7 +5,7 @@
  * - `--write`: regenerate `docs/performance.md` and `docs/performance-growth.svg`;
  * - `--only W1,W3`: run only these workloads (`W3` selects W3a and W3b, `W4` selects W4 and W4f, the
  *   runs-to-find comparison of `./runs-to-find.ts`; `alloc` selects the allocation per event of
- *   `./allocation.ts`).
+ *   `./allocation.ts`; `W5` the async timers of `./async-timers.ts`).
  *
  * The root `bench` script builds the packages, then runs `node --expose-gc --import tsx
  * packages/core/bench/run.ts`: GC can be forced between timed runs, and simloop is measured from its
@@ -16,6 +16,7 @@
  * @module
  */
 import { mkdirSync, writeFileSync } from "node:fs";
+import { asyncTimersWorkload, loadRunAsync, W5_PENDING } from "./async-timers.ts";
 import { renderGrowthSvg } from "./chart.ts";
 import { pingPongWorkload, sleepersWorkload } from "./coroutines.ts";
 import { explorationWorkload, loadExplore, W4_PENDING } from "./exploration.ts";
@@ -63,7 +64,7 @@ function parseFlags(argv: readonly string[]): Flags {
       if (value === undefined || value === "") throw new Error("--only needs a list, such as --only W1,W2");
       only = value.split(",").map((s) => s.trim().toUpperCase());
     } else if (arg !== "--") {
-      throw new Error(`Unknown flag ${arg}. Usage: run.ts [--quick] [--write] [--only W1,W2,W3a,W3b,W4,W4f,alloc]`);
+      throw new Error(`Unknown flag ${arg}. Usage: run.ts [--quick] [--write] [--only W1,W2,W3a,W3b,W4,W4f,W5,alloc]`);
     }
   }
   return { quick, write, only };
@@ -114,6 +115,13 @@ async function main(): Promise<void> {
     }
   }
 
+  let w5Pending = false;
+  if (selected(flags, "W5")) {
+    const runAsync = await loadRunAsync();
+    if (runAsync === null) w5Pending = true;
+    else workloads.push(asyncTimersWorkload(runAsync, flags.quick));
+  }
+
   const results = new Map<string, WorkloadResult>();
   for (const workload of workloads) {
     const result = await measureWorkload(workload, { progress });
@@ -121,6 +129,7 @@ async function main(): Promise<void> {
     log(consoleWorkload(result));
   }
   if (w4Note === W4_PENDING) log(`\nW4 — exploration: ${W4_PENDING}`);
+  if (w5Pending) log(`\nW5 — async timers: ${W5_PENDING}`);
 
   let runsToFind: RunsToFindResult | "pending" | null = null;
   if (selected(flags, W4F_ID)) {
@@ -144,7 +153,7 @@ async function main(): Promise<void> {
     log(consoleAllocation(allocation));
   }
 
-  const targets = evaluateTargets(results, memory, w4Note === W4_PENDING, runsToFind, allocation);
+  const targets = evaluateTargets(results, memory, w4Note === W4_PENDING, runsToFind, allocation, w5Pending);
   log(consoleTargets(targets));
   const bounds = evaluateBounds(results, memory);
   log(consoleBounds(bounds));

@@ -74,7 +74,8 @@ function runsToFindTarget(result: RunsToFindResult | "pending"): TargetResult {
 
 /**
  * Evaluates every target of the issue on the workloads measured; `runsToFind` is W4f's measurements,
- * `"pending"` while its inputs are missing, or `null` when it was not run.
+ * `"pending"` while its inputs are missing, or `null` when it was not run; `w5Pending` says W5 could
+ * not run because `@simloop/async` is missing.
  */
 export function evaluateTargets(
   results: ReadonlyMap<string, WorkloadResult>,
@@ -82,6 +83,7 @@ export function evaluateTargets(
   w4Pending: boolean,
   runsToFind: RunsToFindResult | "pending" | null = null,
   allocation: AllocationResult | null = null,
+  w5Pending = false,
 ): TargetResult[] {
   const out: TargetResult[] = [];
   const w1 = results.get("W1");
@@ -163,6 +165,32 @@ export function evaluateTargets(
     out.push({ workload: "W4", description: "≥ 100k runs/s; ≥ 3× fast-check", status: "n/a", measured: "pending" });
   }
   if (runsToFind !== null) out.push(runsToFindTarget(runsToFind));
+  const w5 = results.get("W5");
+  if (w5 !== undefined) {
+    for (const n of w5.workload.sizes) {
+      out.push(
+        ratioTarget(w5, "simloop", "fake-timers", n, `N=${n}: simloop ≥ 2× fake-timers' runAllAsync`, (r) => r >= 2),
+      );
+      out.push(
+        ratioTarget(
+          w5,
+          "simloop",
+          "bare-macrotask",
+          n,
+          `N=${n}: simloop's time within 3× of the bare floor (a MessageChannel macrotask per callback; time ratio ≤ 3)`,
+          (r) => r <= 3,
+          true,
+        ),
+      );
+    }
+  } else if (w5Pending) {
+    out.push({
+      workload: "W5",
+      description: "≥ 2× fake-timers; within 3× of the floor",
+      status: "n/a",
+      measured: "pending",
+    });
+  }
   if (allocation !== null) {
     for (const row of allocation.rows) {
       const allowed = allowedBytes(row);

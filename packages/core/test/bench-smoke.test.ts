@@ -35,6 +35,14 @@ import {
   runRxjsVirtualTimers,
 } from "../bench/peers.ts";
 import { mulberry32, randomIntegers } from "../bench/prng.ts";
+import {
+  asyncTimerDelays,
+  asyncTimersWorkload,
+  loadRunAsync,
+  runBareMacrotaskAsyncTimers,
+  runFakeTimersAsyncTimers,
+  runSimloopAsyncTimers,
+} from "../bench/async-timers.ts";
 import { readyChainWorkload, runSimloopChain } from "../bench/ready-chain.ts";
 import { renderGrowthSvg } from "../bench/chart.ts";
 import { renderMarkdown, describeMachine, consoleRunsToFind, consoleWorkload } from "../bench/report.ts";
@@ -187,6 +195,28 @@ describe("bench smoke", () => {
       expect(run.stdout).toContain(W4F_PENDING);
     }
   }, 60_000);
+
+  it("completes every W5 chain on every system, and measures finite paired ratios against both", async () => {
+    const runAsync = await loadRunAsync();
+    expect(runAsync, "@simloop/async should export runAsync").not.toBeNull();
+    const delays = asyncTimerDelays(300);
+    expect(await runBareMacrotaskAsyncTimers(delays)).toBe(300);
+    expect(await runSimloopAsyncTimers(runAsync!, delays)).toBe(300);
+    expect(await runFakeTimersAsyncTimers(delays)).toBe(300);
+    const workload = { ...asyncTimersWorkload(runAsync!, true), sizes: [200], reps: () => 2 };
+    const result = await measureWorkload(workload, { warmupSize: 200 });
+    expect(result.rows.map((row) => row.system.id).sort()).toEqual(["bare-macrotask", "fake-timers", "simloop"]);
+    const targets = evaluateTargets(new Map([["W5", result]]), null, false);
+    expect(targets.map((t) => t.workload)).toEqual(["W5", "W5"]);
+    for (const target of targets) {
+      expect(["met", "not met"]).toContain(target.status);
+      const [median, min, max] = (target.measured.match(/[\d.]+/g) ?? []).map(Number);
+      for (const x of [median, min, max]) expect(Number.isFinite(x) && x! > 0, target.measured).toBe(true);
+    }
+    expect(consoleWorkload(result)).toContain("W5");
+    const pending = evaluateTargets(new Map(), null, false, null, null, true);
+    expect(pending).toEqual([expect.objectContaining({ workload: "W5", status: "n/a", measured: "pending" })]);
+  });
 
   it("allocates per event no more than asyncio's own objects (W1, W2, W3a, W3b), measured with GC exposed", () => {
     // A separate process with --expose-gc: the measure needs a collected heap before each run.
