@@ -300,6 +300,18 @@ export interface MarkdownInput {
   readonly seconds: number;
 }
 
+/** The note under W5's table: what each system runs and what the floor stands for. */
+const W5_NOTE =
+  "Every system runs the same program: N timers at pseudo-random whole-millisecond delays below 10^6, each callback " +
+  "an async function awaiting three chained `Promise.resolve` steps. simloop: `runAsync` of a main that calls the " +
+  "virtual global `setTimeout` N times and awaits the last chain (the driver dispatches each virtual callback from " +
+  "a real `MessageChannel` macrotask of its own: exact quiescence). fake-timers: `createClock`, `clock.setTimeout` " +
+  "N times, `await clock.runAllAsync()` (it yields to the real loop once per timer). The floor: the same callbacks " +
+  "in `(delay, index)` order from a sorted index array, each called from its own real `MessageChannel` macrotask " +
+  "and nothing else: what exact quiescence costs, with no clock, no loop and no globals. No skip path is measured: " +
+  "every W5 callback queues promise jobs, so a skip (no macrotask after a callback that queued nothing) could not " +
+  "apply to it.";
+
 /** Renders `docs/performance.md`. */
 export function renderMarkdown(input: MarkdownInput): string {
   const { machine } = input;
@@ -362,6 +374,7 @@ export function renderMarkdown(input: MarkdownInput): string {
       for (const x of g.growth) lines.push(`- ${x.system}: ×${x.costRatio.toFixed(2)}`);
       lines.push("", "![W1: events/s against N](performance-growth.svg)");
     }
+    if (w.id === "W5") lines.push("", W5_NOTE);
     if (w.id === "W3b" && input.memory !== null) {
       const m = input.memory;
       lines.push(

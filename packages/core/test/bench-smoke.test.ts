@@ -214,6 +214,17 @@ describe("bench smoke", () => {
       for (const x of [median, min, max]) expect(Number.isFinite(x) && x! > 0, target.measured).toBe(true);
     }
     expect(consoleWorkload(result)).toContain("W5");
+    const markdown = renderMarkdown({
+      machine: describeMachine(),
+      command: "pnpm bench --quick --only W5",
+      results: [result],
+      memory: null,
+      targets,
+      w4Note: null,
+      seconds: 1,
+    });
+    expect(markdown).toContain("## W5 — async timers");
+    expect(markdown).toContain("each called from its own real `MessageChannel` macrotask");
     const pending = evaluateTargets(new Map(), null, false, null, null, true);
     expect(pending).toEqual([expect.objectContaining({ workload: "W5", status: "n/a", measured: "pending" })]);
   });
