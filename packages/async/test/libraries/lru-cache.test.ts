@@ -79,7 +79,7 @@ describe("lru-cache, unmodified, on virtual time", () => {
         max: 10,
         ttl: 500,
         ttlAutopurge: true,
-        dispose: (value, key, reason) => disposed.push([loop.time(), key, reason]),
+        dispose: (_value, key, reason) => disposed.push([loop.time(), key, reason]),
       });
       await sleep(20);
       cache.set("a", "A"); // t=20: purge timer setTimeout(ttl + 1 = 501) → t=521
