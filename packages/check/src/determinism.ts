@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { TraceEvent } from "@simloop/core";
+import { describeValue, type TraceEvent } from "@simloop/core";
 
 /** Why two traces differ: the first differing event, both sides. */
 export interface TraceDifference {
@@ -19,7 +19,7 @@ function detailText(detail: unknown): string {
   try {
     return ` ${JSON.stringify(detail)}`;
   } catch {
-    return ` ${String(detail)}`;
+    return ` ${describeValue(detail)}`;
   }
 }
 

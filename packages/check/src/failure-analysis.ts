@@ -144,9 +144,12 @@ export function analyseFailure(
   const first = traced.outcome;
   const mismatch = traced.mismatch;
   const failure = first.failure ?? found.failure;
+  // A policy that broke its contract fails only under itself: a replay (shrinking, the self-check) asks
+  // the replaying policy instead, so its failure is reported as found, with the policy's own error.
+  const policyFailure = failure.kind === "policy";
   const original = mismatch === null ? first.schedule.trimmed() : new Schedule(found.answers ?? []).trimmed();
   const shrunk: Omit<ShrinkResult, "minimal"> & { readonly minimal?: boolean } =
-    options.shrink === false || mismatch !== null
+    options.shrink === false || mismatch !== null || policyFailure
       ? { schedule: original, outcome: first, runs: 0 }
       : shrinkSchedule(program, original, first, {
           ...run,
@@ -154,7 +157,7 @@ export function analyseFailure(
           kind: failure.kind,
           ...(options.maxShrinkRuns === undefined ? {} : { maxRuns: options.maxShrinkRuns }),
         });
-  const checked = selfCheck(program, shrunk, run, levels);
+  const checked = policyFailure ? { difference: null, culprits: [] } : selfCheck(program, shrunk, run, levels);
   const difference = checked.difference ?? mismatch;
   let kind = shrunk.outcome.failure?.kind ?? failure.kind;
   let error = shrunk.outcome.failure?.error ?? failure.error;

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { BadYieldError, DeadlockError, type TaskSite, type TraceEvent } from "@simloop/core";
+import { BadYieldError, DeadlockError, describeError, describeValue, type TaskSite, type TraceEvent } from "@simloop/core";
 import type { Coverage } from "./exploration-policy.ts";
 import type { FailureKind } from "./run-program.ts";
 import { isDeviation, Schedule, type Decision } from "./schedule.ts";
@@ -57,8 +57,7 @@ const KIND_TITLE: Record<FailureKind, string> = {
 };
 
 function firstLine(error: unknown): string {
-  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return text;
+  return describeError(error);
 }
 
 function pad(text: string, width: number): string {
@@ -99,7 +98,7 @@ function stateText(detail: unknown): string {
   try {
     return JSON.stringify(detail);
   } catch {
-    return String(detail);
+    return describeValue(detail);
   }
 }
 

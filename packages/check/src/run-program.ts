@@ -7,6 +7,7 @@
  */
 import {
   DeadlockError,
+  describeError,
   EventLoop,
   PolicyError,
   StepBudgetExceededError,
@@ -101,15 +102,15 @@ export const DEFAULT_MAX_STEPS = 100_000;
  * ```
  */
 export function classifyError(error: unknown): FailureKind {
-  if (error instanceof DeadlockError) return "deadlock";
-  if (error instanceof StepBudgetExceededError) return "step-budget";
-  if (error instanceof PolicyError) return "policy";
-  if (error instanceof InvariantViolationError) return "invariant";
+  try {
+    if (error instanceof DeadlockError) return "deadlock";
+    if (error instanceof StepBudgetExceededError) return "step-budget";
+    if (error instanceof PolicyError) return "policy";
+    if (error instanceof InvariantViolationError) return "invariant";
+  } catch {
+    // `instanceof` throws for a revoked Proxy: not one of simloop's errors.
+  }
   return "error";
-}
-
-function describe(value: unknown): string {
-  return value instanceof Error ? `${value.name}: ${value.message}` : String(value);
 }
 
 function isExplorationPolicy(policy: SchedulingPolicy | undefined): policy is ExplorationPolicy {
@@ -177,7 +178,7 @@ function endOfRunFailure(loop: EventLoop, allowLeftoverTasks: boolean): RunFailu
     return {
       kind: "unhandled",
       error: new ExceptionHandlerCalledError(
-        unhandled.map((c) => (c.exception === undefined ? c.message : `${c.message}: ${describe(c.exception)}`)),
+        unhandled.map((c) => (c.exception === undefined ? c.message : `${c.message}: ${describeError(c.exception)}`)),
         unhandled.map((c) => c.exception),
       ),
     };
@@ -189,7 +190,7 @@ function endOfRunFailure(loop: EventLoop, allowLeftoverTasks: boolean): RunFailu
     return {
       kind: "unretrieved",
       error: new UnretrievedExceptionError(
-        unretrieved.map((f, i) => `${f.toString()}: ${describe(errors[i])}`),
+        unretrieved.map((f, i) => `${f.toString()}: ${describeError(errors[i])}`),
         errors,
         dropped,
       ),

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { TraceEvent } from "@simloop/core";
+import { describeError, describeValue, type TraceEvent } from "@simloop/core";
 import type { ExploreResult } from "../explore.ts";
 import type { Coverage } from "../exploration-policy.ts";
 import type { FailureKind } from "../run-program.ts";
@@ -43,6 +43,17 @@ export interface WireResult {
   readonly failure?: WireFailure;
 }
 
+/** An error's name and message as strings, whatever was thrown. */
+function errorParts(error: unknown): { errorName: string; errorMessage: string } {
+  try {
+    if (error instanceof Error)
+      return { errorName: describeValue(error.name), errorMessage: describeValue(error.message) };
+  } catch {
+    // A revoked Proxy: described below.
+  }
+  return { errorName: typeof error, errorMessage: describeError(error) };
+}
+
 /** @internal */
 export function toWire(result: ExploreResult): WireResult {
   const f = result.failure;
@@ -66,8 +77,7 @@ export function toWire(result: ExploreResult): WireResult {
     ...base,
     failure: {
       kind: f.kind,
-      errorName: f.error instanceof Error ? f.error.name : typeof f.error,
-      errorMessage: f.error instanceof Error ? f.error.message : String(f.error),
+      ...errorParts(f.error),
       schedule: f.schedule.toString(),
       original: f.original.toString(),
       seed: f.seed,
