@@ -169,6 +169,7 @@ export function analyseFailure(
   const seed = options.seed ?? 0;
   const report = formatReport({
     name: options.name ?? (program.name === "" ? "program" : program.name),
+    program: typeof program.name === "string" ? program.name : "",
     kind,
     error,
     policy: summary.policy,

@@ -55,7 +55,7 @@ export { loopProgramArb, runLoopProgram } from "./program-arb.ts";
 export type { LoopOp, LoopProgram, LoopProgramLog, TaskStep } from "./program-arb.ts";
 export { exploreParallel } from "./parallel.ts";
 export type { ParallelFailure, ParallelOptions, ParallelResult } from "./parallel.ts";
-export { runSimloopCheck, shardRuns, simloopTest, withEnvironment, withSeed } from "./simloop-test.ts";
+export { rerunPattern, runSimloopCheck, shardRuns, simloopTest, withEnvironment, withSeed } from "./simloop-test.ts";
 export type { Environment, TestContextLike, TestFunction } from "./simloop-test.ts";
 export { consoleOutput, progressLine, summaryLine } from "./progress.ts";
 export type { CampaignSummary, ProgressOutput } from "./progress.ts";

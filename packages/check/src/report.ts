@@ -5,7 +5,14 @@
  *
  * @module
  */
-import { BadYieldError, DeadlockError, describeError, describeValue, type TaskSite, type TraceEvent } from "@simloop/core";
+import {
+  BadYieldError,
+  DeadlockError,
+  describeError,
+  describeValue,
+  type TaskSite,
+  type TraceEvent,
+} from "@simloop/core";
 import type { Coverage } from "./exploration-policy.ts";
 import type { FailureKind } from "./run-program.ts";
 import { isDeviation, Schedule, type Decision } from "./schedule.ts";
@@ -40,6 +47,11 @@ export interface ReportInput {
   readonly maxLines?: number;
   /** The run's tasks, with their functions and where they were created (from a run traced with sites). */
   readonly tasks?: readonly TaskSite[];
+  /**
+   * The program's function name, for the replay line (default `name`): printed as is when it is an
+   * identifier, else as `program`, so that the line is code that runs with the program in scope.
+   */
+  readonly program?: string;
   /** Extra replay options to print, such as `levels: { interleave: true }`. */
   readonly replayExtra?: string;
 }
@@ -58,6 +70,19 @@ const KIND_TITLE: Record<FailureKind, string> = {
 
 function firstLine(error: unknown): string {
   return describeError(error);
+}
+
+const RESERVED = new Set(
+  (
+    "await break case catch class const continue debugger default delete do else enum export extends false " +
+    "finally for function if import in instanceof let new null return static super switch this throw true try " +
+    "typeof var void while with yield arguments eval undefined"
+  ).split(" "),
+);
+
+/** The program's name when it can stand for the program in code, else `program`. */
+function replayTarget(name: string): string {
+  return /^[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]*$/u.test(name) && !RESERVED.has(name) ? name : "program";
 }
 
 function pad(text: string, width: number): string {
@@ -273,7 +298,8 @@ export function formatReport(input: ReportInput): string {
   out.push("");
   out.push("Replay (runs this exact failing run again, in a test or a script):");
   const extra = input.replayExtra === undefined ? "" : `, ${input.replayExtra}`;
-  out.push(`  replay(${input.name}, "${schedule.toString()}", { seed: ${input.runSeed}${extra} });`);
+  const program = replayTarget(input.program ?? input.name);
+  out.push(`  replay(${program}, ${JSON.stringify(schedule.toString())}, { seed: ${input.runSeed}${extra} });`);
   return out.join("\n");
 }
 

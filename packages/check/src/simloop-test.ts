@@ -92,6 +92,22 @@ export function shardRuns(runs: number, shard: string): { firstRun: number; runs
 }
 
 /**
+ * The `vitest -t` argument that selects the test named `name` alone, quoted for a POSIX shell. vitest
+ * reads `-t` as a regular expression matched against the test's full name (its describe blocks' names,
+ * a space, its own): the name's regex characters are escaped, and the pattern is anchored at its end
+ * and at the start of the name, so that `(b) v1.2` matches neither `b v1x2` nor `(b) v1.2 (fixed)`.
+ *
+ * @example
+ * ```ts
+ * rerunPattern("(b) v1.2"); // "'(?:^| )\(b\) v1\.2$'"
+ * ```
+ */
+export function rerunPattern(name: string): string {
+  const pattern = `(?:^| )${name.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&")}$`;
+  return `'${pattern.replaceAll("'", "'\\''")}'`;
+}
+
+/**
  * Defines a test that explores `program` and fails with the full report (seed, shrunk schedule,
  * timeline, replay line) plus the line to rerun it alone. Every campaign prints one summary line
  * (runs, distinct schedules, coverage) and, when long, its progress: pass `output: false` to keep it
@@ -146,7 +162,7 @@ export function runSimloopCheck(
     return assertExplore(program, effective);
   } catch (error) {
     if (!(error instanceof ExplorationFailedError)) throw error;
-    const rerun = `Rerun it alone: SIMLOOP_SEED=${effective.seed ?? 0} SIMLOOP_RUNS=${effective.runs ?? 100} npx vitest run -t ${JSON.stringify(options.name ?? program.name)}`;
+    const rerun = `Rerun it alone: SIMLOOP_SEED=${effective.seed ?? 0} SIMLOOP_RUNS=${effective.runs ?? 100} npx vitest run -t ${rerunPattern(options.name ?? program.name)}`;
     throw new ExplorationFailedError(`${error.message}\n\n${rerun}`, error.kind, error.schedule, error.cause);
   }
 }
