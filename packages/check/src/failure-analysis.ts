@@ -157,7 +157,9 @@ export function analyseFailure(
           kind: failure.kind,
           ...(options.maxShrinkRuns === undefined ? {} : { maxRuns: options.maxShrinkRuns }),
         });
-  const checked = policyFailure ? { difference: null, culprits: [] } : selfCheck(program, shrunk, run, levels);
+  const checked = policyFailure
+    ? { difference: null, culprits: [], outcome: shrunk.outcome }
+    : selfCheck(program, shrunk, run, levels);
   const difference = checked.difference ?? mismatch;
   let kind = shrunk.outcome.failure?.kind ?? failure.kind;
   let error = shrunk.outcome.failure?.error ?? failure.error;
