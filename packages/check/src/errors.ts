@@ -237,3 +237,60 @@ export class CheckArgumentError extends CheckError {
     super("CHECK_ARGUMENT", message);
   }
 }
+
+/**
+ * An `exploreParallel` worker ended before answering: the code under test ended its thread
+ * (`process.exit`, whatever the code), so the run it was in is reported as failed.
+ *
+ * @example
+ * ```ts
+ * const result = await exploreParallel(url, "program");
+ * if (result.failure?.error instanceof WorkerExitError) console.log(result.failure.error.run);
+ * ```
+ */
+export class WorkerExitError extends CheckError {
+  override readonly name: string = "WorkerExitError";
+  /** The run the worker was in. */
+  readonly run: number;
+  /** The worker's exit code. */
+  readonly exitCode: number;
+
+  constructor(program: string, run: number, exitCode: number) {
+    super(
+      "WORKER_EXIT",
+      `The worker exploring ${program} exited with code ${exitCode} before answering, in run ${run + 1}: the code under test ended the thread (process.exit?). ` +
+        "Throw an error instead, so that the run fails with a report.",
+    );
+    this.run = run;
+    this.exitCode = exitCode;
+  }
+}
+
+/**
+ * `exploreParallel`'s watchdog (`watchdogMs`) found a run that had not ended after that much real time,
+ * such as a synchronous infinite loop (virtual time cannot interrupt a step that never yields); the
+ * worker was terminated.
+ *
+ * @example
+ * ```ts
+ * const result = await exploreParallel(url, "program", { watchdogMs: 5000 });
+ * if (result.failure?.error instanceof WatchdogTimeoutError) console.log(result.failure.error.run);
+ * ```
+ */
+export class WatchdogTimeoutError extends CheckError {
+  override readonly name: string = "WatchdogTimeoutError";
+  /** The run the worker was in. */
+  readonly run: number;
+  /** The deadline, in milliseconds of real time. */
+  readonly watchdogMs: number;
+
+  constructor(program: string, run: number, watchdogMs: number) {
+    super(
+      "WATCHDOG",
+      `Run ${run + 1} of ${program} did not end within ${watchdogMs} ms of real time: a step that never yields (a synchronous infinite loop?) or a very slow run. ` +
+        "Find the loop by replaying that run alone under a debugger, or raise watchdogMs if the run is merely slow.",
+    );
+    this.run = run;
+    this.watchdogMs = watchdogMs;
+  }
+}

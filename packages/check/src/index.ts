@@ -15,6 +15,8 @@ export {
   ReplayDivergenceError,
   ScheduleParseError,
   UnretrievedExceptionError,
+  WatchdogTimeoutError,
+  WorkerExitError,
 } from "./errors.ts";
 export { DEFAULT_LEVELS, describeLevels, resolveLevels } from "./levels.ts";
 export type { LevelOptions } from "./levels.ts";

@@ -18,7 +18,8 @@ export interface WorkerRequest {
 
 /** @internal A failure as plain data. */
 export interface WireFailure {
-  readonly kind: FailureKind;
+  /** The run's failure kind, or how its worker stopped without answering. */
+  readonly kind: FailureKind | "watchdog" | "worker-exit";
   readonly errorName: string;
   readonly errorMessage: string;
   readonly schedule: string;
