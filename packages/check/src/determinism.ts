@@ -64,11 +64,34 @@ const WATCHED: readonly (readonly [string, () => Patchable | undefined, string])
   ["setImmediate", () => globalThis as unknown as Patchable, "setImmediate"],
   ["queueMicrotask", () => globalThis as unknown as Patchable, "queueMicrotask"],
   ["Promise.prototype.then (native Promises)", () => Promise.prototype as unknown as Patchable, "then"],
+  ["crypto.getRandomValues", () => globalThis.crypto as unknown as Patchable | undefined, "getRandomValues"],
+  ["crypto.randomUUID", () => globalThis.crypto as unknown as Patchable | undefined, "randomUUID"],
 ];
 
+/** Replaces the global `Date` by a twin that counts `new Date()` and `Date()` (the current time). */
+function watchDateConstructor(counts: Map<string, number>): () => void {
+  const original = globalThis.Date;
+  const count = (name: string): void => {
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+  };
+  globalThis.Date = new Proxy(original, {
+    construct(target, args, newTarget) {
+      if (args.length === 0) count("new Date()");
+      return Reflect.construct(target, args, newTarget === globalThis.Date ? target : newTarget) as object;
+    },
+    apply(target, self, args) {
+      count("Date()");
+      return Reflect.apply(target, self, args) as unknown;
+    },
+  });
+  return () => {
+    globalThis.Date = original;
+  };
+}
+
 /**
- * Runs `body` with the usual sources of nondeterminism wrapped (Math.random, Date.now,
- * performance.now, real timers, queueMicrotask, native Promise `then`) and returns what it returned
+ * Runs `body` with the usual sources of nondeterminism wrapped (Math.random, Date.now, `new Date()`,
+ * performance.now, real timers, queueMicrotask, native Promise `then`, crypto's random values) and returns what it returned
  * with the names of those it called. The globals are restored before returning.
  *
  * @example
@@ -92,6 +115,7 @@ export function watchGlobals<T>(body: () => T): { value: T; culprits: string[] }
       holder[key] = original;
     });
   }
+  restore.push(watchDateConstructor(counts));
   try {
     const value = body();
     return { value, culprits: [...counts.keys()] };

@@ -94,7 +94,9 @@ export class NondeterminismError extends CheckError {
         : "Likely culprits: Math.random, Date.now, real timers (setTimeout) or native Promises; use loop.random, loop.time() and loop futures instead.";
     super(
       "NONDETERMINISM",
-      `The same schedule gave two different traces (first difference at event #${index}: ${first} vs ${second}). ${blame}`,
+      index < 0
+        ? `A run called sources of nondeterminism, so it may not replay. ${blame}`
+        : `The same schedule gave two different traces (first difference at event #${index}: ${first} vs ${second}). ${blame}`,
     );
     this.index = index;
     this.culprits = culprits;

@@ -25,7 +25,9 @@
 import fc from "fast-check";
 import type { EventLoop, PolicyLevels, TraceEvent } from "@simloop/core";
 import { choices } from "./choices.ts";
-import { CheckArgumentError, ExplorationFailedError } from "./errors.ts";
+import type { TraceDifference } from "./determinism.ts";
+import { CheckArgumentError, ExplorationFailedError, NondeterminismError } from "./errors.ts";
+import { checkPassingRun, sampled } from "./internal/determinism-sample.ts";
 import { exhaustive } from "./exhaustive.ts";
 import {
   RecordingPolicy,
@@ -98,6 +100,28 @@ export interface ExploreOptions {
    * prints nothing; the vitest helper `simloopTest` defaults to {@link consoleOutput}.
    */
   readonly output?: ProgressOutput | false;
+  /**
+   * Fail the campaign (kind `"nondeterminism"`) when the determinism self-check on a sample of passing
+   * runs finds one that is not deterministic, instead of only warning. Default false.
+   */
+  readonly strictDeterminism?: boolean;
+}
+
+/**
+ * A warning of {@link explore}: a sampled passing run is not a pure function of (program, seed,
+ * schedule), so the campaign's failures might not replay (see {@link ExploreResult.warnings}).
+ */
+export interface ExploreWarning {
+  readonly kind: "nondeterminism";
+  /** The run (0-based) and its loop seed. */
+  readonly run: number;
+  readonly runSeed: number;
+  /** The globals the run called (such as `Math.random`, `new Date()`, `crypto.randomUUID`). */
+  readonly culprits: readonly string[];
+  /** Where the run, re-run with the same seed and answers, took another course, if it did. */
+  readonly difference: TraceDifference | null;
+  /** One sentence saying what was found and what to do. */
+  readonly message: string;
 }
 
 /** A failure found by {@link explore}. */
@@ -149,6 +173,12 @@ export interface ExploreResult {
   /** The policy's name and the levels, as reported. */
   readonly policy: string;
   readonly levels: PolicyLevels;
+  /**
+   * What the determinism self-check found on a sample of the passing runs (runs 0, 1, 3, 7, … of the
+   * campaign, re-run with their seed and answers, globals watched; built-in policies other than
+   * fast-check): at most one warning, empty when all were deterministic.
+   */
+  readonly warnings: readonly ExploreWarning[];
 }
 
 function makePolicy(options: ExploreOptions, levels: LevelOptions): ExplorationPolicy {
@@ -193,6 +223,10 @@ interface Campaign {
   readonly timeBudget: number | undefined;
   readonly onProgress: ((progress: ExploreProgress) => void) | undefined;
   readonly distinct: DistinctSchedules;
+  /** The program's name in messages, and whether a nondeterministic passing run fails the campaign. */
+  readonly name: string;
+  readonly strict: boolean;
+  readonly warnings: ExploreWarning[];
   runs: number;
   decisionPoints: number;
   /** The kinds of decision met so far, one bit each ({@link KIND_BIT}); only tallied until a non-tie shows. */
@@ -267,6 +301,20 @@ function isRecording(policy: ExplorationPolicy): policy is RecordingPolicy {
 
 function observesTasks(policy: RecordingPolicy): boolean {
   return policy.observesTasks ?? policy.endRun !== RecordingPolicy.prototype.endRun;
+}
+
+/** A passing run found not deterministic, as the failure of a strict campaign. */
+function nondeterministicRun(warning: ExploreWarning): Omit<Found, "answers" | "policy"> {
+  const d = warning.difference;
+  return {
+    run: warning.run,
+    runSeed: warning.runSeed,
+    failure: {
+      kind: "nondeterminism",
+      error: new NondeterminismError(d?.index ?? -1, d?.first ?? "", d?.second ?? "", warning.culprits),
+    },
+    nondeterministic: true,
+  };
 }
 
 /** Whether the campaign's time budget is spent (checked before each run). */
@@ -359,6 +407,14 @@ function recordingCampaign(campaign: Campaign, policy: RecordingPolicy): void {
         campaign.found = { failure, run, runSeed: loopSeed, answers: decisions.slice(), policy };
         return;
       }
+      if (campaign.warnings.length === 0 && sampled(i)) {
+        const warning = checkPassingRun(program, campaign.name, policy, run, loopSeed, base, decisions, loop);
+        if (warning !== undefined) campaign.warnings.push(warning);
+        if (warning !== undefined && campaign.strict) {
+          campaign.found = { ...nondeterministicRun(warning), answers: decisions.slice(), policy };
+          return;
+        }
+      }
     }
   } finally {
     policy._labelling(labelled);
@@ -413,6 +469,9 @@ function startCampaign(
     timeBudget: options.timeBudgetMs,
     onProgress: withReporter(options.onProgress, reporter),
     distinct: new DistinctSchedules(),
+    name: options.name ?? (program.name === "" ? "program" : program.name),
+    strict: options.strictDeterminism === true,
+    warnings: [],
     runs: 0,
     decisionPoints: 0,
     kinds: 0,
@@ -469,6 +528,7 @@ export function explore(program: Program, options: ExploreOptions = {}): Explore
     policy: policyName,
     levels,
     ...(notice === undefined ? {} : { notice }),
+    warnings: campaign.warnings,
   };
   const found = campaign.found;
   const explored: ExploreResult =

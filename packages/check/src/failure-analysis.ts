@@ -34,6 +34,8 @@ export interface Found {
   /** The exploring policy's answers, its name and levels (untraced runs only). */
   readonly answers?: readonly Decision[];
   readonly policy?: SchedulingPolicy;
+  /** A passing run that the determinism self-check found not deterministic (a strict campaign). */
+  readonly nondeterministic?: boolean;
 }
 
 /** @internal What the campaign reports besides the failure. */
@@ -147,9 +149,11 @@ export function analyseFailure(
   // A policy that broke its contract fails only under itself: a replay (shrinking, the self-check) asks
   // the replaying policy instead, so its failure is reported as found, with the policy's own error.
   const policyFailure = failure.kind === "policy";
+  // A strict campaign's nondeterministic passing run: nothing fails to shrink, the finding is the failure.
+  const asFound = policyFailure || found.nondeterministic === true;
   const original = mismatch === null ? first.schedule.trimmed() : new Schedule(found.answers ?? []).trimmed();
   const shrunk: Omit<ShrinkResult, "minimal"> & { readonly minimal?: boolean } =
-    options.shrink === false || mismatch !== null || policyFailure
+    options.shrink === false || mismatch !== null || asFound
       ? { schedule: original, outcome: first, runs: 0 }
       : shrinkSchedule(program, original, first, {
           ...run,
@@ -157,13 +161,16 @@ export function analyseFailure(
           kind: failure.kind,
           ...(options.maxShrinkRuns === undefined ? {} : { maxRuns: options.maxShrinkRuns }),
         });
-  const checked = policyFailure
+  const checked = asFound
     ? { difference: null, culprits: [], outcome: shrunk.outcome }
     : selfCheck(program, shrunk, run, levels);
   const difference = checked.difference ?? mismatch;
   let kind = shrunk.outcome.failure?.kind ?? failure.kind;
   let error = shrunk.outcome.failure?.error ?? failure.error;
-  if (difference !== null) {
+  if (found.nondeterministic === true) {
+    kind = found.failure.kind;
+    error = found.failure.error;
+  } else if (difference !== null) {
     kind = "nondeterminism";
     const culprits = mismatch === null ? checked.culprits : [...new Set([...checked.culprits, ...traced.culprits])];
     error = new NondeterminismError(difference.index, difference.first, difference.second, culprits);

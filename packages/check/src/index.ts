@@ -48,7 +48,14 @@ export type { ReportInput } from "./report.ts";
 export { toChromeTrace } from "./chrome-trace.ts";
 export type { ChromeTrace, ChromeTraceEvent, ChromeTraceOptions } from "./chrome-trace.ts";
 export { assertExplore, explore } from "./explore.ts";
-export type { ExploreFailure, ExploreOptions, ExploreProgress, ExploreResult, PolicyName } from "./explore.ts";
+export type {
+  ExploreFailure,
+  ExploreOptions,
+  ExploreProgress,
+  ExploreResult,
+  ExploreWarning,
+  PolicyName,
+} from "./explore.ts";
 export { checkInvariants, invariantViolations } from "./invariants.ts";
 export type { OrderingInvariant } from "./invariants.ts";
 export { always, createStore, eventually, Store } from "./store.ts";
@@ -58,6 +65,6 @@ export type { LoopOp, LoopProgram, LoopProgramLog, TaskStep } from "./program-ar
 export { exploreParallel } from "./parallel.ts";
 export type { ParallelFailure, ParallelOptions, ParallelResult } from "./parallel.ts";
 export { rerunPattern, runSimloopCheck, shardRuns, simloopTest, withEnvironment, withSeed } from "./simloop-test.ts";
-export type { Environment, TestContextLike, TestFunction } from "./simloop-test.ts";
+export type { Environment, SimloopTestOptions, TestContextLike, TestFunction } from "./simloop-test.ts";
 export { consoleOutput, progressLine, summaryLine } from "./progress.ts";
 export type { CampaignSummary, ProgressOutput } from "./progress.ts";

@@ -237,6 +237,7 @@ export async function exploreParallel(
     totalRuns,
     distinctSchedules: results.reduce((sum, r) => sum + r.distinctSchedules, 0),
     distinctSchedulesEstimated: results.some((r) => r.distinctSchedulesEstimated),
+    warnings: results.flatMap((r) => r.warnings ?? []),
     decisionPoints: results.reduce((sum, r) => sum + r.decisionPoints, 0),
     coverage: results.map((r) => r.coverage.summary),
     policy: results[0]?.policy ?? policy,

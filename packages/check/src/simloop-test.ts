@@ -11,6 +11,15 @@ import { assertExplore, type ExploreOptions, type ExploreResult } from "./explor
 import { consoleOutput } from "./progress.ts";
 import type { Program } from "./run-program.ts";
 
+/** Options of {@link simloopTest} and {@link runSimloopCheck}: those of `explore`, and where warnings go. */
+export interface SimloopTestOptions extends ExploreOptions {
+  /**
+   * Receives each warning of the campaign (a sampled passing run that is not deterministic), as one
+   * message naming the test. Default `console.warn`, which vitest shows with the test.
+   */
+  readonly onWarning?: (message: string) => void;
+}
+
 /** A test-definition function such as vitest's `test` or `it`. */
 export type TestFunction = (
   name: string,
@@ -124,7 +133,7 @@ export function simloopTest(
   test: TestFunction,
   name: string,
   program: Program,
-  options: ExploreOptions = {},
+  options: SimloopTestOptions = {},
   timeout?: number,
 ): void {
   test(
@@ -153,13 +162,21 @@ export function simloopTest(
  */
 export function runSimloopCheck(
   program: Program,
-  options: ExploreOptions = {},
+  options: SimloopTestOptions = {},
   environment?: Environment,
 ): ExploreResult {
+  const { onWarning, ...exploreOptions } = options;
   // The vitest helper shows progress and a summary line by default (`output: false` keeps it silent).
-  const effective = withEnvironment({ output: consoleOutput(), ...options }, environment);
+  const effective = withEnvironment({ output: consoleOutput(), ...exploreOptions }, environment);
   try {
-    return assertExplore(program, effective);
+    const result = assertExplore(program, effective);
+    const name = options.name ?? (program.name === "" ? "program" : program.name);
+    for (const warning of result.warnings) {
+      (onWarning ?? console.warn)(
+        `simloop check warning: ${name}: ${warning.message}\n(strictDeterminism: true makes it a failure.)`,
+      );
+    }
+    return result;
   } catch (error) {
     if (!(error instanceof ExplorationFailedError)) throw error;
     const rerun = `Rerun it alone: SIMLOOP_SEED=${effective.seed ?? 0} SIMLOOP_RUNS=${effective.runs ?? 100} npx vitest run -t ${rerunPattern(options.name ?? program.name)}`;

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { PolicyError, type EventLoop, type ChoicePoint, type JitterPoint, type SchedulingPolicy } from "@simloop/core";
 import { sleep } from "@simloop/coroutines";
 import {
@@ -6,6 +6,8 @@ import {
   classifyError,
   explore,
   ExplorationFailedError,
+  NondeterminismError,
+  runSimloopCheck,
   RecordingPolicy,
   resolveLevels,
   Schedule,
@@ -149,5 +151,92 @@ describe("check's own descriptions of thrown values (issue 11 item 9)", () => {
     const { proxy, revoke } = Proxy.revocable({}, {});
     revoke();
     expect(classifyError(proxy)).toBe("error");
+  });
+});
+
+describe("explore: the determinism self-check samples passing runs (issue 11 item 14)", () => {
+  it("warns, without failing, when a passing campaign called Math.random, naming it", () => {
+    const result = explore(
+      function* rolls() {
+        const roll = Math.random();
+        yield* sleep(1);
+        return roll;
+      },
+      { runs: 20 },
+    );
+    expect(result.ok).toBe(true);
+    expect(result.warnings).toHaveLength(1);
+    expect(result.warnings[0]).toMatchObject({ kind: "nondeterminism", run: 0, culprits: ["Math.random"] });
+    expect(result.warnings[0]?.message).toMatch(/Math\.random/);
+  });
+
+  it("names new Date() and crypto", () => {
+    const dated = explore(
+      function* stamps() {
+        const stamp = new Date();
+        yield* sleep(1);
+        return stamp;
+      },
+      { runs: 5 },
+    );
+    expect(dated.warnings[0]?.culprits).toEqual(["new Date()"]);
+    const keyed = explore(
+      function* keys() {
+        const key = globalThis.crypto.randomUUID();
+        yield* sleep(1);
+        return key;
+      },
+      { runs: 5 },
+    );
+    expect(keyed.warnings[0]?.culprits).toEqual(["crypto.randomUUID"]);
+  });
+
+  it("warns about state kept between runs: the same run, re-run, took another course", () => {
+    let calls = 0;
+    const result = explore(
+      function* counts() {
+        calls++;
+        yield* sleep(calls % 2 === 0 ? 1 : 2);
+      },
+      { runs: 5 },
+    );
+    expect(result.ok).toBe(true);
+    expect(result.warnings[0]).toMatchObject({ kind: "nondeterminism", run: 0, culprits: [] });
+    expect(result.warnings[0]?.message).toMatch(/state kept between runs/);
+  });
+
+  it("stays quiet for a deterministic program", () => {
+    expect(explore(lostUpdateBug.fixed, { runs: 50 }).warnings).toEqual([]);
+  });
+
+  it("fails the campaign on it when asked to be strict", () => {
+    const result = explore(
+      function* rolls() {
+        const roll = Math.random();
+        yield* sleep(1);
+        return roll;
+      },
+      { runs: 20, strictDeterminism: true },
+    );
+    expect(result.ok).toBe(false);
+    expect(result.failure?.kind).toBe("nondeterminism");
+    expect(result.failure?.error).toBeInstanceOf(NondeterminismError);
+    expect((result.failure?.error as NondeterminismError).culprits).toEqual(["Math.random"]);
+    expect(result.failure?.report).toMatch(/Math\.random/);
+  });
+
+  it("the vitest helper prints the warning (onWarning, console.warn by default)", () => {
+    const seen: string[] = [];
+    const program = function* rolls() {
+      const roll = Math.random();
+      yield* sleep(1);
+      return roll;
+    };
+    runSimloopCheck(program, { runs: 5, onWarning: (message) => seen.push(message) }, {});
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatch(/^simloop check warning: rolls: .*Math\.random/s);
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    runSimloopCheck(program, { runs: 5 }, {});
+    expect(warn).toHaveBeenCalledWith(seen[0]);
   });
 });

@@ -5,7 +5,7 @@
  * @module
  */
 import { describeError, describeValue, type TraceEvent } from "@simloop/core";
-import type { ExploreResult } from "../explore.ts";
+import type { ExploreResult, ExploreWarning } from "../explore.ts";
 import type { Coverage } from "../exploration-policy.ts";
 import type { FailureKind } from "../run-program.ts";
 
@@ -38,6 +38,7 @@ export interface WireResult {
   readonly runs: number;
   readonly distinctSchedules: number;
   readonly distinctSchedulesEstimated: boolean;
+  readonly warnings?: readonly ExploreWarning[];
   readonly decisionPoints: number;
   readonly coverage: Coverage;
   readonly policy: string;
@@ -63,6 +64,7 @@ export function toWire(result: ExploreResult): WireResult {
     runs: result.runs,
     distinctSchedules: result.distinctSchedules,
     distinctSchedulesEstimated: result.distinctSchedulesEstimated,
+    warnings: result.warnings,
     decisionPoints: result.decisionPoints,
     coverage: result.coverage,
     policy: result.policy,
