@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { PolicyError, type PolicyLevels, type SchedulingPolicy } from "@simloop/core";
+import type { PolicyLevels, SchedulingPolicy } from "@simloop/core";
 import { compareTraces, watchGlobals, type TraceDifference } from "./determinism.ts";
 import { NondeterminismError } from "./errors.ts";
 import type { Coverage } from "./exploration-policy.ts";
@@ -15,6 +15,7 @@ import { describeLevels } from "./levels.ts";
 import { replaying } from "./replaying.ts";
 import { formatReport } from "./report.ts";
 import {
+  classifyError,
   runProgram,
   type FailureKind,
   type Program,
@@ -87,7 +88,7 @@ function tracedRun(program: Program, found: Found, run: RunOptions): TracedRun {
   const explorer = found.policy as SchedulingPolicy;
   const error = found.failure.error;
   const thrown =
-    found.failure.kind === "policy" && error instanceof PolicyError
+    found.failure.kind === "policy" && classifyError(error) === "policy"
       ? { value: (error as { cause?: unknown }).cause }
       : null;
   const policy = verbatim(explorer.name, explorer.levels, answers, thrown);

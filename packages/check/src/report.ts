@@ -80,6 +80,15 @@ const RESERVED = new Set(
   ).split(" "),
 );
 
+/** `value instanceof type`, false where `instanceof` itself throws (a revoked Proxy). */
+function isInstance(value: unknown, type: abstract new (...args: never[]) => unknown): boolean {
+  try {
+    return value instanceof type;
+  } catch {
+    return false;
+  }
+}
+
 /** The program's name when it can stand for the program in code, else `program`. */
 function replayTarget(name: string): string {
   return /^[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]*$/u.test(name) && !RESERVED.has(name) ? name : "program";
@@ -239,7 +248,7 @@ export function formatReport(input: ReportInput): string {
   const out: string[] = [];
   out.push(`simloop check failed: ${input.name}: ${KIND_TITLE[input.kind]}`);
   out.push(`  ${firstLine(input.error).split("\n").join("\n  ")}`);
-  if (input.error instanceof BadYieldError) {
+  if (isInstance(input.error, BadYieldError)) {
     out.push("  (a task yielded something it cannot wait on: see the message above for the fix)");
   }
   out.push("");
@@ -277,10 +286,11 @@ export function formatReport(input: ReportInput): string {
       out.push(`  - ${describeDecision(labels === undefined ? decision : { ...decision, labels }, i, explained)}`);
     }
   }
-  if (input.error instanceof DeadlockError) {
+  if (isInstance(input.error, DeadlockError)) {
+    const deadlock = input.error as DeadlockError;
     out.push("");
-    out.push(`Who waits on what (t=${input.error.time}):`);
-    for (const line of input.error.pending) out.push(`  - ${line}`);
+    out.push(`Who waits on what (t=${deadlock.time}):`);
+    for (const line of deadlock.pending) out.push(`  - ${line}`);
   }
   const states = input.trace.filter((e) => e.kind === "note" && e.label.startsWith("state"));
   if (states.length > 0) {

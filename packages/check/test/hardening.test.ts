@@ -232,11 +232,11 @@ describe("explore: the determinism self-check samples passing runs (issue 11 ite
       yield* sleep(1);
       return roll;
     };
-    runSimloopCheck(program, { runs: 5, onWarning: (message) => seen.push(message) }, {});
+    runSimloopCheck(program, { runs: 5, output: false, onWarning: (message) => seen.push(message) }, {});
     expect(seen).toHaveLength(1);
     expect(seen[0]).toMatch(/^simloop check warning: rolls: .*Math\.random/s);
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
-    runSimloopCheck(program, { runs: 5 }, {});
+    runSimloopCheck(program, { runs: 5, output: false }, {});
     expect(warn).toHaveBeenCalledWith(seen[0]);
   });
 });
