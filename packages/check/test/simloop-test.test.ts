@@ -197,7 +197,7 @@ describe("simloopTest's printed lines run as printed (issue 11 items 16, 17)", (
   it("the replay line is code: with the program in scope under its name, it replays the failure", () => {
     const message = failureMessage(lostUpdateBug.buggy, { name: FAILING_NAME, ...FAILING_OPTIONS });
     const line = /^ {2}(replay\(.*)$/m.exec(message)?.[1] ?? "";
-    expect(line).toMatch(/^replay\(lostUpdate, "t2=1", \{ seed: \d+ \}\);$/);
+    expect(line).toMatch(/^replay\(lostUpdate, "v2:t2=1", \{ seed: \d+ \}\);$/);
     const result = new Function("replay", "lostUpdate", `return ${line}`)(replay, lostUpdateBug.buggy) as ReplayResult;
     expect(result.failure?.kind).toBe("error");
   });
