@@ -65,9 +65,10 @@ import type { ChoiceRecord, PolicyLevels, SchedulingPolicy } from "./policy.ts";
 import { Random } from "./random.ts";
 import { ReadyQueue } from "./ready-queue.ts";
 import { MODE_FOREVER, MODE_IDLE, runInMode, runUntilComplete, runUntilTime, step } from "./run-until.ts";
-import { NO_EXCEPTION, Task, isGenerator, type Coroutine, type TaskOptions } from "./task.ts";
+import { Task, isGenerator, type Coroutine, type TaskOptions } from "./task.ts";
 import { TimerQueue } from "./timer-queue.ts";
 import type { Sites } from "./site.ts";
+import { NO_EXCEPTION, type Waitable } from "./waitable.ts";
 import { Trace, traceDispatch, type TraceOptions } from "./trace.ts";
 
 /** Options of {@link EventLoop.runUntilTime} and {@link EventLoop.runFor}. */
@@ -683,7 +684,7 @@ export class EventLoop {
   }
 
   /**
-   * @internal Arms a sleep's timer handle (created unarmed, see `sleep-timer.ts`) at `time() + delay`,
+   * @internal Arms a waitable timer (created unarmed, see `waitable-timer.ts`) at `time() + delay`,
    * exactly as `callLater(delay, …)` would schedule a new one.
    */
   _armTimer(handle: TimerHandle, delay: number): void {
@@ -704,10 +705,10 @@ export class EventLoop {
     this._ready.push(new Handle(KIND_STEP, null, task, exc, this._currentSource()));
   }
 
-  /** @internal Schedules a task's wake-up from `future` (or from the sleep it waits on). */
-  _scheduleWakeup(task: Task<unknown>, future: Future<unknown> | TimerHandle): void {
+  /** @internal Schedules a task's wake-up from what it waited on (a future or a waitable timer). */
+  _scheduleWakeup(task: Task<unknown>, waited: Waitable): void {
     this._checkClosed("wake a task");
-    this._ready.push(new Handle(KIND_WAKEUP, null, task, future, this._currentSource()));
+    this._ready.push(new Handle(KIND_WAKEUP, null, task, waited, this._currentSource()));
   }
 
   /** @internal Schedules a done callback. */

@@ -19,7 +19,7 @@ export type { DoneCallback, FutureState } from "./future.ts";
 export { Task, isGenerator } from "./task.ts";
 export type { Coroutine, TaskOptions, Yieldable } from "./task.ts";
 export { Handle, TimerHandle } from "./handle.ts";
-export { sleepCoroutine } from "./sleep-timer.ts";
+export { WaitableTimer } from "./waitable-timer.ts";
 export type { HandleKind } from "./handle.ts";
 export { allTasks, currentTask, getEventLoop, getRunningLoop, newEventLoop, setEventLoop } from "./current-loop.ts";
 export { fifo, NO_LEVELS } from "./policy.ts";
