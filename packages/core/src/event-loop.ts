@@ -40,14 +40,19 @@ import {
   LoopClosedError,
   LoopMisuseError,
   PolicyError,
-  WrongLoopError,
   notACallbackMessage,
   notACoroutineMessage,
 } from "./errors.ts";
-import { currentLoopOrNull } from "./current-loop.ts";
 import { describeValue } from "./describe.ts";
-import { callExceptionHandler, defaultExceptionHandler } from "./exception-handler.ts";
+import {
+  callExceptionHandler,
+  defaultExceptionHandler,
+  type ExceptionContext,
+  type ExceptionHandler,
+  type UnhandledMode,
+} from "./exception-handler.ts";
 import { Future, UNTRACKED } from "./future.ts";
+import { addPendingTask, pendingTasks } from "./pending-tasks.ts";
 import {
   ARGC_ARRAY,
   ARGC_SHIFT,
@@ -69,7 +74,8 @@ import { Task, isGenerator, type Coroutine, type TaskOptions } from "./task.ts";
 import { TimerQueue } from "./timer-queue.ts";
 import type { Sites } from "./site.ts";
 import { NO_EXCEPTION, type Waitable } from "./waitable.ts";
-import { Trace, traceDispatch, type TraceOptions } from "./trace.ts";
+import { Trace, traceInstrument, type TraceOptions } from "./trace.ts";
+import { Instruments, type Instrument } from "./instrument.ts";
 
 /** Options of {@link EventLoop.runUntilTime} and {@link EventLoop.runFor}. */
 export interface RunUntilOptions {
@@ -79,9 +85,6 @@ export interface RunUntilOptions {
    */
   readonly inclusive?: boolean;
 }
-
-/** What the default exception handler does with an error that escaped a callback. */
-export type UnhandledMode = "log" | "collect" | "throw";
 
 /** Options of {@link EventLoop}. */
 export interface EventLoopOptions {
@@ -109,26 +112,9 @@ export interface EventLoopOptions {
    * bound. A non-negative integer or `Infinity`. Default 1000.
    */
   readonly maxUnretrieved?: number;
+  /** Observers of the run (see {@link Instrument}), added in order after the trace's. Default none. */
+  readonly instruments?: readonly Instrument[];
 }
-
-/** What the exception handler receives (asyncio's context dict). */
-export interface ExceptionContext {
-  /** What happened, such as `Exception in callback tick`. */
-  readonly message: string;
-  /** The thrown value, if any. */
-  readonly exception?: unknown;
-  /** The handle whose callback threw, if any. */
-  readonly handle?: Handle;
-  /** The task concerned, if any. */
-  readonly task?: Task<unknown>;
-  /** The future concerned, if any. */
-  readonly future?: Future<unknown>;
-  /** For errors raised by a custom handler: the context it was handling. */
-  readonly context?: ExceptionContext;
-}
-
-/** A custom exception handler, as asyncio's `(loop, context)`. */
-export type ExceptionHandler = (loop: EventLoop, context: ExceptionContext) => void;
 
 // biome-ignore lint: callbacks take any arguments
 type AnyFunction = (...args: any[]) => unknown;
@@ -172,6 +158,8 @@ export class EventLoop {
   _foreignAwaitable: ForeignAwaitable | null = null;
   /** @internal The state of the driven run in progress, if any (see `driven-run.ts`). */
   _driven: DrivenState | null = null;
+  /** @internal The instruments, or `null` when there is none (each instrumented point tests only this). */
+  _instruments: Instruments | null = null;
 
   // The fields and methods below without `private` are internal too: the files the loop is split into
   // (run-until.ts, choice-points.ts, exception-handler.ts, deadlock-report.ts) read them.
@@ -187,10 +175,9 @@ export class EventLoop {
   private _closed = false;
   private _taskCounter = 0;
   private _tasksCreated = 0;
-  // The pending tasks, in creation order: a list through the tasks themselves (two fields per task),
-  // which costs less than a set entry and no hashing when a task starts or ends.
+  // The pending tasks, in creation order (see `pending-tasks.ts`).
   _firstTask: Task<unknown> | null = null;
-  private _lastTask: Task<unknown> | null = null;
+  _lastTask: Task<unknown> | null = null;
   private _unretrieved: Set<Future<unknown>> | null = null;
   private readonly _maxUnretrieved: number;
   private _unretrievedDropped = 0;
@@ -274,6 +261,8 @@ export class EventLoop {
     this._levels = active ? (levels as PolicyLevels) : null;
     this._handleSources = this.trace !== null || (active && (levels as PolicyLevels).interleave);
     this._sites = this.trace === null ? null : this.trace.sites;
+    if (this.trace !== null) this.addInstrument(traceInstrument(this.trace, this));
+    for (const instrument of options.instruments ?? []) this.addInstrument(instrument);
   }
 
   // ---------------------------------------------------------------- time and state
@@ -336,6 +325,7 @@ export class EventLoop {
       );
     this._ready.push(handle);
     if (this._sites !== null) this._siteOfCallback(handle, callback);
+    if (this._instruments !== null) this._instruments.scheduled(handle);
     return handle;
   }
 
@@ -399,14 +389,9 @@ export class EventLoop {
     const name = options.name ?? ++this._taskCounter;
     const task = new Task<T>(this, coro, name, options.cancellable === true);
     this._tasksCreated++;
-    const pending = task as Task<unknown>;
-    const last = this._lastTask;
-    pending._prevTask = last;
-    if (last === null) this._firstTask = pending;
-    else last._nextTask = pending;
-    this._lastTask = pending;
+    addPendingTask(this, task as Task<unknown>);
     this._scheduleStep(task as Task<unknown>, NO_EXCEPTION);
-    if (this._sites !== null) this._sites._task(pending, this._currentTask, this._iteration);
+    if (this._sites !== null) this._sites._task(task as Task<unknown>, this._currentTask, this._iteration);
     return task;
   }
 
@@ -417,9 +402,7 @@ export class EventLoop {
 
   /** Every task of this loop that is not done yet, in creation order. */
   allTasks(): Set<Task<unknown>> {
-    const tasks = new Set<Task<unknown>>();
-    for (let task = this._firstTask; task !== null; task = task._nextTask) tasks.add(task);
-    return tasks;
+    return pendingTasks(this);
   }
 
   /** The task whose step is running now, or `null`. */
@@ -469,6 +452,27 @@ export class EventLoop {
     const future = new Future<T>(this, `deliver ${label}`);
     (this._deliveries ??= []).push(new PendingDelivery<T>(future, complete, label, this._currentTask));
     return future;
+  }
+
+  /**
+   * Adds an observer of the run (see {@link Instrument}); adding one twice does nothing. Instruments are
+   * called in the order they were added.
+   */
+  addInstrument(instrument: Instrument): void {
+    if (typeof instrument !== "object" || instrument === null) {
+      throw new ArgumentError(
+        `Expected an instrument object, got ${instrument === null ? "null" : typeof instrument}.`,
+      );
+    }
+    (this._instruments ??= new Instruments()).add(instrument);
+  }
+
+  /** Removes an instrument added before; returns false if it was not there. */
+  removeInstrument(instrument: Instrument): boolean {
+    const instruments = this._instruments;
+    if (instruments === null || !instruments.remove(instrument)) return false;
+    if (instruments._all.length === 0) this._instruments = null;
+    return true;
   }
 
   /** Every answer the policy gave on this loop, in order (empty without a policy). */
@@ -697,24 +701,31 @@ export class EventLoop {
     handle._flags |= FLAG_SCHEDULED;
     this._timers.push(handle, ++this._timerSeq);
     if (this._sites !== null) this._sites._handle(handle, `sleep(${delay})`, this._currentTask);
+    if (this._instruments !== null) this._instruments.scheduled(handle);
   }
 
   /** @internal Schedules a task step; `exc` is thrown into the coroutine unless it is `NO_EXCEPTION`. */
   _scheduleStep(task: Task<unknown>, exc: unknown): void {
     this._checkClosed("schedule a task step");
-    this._ready.push(new Handle(KIND_STEP, null, task, exc, this._currentSource()));
+    const handle = new Handle(KIND_STEP, null, task, exc, this._currentSource());
+    this._ready.push(handle);
+    if (this._instruments !== null) this._instruments.scheduled(handle);
   }
 
   /** @internal Schedules a task's wake-up from what it waited on (a future or a waitable timer). */
   _scheduleWakeup(task: Task<unknown>, waited: Waitable): void {
     this._checkClosed("wake a task");
-    this._ready.push(new Handle(KIND_WAKEUP, null, task, waited, this._currentSource()));
+    const handle = new Handle(KIND_WAKEUP, null, task, waited, this._currentSource());
+    this._ready.push(handle);
+    if (this._instruments !== null) this._instruments.scheduled(handle);
   }
 
   /** @internal Schedules a done callback. */
   _scheduleDone(callback: AnyFunction, future: Future<unknown>): void {
     this._checkClosed("schedule a done callback");
-    this._ready.push(new Handle(KIND_DONE, callback, undefined, future, this._currentSource()));
+    const handle = new Handle(KIND_DONE, callback, undefined, future, this._currentSource());
+    this._ready.push(handle);
+    if (this._instruments !== null) this._instruments.scheduled(handle);
   }
 
   /** @internal */
@@ -738,22 +749,6 @@ export class EventLoop {
       );
     }
     this._currentTask = null;
-  }
-
-  /** @internal A task finished. */
-  _taskDone(task: Task<unknown>): void {
-    const prev = task._prevTask;
-    const next = task._nextTask;
-    if (prev === null) {
-      if (this._firstTask !== task) return; // not in the list (already done)
-      this._firstTask = next;
-    } else {
-      prev._nextTask = next;
-    }
-    if (next === null) this._lastTask = prev;
-    else next._prevTask = prev;
-    task._prevTask = null;
-    task._nextTask = null;
   }
 
   /** @internal A future failed and nobody has retrieved its exception yet: listed, or counted once the list is full. */
@@ -781,30 +776,6 @@ export class EventLoop {
     if (this._policy !== null) maybeInjectFault(this, task);
   }
 
-  /** @internal Wraps a coroutine in a task; checks a future's loop. */
-  _ensureFuture<T>(value: Future<T> | Coroutine<T>, caller: string): Future<T> {
-    if (value instanceof Future) {
-      if (value._loop !== this) {
-        // The usual way to get here: gather(...) (or another combinator) called outside a run, on a
-        // loop that is not the current event loop, attached its future to the current one.
-        const fix =
-          value._loop === currentLoopOrNull()
-            ? "It belongs to the current event loop (getEventLoop()), where gather(), ensureFuture() and the other " +
-              "combinators put what they create when called outside a run. Make this loop current before building it " +
-              "(setEventLoop(loop)), or build it inside a coroutine this loop runs: " +
-              "loop.runUntilComplete(main()), where main() does `return yield* gather(...)`."
-            : "Run a future on the loop that created it.";
-        throw new WrongLoopError(
-          "WRONG_LOOP",
-          `The future belongs to a different loop than the one specified as the loop argument: ${caller}() got ${value.toString()} of another loop. ${fix}`,
-        );
-      }
-      return value;
-    }
-    if (isGenerator(value)) return this.createTask(value);
-    throw new ArgumentError(notACoroutineMessage(value, caller));
-  }
-
   // ---------------------------------------------------------------- the iteration
 
   private _callAt(
@@ -830,6 +801,7 @@ export class EventLoop {
       const call = caller === "callAt" ? `callAt(${when}` : `callLater(${when - this._now}`;
       this._sites._handle(handle, `${call}, ${callback.name || "<anonymous>"})`, this._currentTask);
     }
+    if (this._instruments !== null) this._instruments.scheduled(handle);
     return handle;
   }
 
@@ -950,7 +922,8 @@ export class EventLoop {
       this._recent[slot] = handle;
       this._recentTimes[slot] = this._now;
     }
-    if (this.trace !== null) traceDispatch(this.trace, this._now, this._iteration, handle);
+    const instruments = this._instruments;
+    if (instruments !== null) instruments.beforeDispatch(handle);
     try {
       // A callback or timer with no arguments (flags 0 or 1: no other bit set) is called here directly;
       // going through `_run`'s switches was measured at 10% of a callSoon chain.
@@ -964,6 +937,7 @@ export class EventLoop {
           : { message: `Exception in callback ${handle.label}`, exception: error, handle, task },
       );
     }
+    if (instruments !== null) instruments.afterDispatch(handle);
     // Once it has run, collapse the source to its task: the handles this one scheduled point at it, and
     // it must not in turn keep the handle that scheduled it alive (a chain of callbacks scheduling
     // callbacks would otherwise retain its whole history).

@@ -258,12 +258,13 @@ export class Future<T> implements Waitable {
     return `<Future ${this.state}${label === undefined ? "" : ` ${String(label)}`}>`;
   }
 
-  /** @internal Schedules the done callbacks, in registration order. */
+  /** @internal The future is done: tells the instruments, then schedules the done callbacks in order. */
   _scheduleCallbacks(): void {
+    const loop = this._loop;
+    if (loop._instruments !== null) loop._instruments.futureDone(this);
     const callbacks = this._callbacks;
     if (callbacks === null) return;
     this._callbacks = null;
-    const loop = this._loop;
     if (!Array.isArray(callbacks)) {
       if (typeof callbacks === "function") loop._scheduleDone(callbacks, this);
       else loop._scheduleWakeup(callbacks, this);

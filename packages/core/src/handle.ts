@@ -15,6 +15,7 @@
  * @module
  */
 import type { EventLoop } from "./event-loop.ts";
+import type { Future } from "./future.ts";
 import type { Task } from "./task.ts";
 import type { Waitable } from "./waitable.ts";
 
@@ -122,6 +123,18 @@ export class Handle {
     const kind = this._flags & KIND_MASK;
     if (kind === KIND_STEP || kind === KIND_WAKEUP) return this._a as Task<unknown>;
     return this._source;
+  }
+
+  /**
+   * The future whose completion this handle reacts to: the future of a done callback, or the future a
+   * task's wake-up comes from (asyncio registers that wake-up as a done callback); `null` otherwise,
+   * and for the wake-up from a {@link WaitableTimer}.
+   */
+  get future(): Future<unknown> | null {
+    const kind = this._flags & KIND_MASK;
+    if (kind === KIND_DONE) return this._b as Future<unknown>;
+    if (kind === KIND_WAKEUP && !(this._b instanceof Handle)) return this._b as Future<unknown>;
+    return null;
   }
 
   /** A short label for traces and messages: the callback's name, or the task's name for steps. */

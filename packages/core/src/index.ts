@@ -4,13 +4,8 @@
  * @packageDocumentation
  */
 export { EventLoop } from "./event-loop.ts";
-export type {
-  RunUntilOptions,
-  EventLoopOptions,
-  ExceptionContext,
-  ExceptionHandler,
-  UnhandledMode,
-} from "./event-loop.ts";
+export type { EventLoopOptions, RunUntilOptions } from "./event-loop.ts";
+export type { ExceptionContext, ExceptionHandler, UnhandledMode } from "./exception-handler.ts";
 export type { DeadlockWaiter } from "./errors.ts";
 export { DrivenRun } from "./driven-run.ts";
 export type { DrivenRunOptions, ForeignAwaitable } from "./driven-run.ts";
@@ -35,6 +30,7 @@ export type {
   SchedulingPolicy,
   TieChoice,
 } from "./policy.ts";
+export type { Instrument } from "./instrument.ts";
 export { Trace } from "./trace.ts";
 export { Sites, describeSite, siteOf, taskSiteOf } from "./site.ts";
 export type { Site, TaskSite } from "./site.ts";

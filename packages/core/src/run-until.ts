@@ -9,6 +9,8 @@
 import { hasDeliveries, throwPolicyError } from "./choice-points.ts";
 import {
   ArgumentError,
+  WrongLoopError,
+  notACoroutineMessage,
   LoopClosedError,
   LoopRunningError,
   LoopStoppedError,
@@ -17,9 +19,9 @@ import {
 import type { EventLoop } from "./event-loop.ts";
 import { describeValue } from "./describe.ts";
 import { throwUnhandled } from "./exception-handler.ts";
-import { runningLoopOrNull, setRunningLoop } from "./current-loop.ts";
+import { currentLoopOrNull, runningLoopOrNull, setRunningLoop } from "./current-loop.ts";
 import { Future } from "./future.ts";
-import type { Coroutine } from "./task.ts";
+import { isGenerator, type Coroutine } from "./task.ts";
 
 /** @internal Run until stopped. */
 export const MODE_FOREVER = 0;
@@ -38,7 +40,7 @@ function runUntilCompleteCallback(future: Future<unknown>): void {
 export function runUntilComplete<T>(loop: EventLoop, future: Future<T> | Coroutine<T>): T {
   checkCanRun(loop, "runUntilComplete");
   const isNewTask = !(future instanceof Future);
-  const fut = loop._ensureFuture(future, "runUntilComplete");
+  const fut = ensureFuture(loop, future, "runUntilComplete");
   fut.addDoneCallback(runUntilCompleteCallback);
   try {
     run(loop, MODE_FOREVER, 0, fut);
@@ -146,4 +148,28 @@ export function exitRun(loop: EventLoop): void {
   loop._running = false;
   loop._currentHandle = null;
   setRunningLoop(null);
+}
+
+/** Wraps a coroutine in a task; checks a future's loop. */
+function ensureFuture<T>(loop: EventLoop, value: Future<T> | Coroutine<T>, caller: string): Future<T> {
+  if (value instanceof Future) {
+    if (value._loop !== loop) {
+      // The usual way to get here: gather(...) (or another combinator) called outside a run, on a
+      // loop that is not the current event loop, attached its future to the current one.
+      const fix =
+        value._loop === currentLoopOrNull()
+          ? "It belongs to the current event loop (getEventLoop()), where gather(), ensureFuture() and the other " +
+            "combinators put what they create when called outside a run. Make this loop current before building it " +
+            "(setEventLoop(loop)), or build it inside a coroutine this loop runs: " +
+            "loop.runUntilComplete(main()), where main() does `return yield* gather(...)`."
+          : "Run a future on the loop that created it.";
+      throw new WrongLoopError(
+        "WRONG_LOOP",
+        `The future belongs to a different loop than the one specified as the loop argument: ${caller}() got ${value.toString()} of another loop. ${fix}`,
+      );
+    }
+    return value;
+  }
+  if (isGenerator(value)) return loop.createTask(value);
+  throw new ArgumentError(notACoroutineMessage(value, caller));
 }

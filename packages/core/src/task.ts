@@ -44,6 +44,7 @@ import {
   STATE_MASK,
 } from "./future.ts";
 import type { TimerHandle } from "./handle.ts";
+import { removePendingTask } from "./pending-tasks.ts";
 import { NO_EXCEPTION, isWaitable, type Waitable } from "./waitable.ts";
 
 /**
@@ -297,6 +298,8 @@ export class Task<T> extends Future<T> {
     this._futWaiter = null;
     const loop = this._loop;
     loop._enterTask(this);
+    const instruments = loop._instruments;
+    if (instruments !== null) instruments.beforeTaskStep(this);
     try {
       let r: IteratorResult<Yieldable, T>;
       try {
@@ -327,6 +330,7 @@ export class Task<T> extends Future<T> {
         loop._scheduleStep(this, new BadYieldError(badYieldMessage(this, r.value), r.value, error));
       }
     } finally {
+      if (instruments !== null) instruments.afterTaskStep(this);
       loop._leaveTask(this);
     }
   }
@@ -386,7 +390,7 @@ export class Task<T> extends Future<T> {
   private _settleResult(value: T): void {
     this._value = value;
     this._state = (this._state & ~STATE_MASK) | FINISHED;
-    this._loop._taskDone(this);
+    removePendingTask(this._loop, this);
     this._scheduleCallbacks();
   }
 
@@ -394,13 +398,13 @@ export class Task<T> extends Future<T> {
     this._value = error;
     this._state = (this._state & ~STATE_MASK) | FINISHED | HAS_EXCEPTION | LOG_TRACEBACK;
     this._loop._noteUnretrieved(this);
-    this._loop._taskDone(this);
+    removePendingTask(this._loop, this);
     this._scheduleCallbacks();
   }
 
   private _settleCancelled(message: string | undefined): void {
     this._settleCancelledState(message);
-    this._loop._taskDone(this);
+    removePendingTask(this._loop, this);
     this._scheduleCallbacks();
   }
 }

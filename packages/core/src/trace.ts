@@ -6,6 +6,8 @@
  */
 import { Handle, KIND_MASK, KIND_STEP, KIND_WAKEUP } from "./handle.ts";
 import { Sites } from "./site.ts";
+import type { EventLoop } from "./event-loop.ts";
+import type { Instrument } from "./instrument.ts";
 import type { Task } from "./task.ts";
 
 /** What a trace event records. `note` events come from `loop.note()`; `choice` events from a policy. */
@@ -135,8 +137,13 @@ export class Trace {
   }
 }
 
-/** @internal Records the dispatch of `handle` at `time` in `iteration`: who scheduled it and, for a step, who woke the task. */
-export function traceDispatch(trace: Trace, time: number, iteration: number, handle: Handle): void {
+/** @internal The instrument that records each dispatch of `loop` in `trace`. */
+export function traceInstrument(trace: Trace, loop: EventLoop): Instrument {
+  return { beforeDispatch: (handle) => traceDispatch(trace, loop.time(), loop.iteration, handle) };
+}
+
+/** Records the dispatch of `handle` at `time` in `iteration`: who scheduled it and, for a step, who woke the task. */
+function traceDispatch(trace: Trace, time: number, iteration: number, handle: Handle): void {
   const kind = handle._flags & KIND_MASK;
   const step = kind === KIND_STEP || kind === KIND_WAKEUP;
   trace._recordDispatch(
