@@ -40,6 +40,7 @@ import {
   LoopClosedError,
   LoopMisuseError,
   PolicyError,
+  badDelayError,
   notACallbackMessage,
   notACoroutineMessage,
 } from "./errors.ts";
@@ -51,7 +52,7 @@ import {
   type ExceptionHandler,
   type UnhandledMode,
 } from "./exception-handler.ts";
-import { Future, UNTRACKED } from "./future.ts";
+import { Future } from "./future.ts";
 import { addPendingTask, pendingTasks } from "./pending-tasks.ts";
 import {
   ARGC_ARRAY,
@@ -69,52 +70,14 @@ import {
 import type { ChoiceRecord, PolicyLevels, SchedulingPolicy } from "./policy.ts";
 import { Random } from "./random.ts";
 import { ReadyQueue } from "./ready-queue.ts";
-import { MODE_FOREVER, MODE_IDLE, runInMode, runUntilComplete, runUntilTime, step } from "./run-until.ts";
-import { Task, isGenerator, type Coroutine, type TaskOptions } from "./task.ts";
+import { MODE_FOREVER, MODE_IDLE, runFor, runInMode, runUntilComplete, runUntilTime, step } from "./run-until.ts";
+import { Task, isGenerator, isGeneratorFunction, type Coroutine, type TaskOptions } from "./task.ts";
 import { TimerQueue } from "./timer-queue.ts";
 import type { Sites } from "./site.ts";
 import { NO_EXCEPTION, type Waitable } from "./waitable.ts";
-import { Trace, traceInstrument, type TraceOptions } from "./trace.ts";
+import { Trace, recordNote, traceInstrument } from "./trace.ts";
+import { checkOptions, type EventLoopOptions, type RunUntilOptions } from "./loop-options.ts";
 import { Instruments, type Instrument } from "./instrument.ts";
-
-/** Options of {@link EventLoop.runUntilTime} and {@link EventLoop.runFor}. */
-export interface RunUntilOptions {
-  /**
-   * Whether timers due at exactly the end time run (default true). `false` leaves them pending, as
-   * SimPy's `run(until=t)` does with the events at `t`.
-   */
-  readonly inclusive?: boolean;
-}
-
-/** Options of {@link EventLoop}. */
-export interface EventLoopOptions {
-  /** Seed of `loop.random`. Default 0. */
-  readonly seed?: number;
-  /** The scheduling policy asked at choice points. Default: none (asyncio's FIFO order, fast path). */
-  readonly policy?: SchedulingPolicy;
-  /** Record a trace of every dispatched callback (`true`, or options). Default off. */
-  readonly trace?: boolean | TraceOptions;
-  /** Iteration budget per run call; exceeding it throws {@link StepBudgetExceededError}. Default unlimited. */
-  readonly maxSteps?: number;
-  /**
-   * What the default exception handler does with errors escaping callbacks: `"log"` collects them and
-   * writes them to `console.error` (asyncio logs them); `"collect"` only collects them
-   * (`loop.unhandledErrors()`); `"throw"` collects them and throws an {@link UnhandledErrorsError} when
-   * the run call returns, which is what a test wants. Default `"log"`.
-   */
-  readonly unhandled?: UnhandledMode;
-  /** The virtual time the clock starts at. Default 0. */
-  readonly startTime?: number;
-  /**
-   * How many failed futures and tasks whose exception nobody retrieved the loop keeps for
-   * {@link EventLoop.unretrievedFutures} (the first ones); later ones are only counted
-   * ({@link EventLoop.unretrievedDropped}), so a program failing many tasks does not grow without
-   * bound. A non-negative integer or `Infinity`. Default 1000.
-   */
-  readonly maxUnretrieved?: number;
-  /** Observers of the run (see {@link Instrument}), added in order after the trace's. Default none. */
-  readonly instruments?: readonly Instrument[];
-}
 
 // biome-ignore lint: callbacks take any arguments
 type AnyFunction = (...args: any[]) => unknown;
@@ -124,7 +87,6 @@ const DEFAULT_MAX_UNRETRIEVED = 1000;
 const MIN_SCHEDULED_TIMER_HANDLES = 100;
 const RECENT = 16;
 
-const GeneratorFunction = function* () {}.constructor;
 /** What `_checkedCallback` holds before any callback passed the check: no value a caller can pass. */
 const UNCHECKED: unknown = Object.freeze({});
 
@@ -161,9 +123,7 @@ export class EventLoop {
   /** @internal The instruments, or `null` when there is none (each instrumented point tests only this). */
   _instruments: Instruments | null = null;
 
-  // The fields and methods below without `private` are internal too: the files the loop is split into
-  // (run-until.ts, choice-points.ts, exception-handler.ts, deadlock-report.ts) read them.
-  /** @internal */
+  /** @internal Below, members without `private` are read by the files the loop is split into. */
   _now: number;
   _iteration = 0;
   readonly _ready: ReadyQueue = new ReadyQueue();
@@ -178,9 +138,9 @@ export class EventLoop {
   // The pending tasks, in creation order (see `pending-tasks.ts`).
   _firstTask: Task<unknown> | null = null;
   _lastTask: Task<unknown> | null = null;
-  private _unretrieved: Set<Future<unknown>> | null = null;
-  private readonly _maxUnretrieved: number;
-  private _unretrievedDropped = 0;
+  _unretrieved: Set<Future<unknown>> | null = null;
+  readonly _maxUnretrieved: number;
+  _unretrievedDropped = 0;
   private _exceptionHandler: ExceptionHandler | null = null;
   readonly _unhandled: ExceptionContext[] = [];
   _unhandledThrowFrom = 0;
@@ -225,28 +185,7 @@ export class EventLoop {
       startTime = 0,
       maxUnretrieved = DEFAULT_MAX_UNRETRIEVED,
     } = options;
-    if (!Number.isFinite(startTime)) {
-      throw new ArgumentError(`Expected \`startTime\` to be a finite number, got \`${describeValue(startTime)}\`.`);
-    }
-    if (typeof maxSteps !== "number" || !(maxSteps > 0) || (Number.isFinite(maxSteps) && !Number.isInteger(maxSteps))) {
-      throw new ArgumentError(
-        `Expected \`maxSteps\` to be a positive integer or Infinity, got \`${describeValue(maxSteps)}\`.`,
-      );
-    }
-    if (
-      typeof maxUnretrieved !== "number" ||
-      !(maxUnretrieved >= 0) ||
-      (Number.isFinite(maxUnretrieved) && !Number.isInteger(maxUnretrieved))
-    ) {
-      throw new ArgumentError(
-        `Expected \`maxUnretrieved\` to be a non-negative integer or Infinity, got \`${describeValue(maxUnretrieved)}\`.`,
-      );
-    }
-    if (unhandled !== "log" && unhandled !== "collect" && unhandled !== "throw") {
-      throw new ArgumentError(
-        `Expected \`unhandled\` to be "log", "collect" or "throw", got \`${describeValue(unhandled)}\`.`,
-      );
-    }
+    checkOptions(startTime, maxSteps, maxUnretrieved, unhandled);
     this._now = startTime;
     this.random = new Random(seed);
     this.trace = trace === undefined || trace === false ? null : new Trace(trace === true ? {} : trace);
@@ -337,9 +276,9 @@ export class EventLoop {
   callLater(delay: number, callback: AnyFunction): TimerHandle {
     // One finiteness test covers both a bad delay and a deadline that overflows (`now + delay` is
     // ±Infinity): the deadline is what the heap would hold.
-    if (typeof delay !== "number") throw badDelay(delay, this._now);
+    if (typeof delay !== "number") throw badDelayError(delay, this._now);
     const when = this._now + delay;
-    if (!Number.isFinite(when)) throw badDelay(delay, this._now);
+    if (!Number.isFinite(when)) throw badDelayError(delay, this._now);
     const argc = arguments.length - 2;
     return this._callAt(
       when,
@@ -482,16 +421,7 @@ export class EventLoop {
 
   /** Records a `note` event in the trace (if tracing), attributed to the running task. */
   note(label: string, detail?: unknown): void {
-    const trace = this.trace;
-    if (trace === null) return;
-    const source = this._currentTask?.getName() ?? this._currentHandle?.label ?? "main";
-    const time = this._now;
-    const iteration = this._iteration;
-    trace.record(
-      detail === undefined
-        ? { time, iteration, kind: "note", source, label }
-        : { time, iteration, kind: "note", source, label, detail },
-    );
+    if (this.trace !== null) recordNote(this.trace, this, label, detail);
   }
 
   // ---------------------------------------------------------------- running
@@ -547,16 +477,7 @@ export class EventLoop {
    * @throws {@link ArgumentError} if `duration` is negative or not finite.
    */
   runFor(duration: number, options: RunUntilOptions = {}): void {
-    if (typeof duration !== "number" || !Number.isFinite(duration) || duration < 0) {
-      throw new ArgumentError(`Expected \`duration\` to be a finite number >= 0, got \`${describeValue(duration)}\`.`);
-    }
-    const when = this._now + duration;
-    if (!Number.isFinite(when)) {
-      throw new ArgumentError(
-        `runFor(${duration}) at t=${this._now}: the end time overflows (${when}). Use a shorter duration, or runUntilIdle().`,
-      );
-    }
-    this.runUntilTime(when, options);
+    runFor(this, duration, options.inclusive !== false);
   }
 
   /**
@@ -694,7 +615,7 @@ export class EventLoop {
   _armTimer(handle: TimerHandle, delay: number): void {
     this._checkCallback(handle._fn, "callLater");
     const when = this._now + delay;
-    if (!Number.isFinite(when)) throw badDelay(delay, this._now);
+    if (!Number.isFinite(when)) throw badDelayError(delay, this._now);
     handle._loop = this;
     handle._when = when;
     handle._source = this._currentSource();
@@ -749,26 +670,6 @@ export class EventLoop {
       );
     }
     this._currentTask = null;
-  }
-
-  /** @internal A future failed and nobody has retrieved its exception yet: listed, or counted once the list is full. */
-  _noteUnretrieved(future: Future<unknown>): void {
-    const kept = (this._unretrieved ??= new Set());
-    if (kept.size < this._maxUnretrieved) kept.add(future);
-    else {
-      future._state |= UNTRACKED;
-      this._unretrievedDropped++;
-    }
-  }
-
-  /** @internal Its exception was retrieved: off the list, or off the count. */
-  _forgetUnretrieved(future: Future<unknown>): void {
-    if ((future._state & UNTRACKED) !== 0) {
-      future._state &= ~UNTRACKED;
-      this._unretrievedDropped--;
-    } else {
-      this._unretrieved?.delete(future);
-    }
   }
 
   /** @internal Asks the policy (faults level) whether to cancel a cancellable task that just suspended. */
@@ -958,32 +859,4 @@ export class EventLoop {
     }
     return lines;
   }
-}
-
-/**
- * Whether `fn` is a generator function (a coroutine function, not a callback). A function Proxy that
- * cannot be inspected (revoked) counts as one, so that it is refused with an {@link ArgumentError}.
- */
-function isGeneratorFunction(fn: object): boolean {
-  try {
-    return fn.constructor === GeneratorFunction;
-  } catch {
-    return true;
-  }
-}
-
-/**
- * The error of a delay that cannot be scheduled: not a finite number, or finite with a deadline that
- * overflows (`now + delay` is ±Infinity, as `Number.MAX_VALUE` twice).
- */
-function badDelay(delay: unknown, now: number): ArgumentError {
-  if (typeof delay !== "number" || !Number.isFinite(delay)) {
-    return new ArgumentError(
-      `Expected \`delay\` to be a finite number, got \`${describeValue(delay)}\` (${typeof delay}).`,
-    );
-  }
-  return new ArgumentError(
-    `The deadline of a delay of ${delay} at t=${now} overflows (${now + delay}): virtual time must stay finite. ` +
-      "Use a shorter delay, or wait on a future that is never settled to wait forever.",
-  );
 }

@@ -27,6 +27,7 @@ import {
   WrongLoopError,
 } from "./errors.ts";
 import type { EventLoop } from "./event-loop.ts";
+import { forgetUnretrieved, noteUnretrieved } from "./exception-handler.ts";
 import { runningLoopOrNull } from "./current-loop.ts";
 import type { Task } from "./task.ts";
 import { NO_EXCEPTION, type Waitable } from "./waitable.ts";
@@ -204,7 +205,7 @@ export class Future<T> implements Waitable {
     if ((this._state & STATE_MASK) !== PENDING) throw this._alreadyDone("setException");
     this._value = exception;
     this._state = (this._state & ~STATE_MASK) | FINISHED | HAS_EXCEPTION | LOG_TRACEBACK;
-    this._loop._noteUnretrieved(this);
+    noteUnretrieved(this._loop, this);
     this._scheduleCallbacks();
   }
 
@@ -355,7 +356,7 @@ export class Future<T> implements Waitable {
   _retrieved(): void {
     if ((this._state & LOG_TRACEBACK) !== 0) {
       this._state &= ~LOG_TRACEBACK;
-      this._loop._forgetUnretrieved(this);
+      forgetUnretrieved(this._loop, this);
     }
   }
 

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 export { EventLoop } from "./event-loop.ts";
-export type { EventLoopOptions, RunUntilOptions } from "./event-loop.ts";
+export type { EventLoopOptions, RunUntilOptions } from "./loop-options.ts";
 export type { ExceptionContext, ExceptionHandler, UnhandledMode } from "./exception-handler.ts";
 export type { DeadlockWaiter } from "./errors.ts";
 export { DrivenRun } from "./driven-run.ts";

@@ -173,3 +173,17 @@ function ensureFuture<T>(loop: EventLoop, value: Future<T> | Coroutine<T>, calle
   if (isGenerator(value)) return loop.createTask(value);
   throw new ArgumentError(notACoroutineMessage(value, caller));
 }
+
+/** @internal `loop.runFor(duration)`: `runUntilTime(time() + duration)`. */
+export function runFor(loop: EventLoop, duration: number, inclusive: boolean): void {
+  if (typeof duration !== "number" || !Number.isFinite(duration) || duration < 0) {
+    throw new ArgumentError(`Expected \`duration\` to be a finite number >= 0, got \`${describeValue(duration)}\`.`);
+  }
+  const when = loop._now + duration;
+  if (!Number.isFinite(when)) {
+    throw new ArgumentError(
+      `runFor(${duration}) at t=${loop._now}: the end time overflows (${when}). Use a shorter duration, or runUntilIdle().`,
+    );
+  }
+  runUntilTime(loop, when, inclusive);
+}

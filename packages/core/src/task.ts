@@ -44,6 +44,7 @@ import {
   STATE_MASK,
 } from "./future.ts";
 import type { TimerHandle } from "./handle.ts";
+import { noteUnretrieved } from "./exception-handler.ts";
 import { removePendingTask } from "./pending-tasks.ts";
 import { NO_EXCEPTION, isWaitable, type Waitable } from "./waitable.ts";
 
@@ -397,7 +398,7 @@ export class Task<T> extends Future<T> {
   private _settleException(error: unknown): void {
     this._value = error;
     this._state = (this._state & ~STATE_MASK) | FINISHED | HAS_EXCEPTION | LOG_TRACEBACK;
-    this._loop._noteUnretrieved(this);
+    noteUnretrieved(this._loop, this);
     removePendingTask(this._loop, this);
     this._scheduleCallbacks();
   }
@@ -422,4 +423,18 @@ function badYieldMessage(task: Task<unknown>, value: unknown): string {
   }
   const shown = typeof value === "string" ? JSON.stringify(value) : describeValue(value);
   return `Task got bad yield: ${shown} (${typeof value}) in task ${task.toString()}. A coroutine yields only through \`yield* future\`, \`yield* coroutine()\`, or a bare \`yield\` to give up one iteration.`;
+}
+
+const GeneratorFunction = function* () {}.constructor;
+
+/**
+ * @internal Whether `fn` is a generator function (a coroutine function, not a callback). A function
+ * Proxy that cannot be inspected (revoked) counts as one, so that it is refused with an ArgumentError.
+ */
+export function isGeneratorFunction(fn: object): boolean {
+  try {
+    return fn.constructor === GeneratorFunction;
+  } catch {
+    return true;
+  }
 }

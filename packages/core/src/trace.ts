@@ -175,3 +175,15 @@ function causeName(source: Task<unknown> | Handle | null): string {
   }
   return source.getName();
 }
+
+/** @internal `loop.note(label, detail)`: a `note` event attributed to the running task, else callback. */
+export function recordNote(trace: Trace, loop: EventLoop, label: string, detail: unknown): void {
+  const source = loop._currentTask?.getName() ?? loop._currentHandle?.label ?? "main";
+  const time = loop.time();
+  const iteration = loop.iteration;
+  trace.record(
+    detail === undefined
+      ? { time, iteration, kind: "note", source, label }
+      : { time, iteration, kind: "note", source, label, detail },
+  );
+}
