@@ -48,6 +48,13 @@ const DONE = 2;
 const YIELD_NOTHING: IteratorYieldResult<undefined> = Object.freeze({ value: undefined, done: false });
 const DONE_NOTHING: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
 
+/** The error of an invalid delay (the first `next()` of such a sleep), built out of line. */
+function invalidDelay(delay: unknown): ArgumentError {
+  return new ArgumentError(
+    `Expected \`delay\` to be a finite number, got \`${describeValue(delay)}\` (${typeof delay}).`,
+  );
+}
+
 /**
  * The coroutine object of a sleep that arms no timer: a delay <= 0 (one bare `yield`), or an invalid
  * one (which throws when run). `sleep(0)` is the hot path of ping-pong tasks, and a timer handle costs
@@ -69,11 +76,7 @@ class YieldOnce<T> implements Generator<Yieldable, T, unknown> {
       case START: {
         const delay = this._delay;
         this._state = DONE;
-        if (typeof delay !== "number" || Number.isNaN(delay) || delay === Infinity) {
-          throw new ArgumentError(
-            `Expected \`delay\` to be a finite number, got \`${describeValue(delay)}\` (${typeof delay}).`,
-          );
-        }
+        if (typeof delay !== "number" || Number.isNaN(delay) || delay === Infinity) throw invalidDelay(delay);
         this._state = YIELDED;
         return YIELD_NOTHING;
       }
