@@ -77,7 +77,7 @@ import type { Sites } from "./site.ts";
 import { NO_EXCEPTION, type Waitable } from "./waitable.ts";
 import { Trace, recordNote, traceInstrument } from "./trace.ts";
 import { checkOptions, type EventLoopOptions, type RunUntilOptions } from "./loop-options.ts";
-import { Instruments, type Instrument } from "./instrument.ts";
+import { addInstrument, type Instrument, type Instruments } from "./instrument.ts";
 
 // biome-ignore lint: callbacks take any arguments
 type AnyFunction = (...args: any[]) => unknown;
@@ -85,7 +85,8 @@ type AnyFunction = (...args: any[]) => unknown;
 /** The default `maxUnretrieved`: enough for any report, about 1 MB of failed tasks at most. */
 const DEFAULT_MAX_UNRETRIEVED = 1000;
 const MIN_SCHEDULED_TIMER_HANDLES = 100;
-const RECENT = 16;
+/** @internal How many of the last dispatches the step budget's error lists (a power of two). */
+export const RECENT = 16;
 
 /** What `_checkedCallback` holds before any callback passed the check: no value a caller can pass. */
 const UNCHECKED: unknown = Object.freeze({});
@@ -156,9 +157,9 @@ export class EventLoop {
   _timersOutOfReach = false;
   // The last dispatches, for the step-budget error: written in slot order from 0, so plain arrays stay
   // packed; kept only when a budget is set.
-  private readonly _recent: Handle[] = [];
-  private readonly _recentTimes: number[] = [];
-  private _recentCount = 0;
+  readonly _recent: Handle[] = [];
+  readonly _recentTimes: number[] = [];
+  _recentCount = 0;
   /**
    * Whether a handle scheduled by a running handle records that handle as its source (else its task).
    * Only the interleave level (which keeps each source's callbacks FIFO) and the trace (which names the
@@ -394,16 +395,11 @@ export class EventLoop {
   }
 
   /**
-   * Adds an observer of the run (see {@link Instrument}); adding one twice does nothing. Instruments are
-   * called in the order they were added.
+   * Adds an observer of the run (see {@link Instrument}), called after those added before; twice is once.
+   * @throws {@link ArgumentError} if `instrument` is not an object.
    */
   addInstrument(instrument: Instrument): void {
-    if (typeof instrument !== "object" || instrument === null) {
-      throw new ArgumentError(
-        `Expected an instrument object, got ${instrument === null ? "null" : typeof instrument}.`,
-      );
-    }
-    (this._instruments ??= new Instruments()).add(instrument);
+    this._instruments = addInstrument(this._instruments, instrument);
   }
 
   /** Removes an instrument added before; returns false if it was not there. */
@@ -846,17 +842,5 @@ export class EventLoop {
       const source = handle._source;
       if (source !== null && source instanceof Handle) handle._source = source.task;
     }
-  }
-
-  /** @internal The last dispatches, for the step budget's error. */
-  _recentLines(): string[] {
-    const lines: string[] = [];
-    const count = Math.min(this._recentCount, RECENT);
-    for (let k = this._recentCount - count; k < this._recentCount; k++) {
-      const slot = k & (RECENT - 1);
-      const handle = this._recent[slot] as Handle;
-      lines.push(`t=${this._recentTimes[slot] as number} ${handle.kind} ${handle.label}`);
-    }
-    return lines;
   }
 }

@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { ArgumentError } from "./errors.ts";
 import type { Future } from "./future.ts";
 import type { Handle } from "./handle.ts";
 import type { Task } from "./task.ts";
@@ -118,4 +119,17 @@ export class Instruments {
       for (const instrument of this._all) if (typeof instrument[hook] === "function") list.push(instrument);
     }
   }
+}
+
+/**
+ * @internal Adds `instrument` to a loop's instruments (`null`: none yet) and returns them.
+ * @throws {@link ArgumentError} if `instrument` is not an object.
+ */
+export function addInstrument(instruments: Instruments | null, instrument: Instrument): Instruments {
+  if (typeof instrument !== "object" || instrument === null) {
+    throw new ArgumentError(`Expected an instrument object, got ${instrument === null ? "null" : typeof instrument}.`);
+  }
+  const all = instruments ?? new Instruments();
+  all.add(instrument);
+  return all;
 }

@@ -16,7 +16,8 @@ import {
   LoopStoppedError,
   StepBudgetExceededError,
 } from "./errors.ts";
-import type { EventLoop } from "./event-loop.ts";
+import { RECENT, type EventLoop } from "./event-loop.ts";
+import type { Handle } from "./handle.ts";
 import { describeValue } from "./describe.ts";
 import { throwUnhandled } from "./exception-handler.ts";
 import { currentLoopOrNull, runningLoopOrNull, setRunningLoop } from "./current-loop.ts";
@@ -107,7 +108,7 @@ function run(loop: EventLoop, mode: number, until: number, awaited: Future<unkno
           loop._timersOutOfReach = true;
         }
       }
-      if (++steps > maxSteps) throw new StepBudgetExceededError(maxSteps, loop._now, loop._recentLines());
+      if (++steps > maxSteps) throw new StepBudgetExceededError(maxSteps, loop._now, recentLines(loop));
       loop._runOnce(awaited);
       if (loop._policyError !== null) throwPolicyError(loop);
       if (loop._stopping) return false;
@@ -186,4 +187,16 @@ export function runFor(loop: EventLoop, duration: number, inclusive: boolean): v
     );
   }
   runUntilTime(loop, when, inclusive);
+}
+
+/** @internal The last dispatches (kept only under a step budget), oldest first, for the budget's error. */
+export function recentLines(loop: EventLoop): string[] {
+  const lines: string[] = [];
+  const count = Math.min(loop._recentCount, RECENT);
+  for (let k = loop._recentCount - count; k < loop._recentCount; k++) {
+    const slot = k & (RECENT - 1);
+    const handle = loop._recent[slot] as Handle;
+    lines.push(`t=${loop._recentTimes[slot] as number} ${handle.kind} ${handle.label}`);
+  }
+  return lines;
 }

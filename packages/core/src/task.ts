@@ -24,7 +24,6 @@
 import { describeValue, isThenable } from "./describe.ts";
 import {
   BadYieldError,
-  CancelledError,
   Interrupt,
   InterruptMisuseError,
   InvalidStateError,
