@@ -17,7 +17,7 @@ export { Handle, TimerHandle } from "./handle.ts";
 export { WaitableTimer } from "./waitable-timer.ts";
 export type { HandleKind } from "./handle.ts";
 export { allTasks, currentTask, getEventLoop, getRunningLoop, newEventLoop, setEventLoop } from "./current-loop.ts";
-export { fifo, NO_LEVELS } from "./policy.ts";
+export { asyncioOrder, NO_LEVELS } from "./policy.ts";
 export { PendingDelivery } from "./delivery.ts";
 export type {
   ChoicePoint,
