@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+// Runs the vitest suite on each supported Node major (20, 22, 24 by default; or the majors given as
+// arguments, e.g. `node tools/test-node-versions.mjs 22 24`). The Node binaries come from the npm
+// registry's `node-<platform>-<arch>` packages, installed once into node_modules/.cache/node-versions.
+// Prints one line per version and exits non-zero if any version failed.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+const root = new URL("..", import.meta.url).pathname;
+const majors = process.argv.slice(2).filter((a) => /^\d+$/.test(a));
+const versions = majors.length > 0 ? majors : ["20", "22", "24"];
+const cache = join(root, "node_modules/.cache/node-versions");
+const binary = `node-${process.platform}-${process.arch}`;
+
+mkdirSync(cache, { recursive: true });
+if (!existsSync(join(cache, "package.json"))) writeFileSync(join(cache, "package.json"), '{ "private": true }\n');
+const missing = versions.filter((v) => !existsSync(join(cache, `node_modules/node${v}/bin/node`)));
+if (missing.length > 0) {
+  const install = spawnSync(
+    "npm",
+    [
+      "install",
+      "--no-audit",
+      "--no-fund",
+      "--ignore-scripts",
+      "--loglevel=error",
+      ...missing.map((v) => `node${v}@npm:${binary}@^${v}`),
+    ],
+    { cwd: cache, stdio: "inherit" },
+  );
+  if (install.status !== 0) {
+    console.error(
+      `test-node-versions: could not install ${binary} for Node ${missing.join(", ")} from the npm registry`,
+    );
+    process.exit(1);
+  }
+}
+
+const results = [];
+for (const v of versions) {
+  const node = join(cache, `node_modules/node${v}/bin/node`);
+  const version = spawnSync(node, ["--version"], { encoding: "utf8" }).stdout.trim();
+  console.log(`\n=== Node ${version}: vitest run`);
+  const run = spawnSync(node, [join(root, "tools/run-tests.mjs")], {
+    cwd: root,
+    stdio: ["ignore", "pipe", "inherit"],
+    encoding: "utf8",
+    // run-tests.mjs starts vitest through npx: put this Node first on the PATH so that vitest runs on it.
+    env: { ...process.env, PATH: `${join(cache, `node_modules/node${v}/bin`)}:${process.env.PATH}` },
+  });
+  const closing = run.stdout.trim().split("\n").at(-1) ?? "";
+  results.push({ version, ok: run.status === 0, closing });
+  console.log(closing);
+}
+console.log("\nNode versions:");
+for (const { version, ok, closing } of results)
+  console.log(`  ${version}: ${ok ? "ok" : "FAILED"} (${closing.replace(/^vitest: /, "")})`);
+if (results.some((r) => !r.ok)) process.exit(1);
