@@ -3,13 +3,22 @@
 // arguments, e.g. `node tools/test-node-versions.mjs 22 24`). The Node binaries come from the npm
 // registry's `node-<platform>-<arch>` packages, installed once into node_modules/.cache/node-versions.
 // Prints one line per version and exits non-zero if any version failed.
+// --ci (as `pnpm test` calls it): run only when the CI environment variable is set, so that CI runs the
+// other versions while a developer's `pnpm test` stays one run), and skip the major this Node already
+// ran the suite on.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
 const majors = process.argv.slice(2).filter((a) => /^\d+$/.test(a));
-const versions = majors.length > 0 ? majors : ["20", "22", "24"];
+const ciOnly = process.argv.includes("--ci");
+const current = process.versions.node.split(".")[0];
+const versions = (majors.length > 0 ? majors : ["20", "22", "24"]).filter((v) => !ciOnly || v !== current);
+if (ciOnly && !process.env["CI"]) {
+  console.log("test-node-versions: skipped outside CI (run `pnpm test:node-versions` for Node 20, 22 and 24)");
+  process.exit(0);
+}
 const cache = join(root, "node_modules/.cache/node-versions");
 const binary = `node-${process.platform}-${process.arch}`;
 
