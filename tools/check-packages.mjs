@@ -177,6 +177,7 @@ writeFileSync(
   JSON.stringify({ name: "simloop-scratch", private: true, type: "module", dependencies }, null, 2),
 );
 writeFileSync(join(project, "smoke.test.mjs"), readFileSync(join(root, "tools/package-smoke.mjs"), "utf8"));
+writeFileSync(join(project, "programs.mjs"), readFileSync(join(root, "tools/package-smoke-programs.mjs"), "utf8"));
 run("npm", ["install", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"], { cwd: project });
 const smoke = spawnSync(process.execPath, ["smoke.test.mjs"], { cwd: project, encoding: "utf8" });
 if (smoke.status !== 0) problems.push(`the scratch project's ESM test failed:\n${smoke.stdout}${smoke.stderr}`);
