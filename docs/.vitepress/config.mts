@@ -13,6 +13,7 @@ export default defineConfig({
     "A deterministic discrete-event simulator for TypeScript: CPython asyncio's event loop on virtual time, schedule exploration, SimPy-style simulation.",
   base: process.env["DOCS_BASE"] ?? "/",
   cleanUrls: true,
+  head: [["link", { rel: "icon", type: "image/svg+xml", href: `${process.env["DOCS_BASE"] ?? "/"}favicon.svg` }]],
   // The local search index and the API pages make large chunks; that is expected for a docs site.
   vite: { build: { chunkSizeWarningLimit: 4096 } },
   lastUpdated: false,
