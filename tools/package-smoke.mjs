@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { EventLoop, getEventLoop } from "@simloop/core";
 import { gather, sleep } from "@simloop/coroutines";
 import { explore, replay } from "@simloop/check";
+import { runAsync } from "@simloop/async";
 import { spawnSync } from "node:child_process";
 import { buggy, fixed } from "./programs.mjs";
 
@@ -30,6 +31,13 @@ assert.equal(`${found.failure.schedule}`, "t2=1");
 assert.equal(replay(buggy, found.failure.schedule, { seed: found.failure.runSeed }).failure?.kind, "error");
 assert.equal(explore(fixed, { policy: "exhaustive", runs: 100, seed: 1 }).ok, true);
 
+// @simloop/async: unmodified async/await code on virtual time.
+const elapsed = await runAsync(async (asyncLoop) => {
+  await new Promise((resolve) => setTimeout(resolve, 60_000));
+  return asyncLoop.time();
+});
+assert.equal(elapsed, 60_000);
+
 // The simloop command, through the bin npm installed: exit 1 and a replay command on the bug, 0 on the fix.
 const cli = (...args) => spawnSync("node_modules/.bin/simloop", args, { encoding: "utf8" });
 const failing = cli("explore", "programs.mjs", "--export", "buggy", "--runs", "200", "--seed", "1");
@@ -38,6 +46,4 @@ assert.match(failing.stdout, /simloop replay programs\.mjs t2=1 --seed \d+ --exp
 const passing = cli("explore", "programs.mjs", "--export", "fixed", "--runs", "200", "--seed", "1", "--workers", "2");
 assert.equal(passing.status, 0, passing.stdout + passing.stderr);
 
-console.log(
-  "scratch project: @simloop/core, @simloop/coroutines and @simloop/check imported from ESM and ran; the simloop command ran",
-);
+console.log("scratch project: every @simloop package imported from ESM and ran; the simloop command ran");
