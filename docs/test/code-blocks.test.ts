@@ -9,7 +9,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
-import { describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 
 const root = new URL("../..", import.meta.url).pathname;
 const out = join(root, "docs/test/.blocks");
@@ -117,6 +117,14 @@ describe("the docs' code blocks", () => {
       });
     expect(errors, "make each block self-contained: its imports, and every name it uses").toEqual([]);
   }, 120_000);
+});
+
+// The tests that blocks define may print as documented (simloopTest's summary line): in this file, the
+// console is captured and discarded instead of failing the test (tools/vitest-setup.ts).
+beforeEach(() => {
+  for (const method of ["log", "info", "warn", "error", "debug"] as const) {
+    vi.spyOn(console, method).mockImplementation(() => undefined);
+  }
 });
 
 // Blocks that define vitest tests add them here, at collection time.
