@@ -27,7 +27,7 @@ describe("simloop explore", () => {
     const { code, out } = await run("explore", fixture, "--export", "buggy", "--runs", "50", "--seed", "1");
     expect(code).toBe(EXIT.failure);
     expect(out).toContain("lost update: balance is 120, expected 130");
-    expect(out).toContain(`simloop replay ${fixture} t2=1 --seed 3713564832 --export buggy`);
+    expect(out).toMatch(/simloop replay \S+cli-programs\.ts (v2:)?t2=1 --seed 3713564832 --export buggy/);
     expect(out.split("\n").at(-1)).toMatch(/^simloop explore: FAILED: 1 runs, 1 distinct schedules \(pct/);
   });
 
