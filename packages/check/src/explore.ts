@@ -1,6 +1,6 @@
 /**
  * `explore`: run a program under many schedules, stop at the first failure, shrink its schedule,
- * check that it replays deterministically, and report it (DESIGN §4).
+ * check that it replays deterministically, and report it.
  *
  * Each run gets a fresh loop (`new EventLoop({ policy, seed, maxSteps, unhandled: "collect" })`) whose
  * seed is derived from `(seed, run)`, and the policy derives its own randomness from the same pair, so a

@@ -12,7 +12,7 @@ import type { Coverage } from "./exploration-policy.ts";
 import type { ExploreFailure, ExploreOptions } from "./explore.ts";
 import { verbatim } from "./internal/verbatim.ts";
 import { describeLevels } from "./levels.ts";
-import { replaying } from "./replaying.ts";
+import { replaying } from "./replaying-policy.ts";
 import { formatReport } from "./report.ts";
 import {
   runProgram,

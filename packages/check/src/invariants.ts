@@ -1,19 +1,21 @@
 /**
- * The ordering invariants of DESIGN §5, as a library attachable to any loop: `checkInvariants(loop)`
- * watches the trace and wraps the loop's scheduling methods (on that instance only), and records every
- * violation; `explore` turns them into an `invariant` failure, and {@link invariantViolations} reads
- * them directly.
+ * The ordering invariants of the core, as a library attachable to any loop: `checkInvariants(loop)`
+ * adds an instrument (core's observation hook: it patches nothing) that checks every scheduled handle
+ * and every dispatch, and records each violation; `explore` turns them into an `invariant` failure,
+ * and {@link invariantViolations} reads them directly. The instrument sees everything the loop runs:
+ * plain callbacks and timers, task steps and wake-ups, the waitable timers of sleeps, and the done
+ * callbacks of every future, whether made by `loop.createFuture`, `loop.createTask` or `new Future`.
  *
- * Checked: virtual time never goes backwards; no timer runs before its deadline; equal-deadline timers
- * run in scheduling order when ties are not explored; callSoon callbacks of one source run in
- * scheduling order; a callSoon callback scheduled in iteration s runs in iteration s+1 — so stop in a
- * callback never truncates its siblings, and callbacks scheduled after stop run on the next run call;
- * done callbacks (of futures and tasks made by `loop.createFuture`/`loop.createTask`) run once each,
- * in registration order, after the future is done.
+ * Checked, one function each below: virtual time never goes backwards; no timer (sleeps included)
+ * runs before its deadline; equal-deadline timers run in scheduling order when ties are not explored;
+ * ready callbacks of one source run in scheduling order; a callback made ready in iteration s runs in
+ * iteration s+1 (so `stop` never truncates a batch, and what is scheduled after it runs on the next
+ * run call), and none is left behind; a future's done callbacks run once each, in the order they were
+ * scheduled, after it is done.
  *
  * @module
  */
-import type { EventLoop, Future, Handle } from "@simloop/core";
+import { TimerHandle, type EventLoop, type Future, type Handle, type Instrument } from "@simloop/core";
 import { InvariantViolationError } from "./errors.ts";
 import { finishChecks, onFinish, reportViolation } from "./internal/registry.ts";
 
@@ -23,210 +25,157 @@ export type OrderingInvariant =
   | "no callback runs before its deadline"
   | "equal-deadline timers FIFO"
   | "callSoon FIFO within one source"
-  | "stop in a callback never truncates siblings"
-  | "callbacks scheduled after stop run on the next run"
   | "callSoon callbacks run in the next iteration"
   | "done callbacks run once, in registration order, after completion";
 
-type AnyFn = (...args: unknown[]) => unknown;
+/** What the checks remember of one run. */
+interface Watch {
+  readonly loop: EventLoop;
+  readonly violate: (name: OrderingInvariant, message: string) => void;
+  readonly tiesExplored: boolean;
+  lastTime: number;
+  seq: number;
+  /** Scheduling order of every handle not dispatched yet (and of timers, by deadline). */
+  readonly seqOf: WeakMap<Handle, number>;
+  /** The iteration a ready (non-timer) handle must run in. */
+  readonly dueOf: Map<Handle, number>;
+  readonly lastSeqPerSource: Map<unknown, number>;
+  readonly lastSeqPerDeadline: Map<number, number>;
+  readonly lastSeqPerFuture: WeakMap<Future<unknown>, number>;
+  readonly dispatched: WeakSet<Handle>;
+}
 
-function named<F extends AnyFn>(wrapper: F, original: AnyFn): F {
-  Object.defineProperty(wrapper, "name", { value: original.name });
-  return wrapper;
+function isTimer(handle: Handle): handle is TimerHandle {
+  return handle instanceof TimerHandle;
+}
+
+function timeNeverGoesBackwards(watch: Watch): void {
+  const now = watch.loop.time();
+  if (now < watch.lastTime) {
+    watch.violate("time never goes backwards", `the clock went from ${watch.lastTime} back to ${now}`);
+  }
+  watch.lastTime = now;
+}
+
+function noTimerBeforeItsDeadline(watch: Watch, handle: Handle): void {
+  if (!isTimer(handle) || watch.loop.time() >= handle.when()) return;
+  watch.violate(
+    "no callback runs before its deadline",
+    `timer ${handle.label} due at ${handle.when()} ran at ${watch.loop.time()}`,
+  );
+}
+
+function equalDeadlineTimersFifo(watch: Watch, handle: Handle, seq: number): void {
+  if (!isTimer(handle) || watch.tiesExplored) return;
+  const deadline = handle.when();
+  const last = watch.lastSeqPerDeadline.get(deadline) ?? 0;
+  if (seq < last) {
+    watch.violate("equal-deadline timers FIFO", `timer ${handle.label} due at ${deadline} overtook a later one`);
+  }
+  watch.lastSeqPerDeadline.set(deadline, Math.max(last, seq));
+}
+
+function readyFifoWithinSource(watch: Watch, handle: Handle, seq: number): void {
+  if (isTimer(handle)) return;
+  const source = handle.source;
+  const last = watch.lastSeqPerSource.get(source) ?? 0;
+  if (seq < last) {
+    watch.violate(
+      "callSoon FIFO within one source",
+      `${handle.kind} ${handle.label} ran after a later callback of the same source`,
+    );
+  }
+  watch.lastSeqPerSource.set(source, Math.max(last, seq));
+}
+
+function runsInTheNextIteration(watch: Watch, handle: Handle): void {
+  const due = watch.dueOf.get(handle);
+  if (due === undefined) return;
+  watch.dueOf.delete(handle);
+  const iteration = watch.loop.iteration;
+  if (iteration === due) return;
+  watch.violate(
+    "callSoon callbacks run in the next iteration",
+    `${handle.kind} ${handle.label} scheduled for iteration ${due} ran in iteration ${iteration}` +
+      (iteration > due ? " (a batch was cut short, as by a stop that truncates its siblings)" : ""),
+  );
+}
+
+function doneCallbacksOnceInOrderAfterCompletion(watch: Watch, handle: Handle, seq: number): void {
+  const future = handle.future;
+  if (future === null) return;
+  const name = "done callbacks run once, in registration order, after completion";
+  if (watch.dispatched.has(handle)) watch.violate(name, `${handle.label} ran twice`);
+  if (!future.done()) watch.violate(name, `${handle.label} ran before ${future.toString()} was done`);
+  const last = watch.lastSeqPerFuture.get(future) ?? 0;
+  if (seq < last) watch.violate(name, `${handle.label} ran after a callback registered later`);
+  watch.lastSeqPerFuture.set(future, Math.max(last, seq));
+}
+
+function noReadyCallbackLeftBehind(watch: Watch): void {
+  const { loop } = watch;
+  if (loop.isClosed()) return;
+  for (const [handle, due] of watch.dueOf) {
+    if (handle.cancelled() || due > loop.iteration) continue;
+    watch.violate(
+      "callSoon callbacks run in the next iteration",
+      `${handle.kind} ${handle.label} scheduled for iteration ${due} never ran`,
+    );
+  }
+}
+
+function scheduled(watch: Watch, handle: Handle): void {
+  watch.seqOf.set(handle, ++watch.seq);
+  if (!isTimer(handle)) watch.dueOf.set(handle, watch.loop.iteration + 1);
+}
+
+function beforeDispatch(watch: Watch, handle: Handle): void {
+  const seq = watch.seqOf.get(handle) ?? 0;
+  watch.seqOf.delete(handle);
+  timeNeverGoesBackwards(watch);
+  noTimerBeforeItsDeadline(watch, handle);
+  equalDeadlineTimersFifo(watch, handle, seq);
+  readyFifoWithinSource(watch, handle, seq);
+  runsInTheNextIteration(watch, handle);
+  doneCallbacksOnceInOrderAfterCompletion(watch, handle, seq);
+  watch.dispatched.add(handle);
 }
 
 /**
- * Attaches the ordering invariants to `loop` (see the module doc). Call it before the loop runs; the
- * returned function detaches the trace listener.
+ * Attaches the ordering invariants to `loop` (see the module doc) as an instrument. Call it before the
+ * loop runs; the returned function removes the instrument.
  *
  * @example
  * ```ts
- * const loop = new EventLoop({ trace: true, policy: random(1) });
+ * const loop = new EventLoop({ policy: random(1) });
  * checkInvariants(loop);
  * loop.runUntilComplete(program(loop));
  * invariantViolations(loop); // []
  * ```
  */
 export function checkInvariants(loop: EventLoop): () => void {
-  const violate = (name: OrderingInvariant, message: string): void => {
-    reportViolation(loop, new InvariantViolationError(name, message, loop.time()));
+  const watch: Watch = {
+    loop,
+    violate: (name, message) => reportViolation(loop, new InvariantViolationError(name, message, loop.time())),
+    tiesExplored: loop.policy?.levels.ties === true,
+    lastTime: loop.time(),
+    seq: 0,
+    seqOf: new WeakMap(),
+    dueOf: new Map(),
+    lastSeqPerSource: new Map(),
+    lastSeqPerDeadline: new Map(),
+    lastSeqPerFuture: new WeakMap(),
+    dispatched: new WeakSet(),
   };
-
-  // Time never goes backwards (between trace events, and between callbacks).
-  let lastTime = loop.time();
-  const checkTime = (): void => {
-    const now = loop.time();
-    if (now < lastTime) violate("time never goes backwards", `the clock went from ${lastTime} back to ${now}`);
-    lastTime = now;
+  const instrument: Instrument = {
+    scheduled: (handle) => scheduled(watch, handle),
+    beforeDispatch: (handle) => beforeDispatch(watch, handle),
   };
-  const unsubscribe = loop.trace?.subscribe(() => checkTime()) ?? (() => {});
-
-  // callSoon: FIFO per source, and "scheduled in iteration s runs in iteration s+1".
-  const stops: { iteration: number; order: number }[] = [];
-  let order = 0;
-  const perSource = new Map<unknown, number>();
-  const expected = new Set<{ handle: Handle; due: number; order: number; ran: boolean }>();
-  const callSoon = loop.callSoon.bind(loop) as (fn: AnyFn, ...args: unknown[]) => Handle;
-  let sourceSeq = 0;
-  (loop as { callSoon: unknown }).callSoon = (fn: AnyFn, ...args: unknown[]): Handle => {
-    if (typeof fn !== "function") return callSoon(fn, ...args);
-    const entry = {
-      handle: null as unknown as Handle,
-      due: loop.iteration + 1,
-      order: ++order,
-      ran: false,
-      seq: ++sourceSeq,
-    };
-    const wrapper = named((...a: unknown[]) => {
-      checkTime();
-      entry.ran = true;
-      expected.delete(entry);
-      const source = entry.handle.source;
-      const last = perSource.get(source) ?? 0;
-      if (entry.seq < last) {
-        violate(
-          "callSoon FIFO within one source",
-          `callback ${fn.name || "<anonymous>"} ran after a later callback of the same source`,
-        );
-      }
-      perSource.set(source, Math.max(last, entry.seq));
-      if (loop.iteration !== entry.due) {
-        const stop = stops.find((s) => s.iteration === entry.due);
-        const stopLater = stops.find((s) => s.iteration === entry.due - 1 && s.order < entry.order);
-        violate(
-          stop !== undefined && loop.iteration > entry.due
-            ? "stop in a callback never truncates siblings"
-            : stopLater !== undefined
-              ? "callbacks scheduled after stop run on the next run"
-              : "callSoon callbacks run in the next iteration",
-          `callback ${fn.name || "<anonymous>"} scheduled for iteration ${entry.due} ran in iteration ${loop.iteration}`,
-        );
-      }
-      return fn(...a);
-    }, fn);
-    const handle = callSoon(wrapper, ...args);
-    entry.handle = handle;
-    expected.add(entry);
-    return handle;
+  loop.addInstrument(instrument);
+  onFinish(loop, () => noReadyCallbackLeftBehind(watch));
+  return () => {
+    loop.removeInstrument(instrument);
   };
-
-  const stop = loop.stop.bind(loop);
-  loop.stop = (): void => {
-    if (loop.isRunning()) stops.push({ iteration: loop.iteration, order: ++order });
-    stop();
-  };
-
-  // Timers: never before their deadline; equal deadlines FIFO unless ties are explored.
-  const tiesExplored = loop.policy?.levels.ties === true;
-  const lastSeqAt = new Map<number, number>();
-  let timerSeq = 0;
-  const wrapTimer = (fn: AnyFn, when: () => number): AnyFn => {
-    const seq = ++timerSeq;
-    return named((...a: unknown[]) => {
-      checkTime();
-      const deadline = when();
-      if (loop.time() < deadline) {
-        violate(
-          "no callback runs before its deadline",
-          `timer ${fn.name || "<anonymous>"} due at ${deadline} ran at ${loop.time()}`,
-        );
-      }
-      if (!tiesExplored) {
-        const last = lastSeqAt.get(deadline) ?? 0;
-        if (seq < last)
-          violate(
-            "equal-deadline timers FIFO",
-            `timer ${fn.name || "<anonymous>"} due at ${deadline} overtook a later one`,
-          );
-        lastSeqAt.set(deadline, Math.max(last, seq));
-      }
-      return fn(...a);
-    }, fn);
-  };
-  const callAt = loop.callAt.bind(loop) as (when: number, fn: AnyFn, ...args: unknown[]) => Handle;
-  (loop as { callAt: unknown }).callAt = (when: number, fn: AnyFn, ...args: unknown[]) =>
-    typeof fn === "function"
-      ? callAt(
-          when,
-          wrapTimer(fn, () => when),
-          ...args,
-        )
-      : callAt(when, fn, ...args);
-  const callLater = loop.callLater.bind(loop) as (delay: number, fn: AnyFn, ...args: unknown[]) => Handle;
-  (loop as { callLater: unknown }).callLater = (delay: number, fn: AnyFn, ...args: unknown[]) => {
-    if (typeof fn !== "function" || typeof delay !== "number") return callLater(delay, fn, ...args);
-    const when = loop.time() + delay;
-    return callLater(
-      delay,
-      wrapTimer(fn, () => when),
-      ...args,
-    );
-  };
-
-  // Done callbacks: once each, in registration order, after completion.
-  const watchFuture = <F extends Future<unknown>>(future: F): F => {
-    const wrappers = new Map<AnyFn, AnyFn[]>();
-    let registered = 0;
-    let lastRun = 0;
-    const add = future.addDoneCallback.bind(future) as (cb: AnyFn) => void;
-    const remove = future.removeDoneCallback.bind(future) as (cb: AnyFn) => number;
-    (future as { addDoneCallback: unknown }).addDoneCallback = (cb: AnyFn): void => {
-      if (typeof cb !== "function") return add(cb);
-      const position = ++registered;
-      let runs = 0;
-      const wrapper = named((f: unknown) => {
-        runs++;
-        if (runs > 1)
-          violate(
-            "done callbacks run once, in registration order, after completion",
-            `${cb.name || "<anonymous>"} ran twice`,
-          );
-        if (!future.done()) {
-          violate(
-            "done callbacks run once, in registration order, after completion",
-            `${cb.name || "<anonymous>"} ran before the future was done`,
-          );
-        }
-        if (position < lastRun) {
-          violate(
-            "done callbacks run once, in registration order, after completion",
-            `${cb.name || "<anonymous>"} ran after a callback registered later`,
-          );
-        }
-        lastRun = Math.max(lastRun, position);
-        return cb(f);
-      }, cb);
-      const list = wrappers.get(cb) ?? [];
-      list.push(wrapper);
-      wrappers.set(cb, list);
-      add(wrapper);
-    };
-    (future as { removeDoneCallback: unknown }).removeDoneCallback = (cb: AnyFn): number => {
-      let removed = remove(cb);
-      for (const wrapper of wrappers.get(cb) ?? []) removed += remove(wrapper);
-      wrappers.delete(cb);
-      return removed;
-    };
-    return future;
-  };
-  const createFuture = loop.createFuture.bind(loop);
-  (loop as { createFuture: unknown }).createFuture = (label?: string) => watchFuture(createFuture(label));
-  const createTask = loop.createTask.bind(loop) as (coro: unknown, options?: unknown) => Future<unknown>;
-  (loop as { createTask: unknown }).createTask = (coro: unknown, options?: unknown) =>
-    watchFuture(createTask(coro, options));
-
-  onFinish(loop, () => {
-    for (const entry of expected) {
-      if (!entry.ran && !entry.handle.cancelled() && entry.due <= loop.iteration && !loop.isClosed()) {
-        const stopped = stops.some((s) => s.iteration === entry.due);
-        violate(
-          stopped ? "stop in a callback never truncates siblings" : "callSoon callbacks run in the next iteration",
-          `callback ${entry.handle.label} scheduled for iteration ${entry.due} never ran`,
-        );
-      }
-    }
-  });
-  return unsubscribe;
 }
 
 /**

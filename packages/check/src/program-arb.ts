@@ -113,108 +113,9 @@ export function loopProgramArb(maxOps = 6): fc.Arbitrary<LoopProgram> {
  */
 export function runLoopProgram(loop: EventLoop, program: LoopProgram, maxRunCalls = 100): LoopProgramLog {
   const log: LoopProgramLog = { problems: [], tasks: [], runCalls: 0 };
-  let lastTimer: Handle | null = null;
+  const timers: { last: Handle | null } = { last: null };
 
-  const runSteps = function* (steps: readonly TaskStep[]): Coroutine<void> {
-    for (const step of steps) {
-      switch (step.op) {
-        case "sleep":
-          yield* sleepFor(loop, step.delay);
-          break;
-        case "yield":
-          yield;
-          break;
-        case "stop":
-          loop.stop();
-          break;
-        case "spawn":
-          log.tasks.push(loop.createTask(runSteps(step.steps)));
-          break;
-        case "await-future": {
-          const future = loop.createFuture<number>("await");
-          loop.callLater(step.delay, function settle() {
-            if (!future.done()) future.setResult(step.delay);
-          });
-          yield* future;
-          break;
-        }
-        case "gather": {
-          const children = step.delays.map((d, i) => {
-            const task = loop.createTask(
-              (function* child(): Coroutine<number> {
-                yield* sleepFor(loop, d);
-                return i;
-              })(),
-            );
-            log.tasks.push(task);
-            return task;
-          });
-          const outer = gather(...children);
-          if (step.cancelAfter !== null) {
-            loop.callLater(step.cancelAfter, function cancelGather() {
-              outer.cancel();
-            });
-          }
-          try {
-            const results = yield* outer;
-            if (results.some((r, i) => r !== i))
-              log.problems.push(`gather returned [${results.join(", ")}] out of argument order`);
-          } catch (error) {
-            if (!(error instanceof CancelledError) || (loop.currentTask()?.cancelling() ?? 0) > 0) throw error;
-            if (children.some((c) => !c.done())) log.problems.push("a gather failed before its children were done");
-            if (!children.some((c) => c.cancelled())) {
-              // Every child finished before the cancel reached it; then gather must not be cancelled.
-              log.problems.push("gather raised CancelledError though no child was cancelled");
-            }
-          }
-          break;
-        }
-      }
-    }
-  };
-
-  const exec = (op: LoopOp): void => {
-    switch (op.op) {
-      case "soon":
-        loop.callSoon(function soon() {
-          for (const child of op.body) exec(child);
-        });
-        return;
-      case "later":
-        lastTimer = loop.callLater(op.delay, function later() {
-          for (const child of op.body) exec(child);
-        });
-        return;
-      case "stop":
-        loop.stop();
-        return;
-      case "cancel-last-timer":
-        lastTimer?.cancel();
-        return;
-      case "future": {
-        const future: Future<number> = loop.createFuture("generated");
-        for (let i = 0; i < op.callbacks; i++) future.addDoneCallback(function doneCallback() {});
-        lastTimer = loop.callLater(op.delay, function settleFuture() {
-          if (future.done()) return;
-          if (op.cancel) future.cancel();
-          else future.setResult(op.delay);
-        });
-        return;
-      }
-      case "task": {
-        const task = loop.createTask(runSteps(op.steps));
-        log.tasks.push(task);
-        if (op.cancelAfter !== null) {
-          loop.callLater(op.cancelAfter, function cancelTask() {
-            task.cancel();
-          });
-        }
-        return;
-      }
-    }
-  };
-
-  for (const op of program.ops) exec(op);
+  for (const op of program.ops) execOp(loop, log, timers, op);
   while (loop.peek() !== Infinity && log.runCalls < maxRunCalls) {
     log.runCalls++;
     loop.runUntilIdle();
@@ -224,6 +125,108 @@ export function runLoopProgram(loop: EventLoop, program: LoopProgram, maxRunCall
     else if (!task.cancelled()) task.exception();
   }
   return log;
+}
+
+function* runSteps(loop: EventLoop, log: LoopProgramLog, steps: readonly TaskStep[]): Coroutine<void> {
+  for (const step of steps) {
+    switch (step.op) {
+      case "sleep":
+        yield* sleepFor(loop, step.delay);
+        break;
+      case "yield":
+        yield;
+        break;
+      case "stop":
+        loop.stop();
+        break;
+      case "spawn":
+        log.tasks.push(loop.createTask(runSteps(loop, log, step.steps)));
+        break;
+      case "await-future": {
+        const future = loop.createFuture<number>("await");
+        loop.callLater(step.delay, function settle() {
+          if (!future.done()) future.setResult(step.delay);
+        });
+        yield* future;
+        break;
+      }
+      case "gather":
+        yield* gatherStep(loop, log, step);
+        break;
+    }
+  }
+}
+
+function* gatherStep(loop: EventLoop, log: LoopProgramLog, step: Extract<TaskStep, { op: "gather" }>): Coroutine<void> {
+  const children = step.delays.map((d, i) => {
+    const task = loop.createTask(
+      (function* child(): Coroutine<number> {
+        yield* sleepFor(loop, d);
+        return i;
+      })(),
+    );
+    log.tasks.push(task);
+    return task;
+  });
+  const outer = gather(...children);
+  if (step.cancelAfter !== null) {
+    loop.callLater(step.cancelAfter, function cancelGather() {
+      outer.cancel();
+    });
+  }
+  try {
+    const results = yield* outer;
+    if (results.some((r, i) => r !== i))
+      log.problems.push(`gather returned [${results.join(", ")}] out of argument order`);
+  } catch (error) {
+    if (!(error instanceof CancelledError) || (loop.currentTask()?.cancelling() ?? 0) > 0) throw error;
+    if (children.some((c) => !c.done())) log.problems.push("a gather failed before its children were done");
+    if (!children.some((c) => c.cancelled())) {
+      // Every child finished before the cancel reached it; then gather must not be cancelled.
+      log.problems.push("gather raised CancelledError though no child was cancelled");
+    }
+  }
+}
+
+function execOp(loop: EventLoop, log: LoopProgramLog, timers: { last: Handle | null }, op: LoopOp): void {
+  switch (op.op) {
+    case "soon":
+      loop.callSoon(function soon() {
+        for (const child of op.body) execOp(loop, log, timers, child);
+      });
+      return;
+    case "later":
+      timers.last = loop.callLater(op.delay, function later() {
+        for (const child of op.body) execOp(loop, log, timers, child);
+      });
+      return;
+    case "stop":
+      loop.stop();
+      return;
+    case "cancel-last-timer":
+      timers.last?.cancel();
+      return;
+    case "future": {
+      const future: Future<number> = loop.createFuture("generated");
+      for (let i = 0; i < op.callbacks; i++) future.addDoneCallback(function doneCallback() {});
+      timers.last = loop.callLater(op.delay, function settleFuture() {
+        if (future.done()) return;
+        if (op.cancel) future.cancel();
+        else future.setResult(op.delay);
+      });
+      return;
+    }
+    case "task": {
+      const task = loop.createTask(runSteps(loop, log, op.steps));
+      log.tasks.push(task);
+      if (op.cancelAfter !== null) {
+        loop.callLater(op.cancelAfter, function cancelTask() {
+          task.cancel();
+        });
+      }
+      return;
+    }
+  }
 }
 
 function* sleepFor(loop: EventLoop, delay: number): Coroutine<void> {

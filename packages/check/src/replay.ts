@@ -5,7 +5,7 @@
  */
 import { CheckArgumentError, ReplayDivergenceError } from "./errors.ts";
 import type { LevelOptions } from "./levels.ts";
-import { replaying, type Divergence } from "./replaying.ts";
+import { replaying, type Divergence } from "./replaying-policy.ts";
 import { runProgram, type Program, type RunOptions, type RunOutcome } from "./run-program.ts";
 import { describeArgument, Schedule } from "./schedule.ts";
 

@@ -1,5 +1,5 @@
 /**
- * One run of a program on a fresh loop, and what counts as its failure (DESIGN §4): an exception
+ * One run of a program on a fresh loop, and what counts as its failure: an exception
  * escaping the program, a violated invariant, a deadlock, an exhausted step budget, a call of the
  * exception handler, an exception never retrieved, or a task still pending when the program returns.
  *

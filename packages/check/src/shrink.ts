@@ -25,7 +25,7 @@
 import type { PolicyLevels, TraceEvent } from "@simloop/core";
 import type { RecordingPolicy } from "./exploration-policy.ts";
 import { rederiving } from "./rederiving.ts";
-import { replaying } from "./replaying.ts";
+import { replaying } from "./replaying-policy.ts";
 import { runProgram, type FailureKind, type Program, type RunOptions, type RunOutcome } from "./run-program.ts";
 import { compareSimplicity, Schedule, type Decision } from "./schedule.ts";
 

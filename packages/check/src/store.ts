@@ -1,5 +1,5 @@
 /**
- * Observed state with immer (DESIGN §6): a store whose every update is an immutable snapshot with
+ * Observed state with immer: a store whose every update is an immutable snapshot with
  * structural sharing, recorded in the loop's trace (a `note` event labelled `state:<name>`) with its
  * virtual time and task, so that invariants can be stated over the state history and failure reports
  * can show the state step by step. The core's hot path does not use immer; only observed state does.
@@ -38,7 +38,7 @@ export interface StoreOptions {
  * store.get().balance; // 10
  * ```
  */
-export class Store<S> {
+export class StateStore<S> {
   /** The store's name. */
   readonly name: string;
   private readonly loop: EventLoop;
@@ -126,7 +126,7 @@ export class Store<S> {
 }
 
 /**
- * Creates an immer-backed store of observed state on `loop` (see {@link Store}).
+ * Creates an immer-backed store of observed state on `loop` (see {@link StateStore}).
  *
  * @example
  * ```ts
@@ -136,8 +136,8 @@ export class Store<S> {
  * }
  * ```
  */
-export function createStore<S>(loop: EventLoop, initial: S, options: StoreOptions = {}): Store<S> {
-  return new Store(loop, initial, options);
+export function createStore<S>(loop: EventLoop, initial: S, options: StoreOptions = {}): StateStore<S> {
+  return new StateStore(loop, initial, options);
 }
 
 /**

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { EventLoop } from "@simloop/core";
+import { EventLoop, Future, TimerHandle } from "@simloop/core";
+import { sleep } from "@simloop/coroutines";
 import {
   checkInvariants,
   exhaustive,
@@ -121,12 +122,72 @@ describe("the core's ordering invariants hold on generated programs", () => {
 });
 
 describe("the invariant library notices violations", () => {
+  // A broken loop, simulated: a timer handle's deadline is moved after the heap keyed it, so the heap
+  // fires it at its old deadline, before the one it reports.
+  function fireEarly(handle: TimerHandle): void {
+    (handle as unknown as { _when: number })._when += 5;
+  }
+
   it("reports a callback that runs before its deadline", () => {
-    const loop = new EventLoop({ trace: true });
+    const loop = new EventLoop();
     checkInvariants(loop);
-    // A broken loop, simulated: the timer's callback is dispatched by hand at t=0.
-    const handle = loop.callLater(5, function early() {});
-    (handle as unknown as { _run(): void })._run();
+    fireEarly(loop.callLater(5, function early() {}));
+    loop.runUntilIdle();
     expect(invariantViolations(loop).map((v) => v.invariant)).toEqual(["no callback runs before its deadline"]);
+  });
+
+  it("sees a sleep's timer: one that fires before its deadline is reported", () => {
+    const loop = new EventLoop();
+    checkInvariants(loop);
+    const task = loop.createTask(
+      (function* () {
+        yield* sleep(5);
+      })(),
+    );
+    loop.step(); // the task arms its sleep's timer
+    fireEarly(task.waitingOn() as TimerHandle);
+    loop.runUntilIdle();
+    expect(invariantViolations(loop).map((v) => v.message)).toEqual([
+      expect.stringContaining("timer setResultUnlessCancelled due at 10 ran at 5"),
+    ]);
+  });
+
+  it("sees a future built with new Future: a done callback run before it completes is reported", () => {
+    const loop = new EventLoop();
+    checkInvariants(loop);
+    const future = new Future<number>(loop, "plain");
+    // A broken core, simulated: the done callback is scheduled while the future is still pending.
+    (loop as unknown as { _scheduleDone(cb: () => void, f: Future<number>): void })._scheduleDone(
+      function onDone() {},
+      future,
+    );
+    loop.runUntilIdle();
+    expect(invariantViolations(loop).map((v) => v.message)).toEqual([
+      expect.stringContaining("onDone ran before <Future pending plain> was done"),
+    ]);
+  });
+
+  it("sees a future built with new Future: done callbacks out of order are reported", () => {
+    const loop = new EventLoop({ policy: random(3, { levels: { interleave: true } }) });
+    checkInvariants(loop);
+    const future = new Future<number>(loop);
+    const ran: string[] = [];
+    future.addDoneCallback(() => ran.push("first"));
+    future.addDoneCallback(() => ran.push("second"));
+    loop.callSoon(() => future.setResult(1));
+    loop.runUntilIdle();
+    expect(ran).toEqual(["first", "second"]); // the loop keeps them in order: no violation
+    expect(invariantViolations(loop)).toEqual([]);
+  });
+
+  it("patches nothing: the loop and its futures keep their own methods", () => {
+    const loop = new EventLoop();
+    const detach = checkInvariants(loop);
+    const future = loop.createFuture();
+    expect(Object.getOwnPropertyNames(loop).filter((name) => typeof (loop as never)[name] === "function")).toEqual([]);
+    expect(Object.getOwnPropertyNames(future).filter((name) => typeof (future as never)[name] === "function")).toEqual(
+      [],
+    );
+    detach();
   });
 });

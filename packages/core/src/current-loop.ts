@@ -7,7 +7,8 @@
  * @module
  */
 import { NoRunningLoopError } from "./errors.ts";
-import { EventLoop, type EventLoopOptions } from "./event-loop.ts";
+import { EventLoop } from "./event-loop.ts";
+import type { EventLoopOptions } from "./loop-options.ts";
 import type { Task } from "./task.ts";
 
 let runningLoop: EventLoop | null = null;

@@ -16,7 +16,7 @@ export function deadlockError(loop: EventLoop, awaited: Future<unknown> | null):
   const waiters: DeadlockWaiter[] = [];
   if (awaited !== null && !(awaited instanceof Task) && !awaited.done()) waiters.push({ task: null, waitsOn: awaited });
   for (let task = loop._firstTask; task !== null; task = task._nextTask) {
-    waiters.push({ task, waitsOn: task._futWaiter });
+    waiters.push({ task, waitsOn: task.waitingOn() });
   }
   const lines = waiters.map(({ task, waitsOn }) =>
     task === null

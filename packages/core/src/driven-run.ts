@@ -24,7 +24,7 @@ import type { EventLoop } from "./event-loop.ts";
 import { throwUnhandled } from "./exception-handler.ts";
 import type { Future } from "./future.ts";
 import { FLAG_CANCELLED, type Handle } from "./handle.ts";
-import { checkCanRun, enterRun, exitRun } from "./run-until.ts";
+import { checkCanRun, enterRun, exitRun, recentLines } from "./run-until.ts";
 
 /**
  * Turns a value a task yielded that the loop does not know (such as a Promise) into a future of the
@@ -138,7 +138,7 @@ export class DrivenRun {
         if (loop._stopping) return false;
       }
       if (++state.iterations > loop._maxSteps) {
-        throw new StepBudgetExceededError(loop._maxSteps, loop._now, loop._recentLines());
+        throw new StepBudgetExceededError(loop._maxSteps, loop._now, recentLines(loop));
       }
       loop._iteration++;
       if (loop._timers.size !== 0) loop._collectTimers(state.awaited);

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { describeError, functionName, isThenable } from "./describe.ts";
+import { describeError, describeValue, functionName, isThenable } from "./describe.ts";
 
 /**
  * The base class of every error simloop throws.
@@ -335,4 +335,20 @@ export function notACallbackMessage(callback: unknown, caller: string, isCorouti
     return `A coroutine object cannot be used as a callback: ${caller}() got a generator. Run it with loop.createTask(coro) instead.`;
   }
   return `Expected a function as the callback of ${caller}(), got ${callback === null ? "null" : typeof callback}.`;
+}
+
+/**
+ * @internal The error of a delay that cannot be scheduled: not a finite number, or finite with a
+ * deadline that overflows (`now + delay` is ±Infinity, as `Number.MAX_VALUE` twice).
+ */
+export function badDelayError(delay: unknown, now: number): ArgumentError {
+  if (typeof delay !== "number" || !Number.isFinite(delay)) {
+    return new ArgumentError(
+      `Expected \`delay\` to be a finite number, got \`${describeValue(delay)}\` (${typeof delay}).`,
+    );
+  }
+  return new ArgumentError(
+    `The deadline of a delay of ${delay} at t=${now} overflows (${now + delay}): virtual time must stay finite. ` +
+      "Use a shorter delay, or wait on a future that is never settled to wait forever.",
+  );
 }

@@ -40,14 +40,20 @@ import {
   LoopClosedError,
   LoopMisuseError,
   PolicyError,
-  WrongLoopError,
+  badDelayError,
   notACallbackMessage,
   notACoroutineMessage,
 } from "./errors.ts";
-import { currentLoopOrNull } from "./current-loop.ts";
 import { describeValue } from "./describe.ts";
-import { callExceptionHandler, defaultExceptionHandler } from "./exception-handler.ts";
-import { Future, UNTRACKED } from "./future.ts";
+import {
+  callExceptionHandler,
+  defaultExceptionHandler,
+  type ExceptionContext,
+  type ExceptionHandler,
+  type UnhandledMode,
+} from "./exception-handler.ts";
+import { Future } from "./future.ts";
+import { addPendingTask, pendingTasks } from "./pending-tasks.ts";
 import {
   ARGC_ARRAY,
   ARGC_SHIFT,
@@ -64,70 +70,14 @@ import {
 import type { ChoiceRecord, PolicyLevels, SchedulingPolicy } from "./policy.ts";
 import { Random } from "./random.ts";
 import { ReadyQueue } from "./ready-queue.ts";
-import { MODE_FOREVER, MODE_IDLE, runInMode, runUntilComplete, runUntilTime, step } from "./run-until.ts";
-import { NO_EXCEPTION, Task, isGenerator, type Coroutine, type TaskOptions } from "./task.ts";
+import { MODE_FOREVER, MODE_IDLE, runFor, runInMode, runUntilComplete, runUntilTime, step } from "./run-until.ts";
+import { Task, isGenerator, isGeneratorFunction, type Coroutine, type TaskOptions } from "./task.ts";
 import { TimerQueue } from "./timer-queue.ts";
 import type { Sites } from "./site.ts";
-import { Trace, traceDispatch, type TraceOptions } from "./trace.ts";
-
-/** Options of {@link EventLoop.runUntilTime} and {@link EventLoop.runFor}. */
-export interface RunUntilOptions {
-  /**
-   * Whether timers due at exactly the end time run (default true). `false` leaves them pending, as
-   * SimPy's `run(until=t)` does with the events at `t`.
-   */
-  readonly inclusive?: boolean;
-}
-
-/** What the default exception handler does with an error that escaped a callback. */
-export type UnhandledMode = "log" | "collect" | "throw";
-
-/** Options of {@link EventLoop}. */
-export interface EventLoopOptions {
-  /** Seed of `loop.random`. Default 0. */
-  readonly seed?: number;
-  /** The scheduling policy asked at choice points. Default: none (asyncio's FIFO order, fast path). */
-  readonly policy?: SchedulingPolicy;
-  /** Record a trace of every dispatched callback (`true`, or options). Default off. */
-  readonly trace?: boolean | TraceOptions;
-  /** Iteration budget per run call; exceeding it throws {@link StepBudgetExceededError}. Default unlimited. */
-  readonly maxSteps?: number;
-  /**
-   * What the default exception handler does with errors escaping callbacks: `"log"` collects them and
-   * writes them to `console.error` (asyncio logs them); `"collect"` only collects them
-   * (`loop.unhandledErrors()`); `"throw"` collects them and throws an {@link UnhandledErrorsError} when
-   * the run call returns, which is what a test wants. Default `"log"`.
-   */
-  readonly unhandled?: UnhandledMode;
-  /** The virtual time the clock starts at. Default 0. */
-  readonly startTime?: number;
-  /**
-   * How many failed futures and tasks whose exception nobody retrieved the loop keeps for
-   * {@link EventLoop.unretrievedFutures} (the first ones); later ones are only counted
-   * ({@link EventLoop.unretrievedDropped}), so a program failing many tasks does not grow without
-   * bound. A non-negative integer or `Infinity`. Default 1000.
-   */
-  readonly maxUnretrieved?: number;
-}
-
-/** What the exception handler receives (asyncio's context dict). */
-export interface ExceptionContext {
-  /** What happened, such as `Exception in callback tick`. */
-  readonly message: string;
-  /** The thrown value, if any. */
-  readonly exception?: unknown;
-  /** The handle whose callback threw, if any. */
-  readonly handle?: Handle;
-  /** The task concerned, if any. */
-  readonly task?: Task<unknown>;
-  /** The future concerned, if any. */
-  readonly future?: Future<unknown>;
-  /** For errors raised by a custom handler: the context it was handling. */
-  readonly context?: ExceptionContext;
-}
-
-/** A custom exception handler, as asyncio's `(loop, context)`. */
-export type ExceptionHandler = (loop: EventLoop, context: ExceptionContext) => void;
+import { NO_EXCEPTION, type Waitable } from "./waitable.ts";
+import { Trace, recordNote, traceInstrument } from "./trace.ts";
+import { checkOptions, type EventLoopOptions, type RunUntilOptions } from "./loop-options.ts";
+import { addInstrument, type Instrument, type Instruments } from "./instrument.ts";
 
 // biome-ignore lint: callbacks take any arguments
 type AnyFunction = (...args: any[]) => unknown;
@@ -135,9 +85,9 @@ type AnyFunction = (...args: any[]) => unknown;
 /** The default `maxUnretrieved`: enough for any report, about 1 MB of failed tasks at most. */
 const DEFAULT_MAX_UNRETRIEVED = 1000;
 const MIN_SCHEDULED_TIMER_HANDLES = 100;
-const RECENT = 16;
+/** @internal How many of the last dispatches the step budget's error lists (a power of two). */
+export const RECENT = 16;
 
-const GeneratorFunction = function* () {}.constructor;
 /** What `_checkedCallback` holds before any callback passed the check: no value a caller can pass. */
 const UNCHECKED: unknown = Object.freeze({});
 
@@ -171,10 +121,10 @@ export class EventLoop {
   _foreignAwaitable: ForeignAwaitable | null = null;
   /** @internal The state of the driven run in progress, if any (see `driven-run.ts`). */
   _driven: DrivenState | null = null;
+  /** @internal The instruments, or `null` when there is none (each instrumented point tests only this). */
+  _instruments: Instruments | null = null;
 
-  // The fields and methods below without `private` are internal too: the files the loop is split into
-  // (run-until.ts, choice-points.ts, exception-handler.ts, deadlock-report.ts) read them.
-  /** @internal */
+  /** @internal Below, members without `private` are read by the files the loop is split into. */
   _now: number;
   _iteration = 0;
   readonly _ready: ReadyQueue = new ReadyQueue();
@@ -186,13 +136,12 @@ export class EventLoop {
   private _closed = false;
   private _taskCounter = 0;
   private _tasksCreated = 0;
-  // The pending tasks, in creation order: a list through the tasks themselves (two fields per task),
-  // which costs less than a set entry and no hashing when a task starts or ends.
+  // The pending tasks, in creation order (see `pending-tasks.ts`).
   _firstTask: Task<unknown> | null = null;
-  private _lastTask: Task<unknown> | null = null;
-  private _unretrieved: Set<Future<unknown>> | null = null;
-  private readonly _maxUnretrieved: number;
-  private _unretrievedDropped = 0;
+  _lastTask: Task<unknown> | null = null;
+  _unretrieved: Set<Future<unknown>> | null = null;
+  readonly _maxUnretrieved: number;
+  _unretrievedDropped = 0;
   private _exceptionHandler: ExceptionHandler | null = null;
   readonly _unhandled: ExceptionContext[] = [];
   _unhandledThrowFrom = 0;
@@ -208,22 +157,22 @@ export class EventLoop {
   _timersOutOfReach = false;
   // The last dispatches, for the step-budget error: written in slot order from 0, so plain arrays stay
   // packed; kept only when a budget is set.
-  private readonly _recent: Handle[] = [];
-  private readonly _recentTimes: number[] = [];
-  private _recentCount = 0;
+  readonly _recent: Handle[] = [];
+  readonly _recentTimes: number[] = [];
+  _recentCount = 0;
   /**
    * Whether a handle scheduled by a running handle records that handle as its source (else its task).
    * Only the interleave level (which keeps each source's callbacks FIFO) and the trace (which names the
    * callback that woke a task) tell the two apart; without them, recording the task saves collapsing
-   * every source after its dispatch (measured 15% of a callSoon chain).
+   * every source after its dispatch (decision 0017).
    */
   private readonly _handleSources: boolean;
   /** Where the user's calls came from, on a trace created with `sites` (see `site.ts`); else `null`. */
   private readonly _sites: Sites | null;
   /**
    * The last callback that passed {@link EventLoop._checkCallback}: rescheduling the same function (a
-   * chain, a periodic timer) skips the generator-function test, whose prototype lookup was measured at
-   * 13% of a callSoon chain.
+   * chain, a periodic timer) skips the generator-function test, whose prototype lookup
+   * showed in a callSoon chain (decision 0017).
    */
   private _checkedCallback: unknown = UNCHECKED;
 
@@ -237,28 +186,7 @@ export class EventLoop {
       startTime = 0,
       maxUnretrieved = DEFAULT_MAX_UNRETRIEVED,
     } = options;
-    if (!Number.isFinite(startTime)) {
-      throw new ArgumentError(`Expected \`startTime\` to be a finite number, got \`${describeValue(startTime)}\`.`);
-    }
-    if (typeof maxSteps !== "number" || !(maxSteps > 0) || (Number.isFinite(maxSteps) && !Number.isInteger(maxSteps))) {
-      throw new ArgumentError(
-        `Expected \`maxSteps\` to be a positive integer or Infinity, got \`${describeValue(maxSteps)}\`.`,
-      );
-    }
-    if (
-      typeof maxUnretrieved !== "number" ||
-      !(maxUnretrieved >= 0) ||
-      (Number.isFinite(maxUnretrieved) && !Number.isInteger(maxUnretrieved))
-    ) {
-      throw new ArgumentError(
-        `Expected \`maxUnretrieved\` to be a non-negative integer or Infinity, got \`${describeValue(maxUnretrieved)}\`.`,
-      );
-    }
-    if (unhandled !== "log" && unhandled !== "collect" && unhandled !== "throw") {
-      throw new ArgumentError(
-        `Expected \`unhandled\` to be "log", "collect" or "throw", got \`${describeValue(unhandled)}\`.`,
-      );
-    }
+    checkOptions(startTime, maxSteps, maxUnretrieved, unhandled);
     this._now = startTime;
     this.random = new Random(seed);
     this.trace = trace === undefined || trace === false ? null : new Trace(trace === true ? {} : trace);
@@ -273,6 +201,8 @@ export class EventLoop {
     this._levels = active ? (levels as PolicyLevels) : null;
     this._handleSources = this.trace !== null || (active && (levels as PolicyLevels).interleave);
     this._sites = this.trace === null ? null : this.trace.sites;
+    if (this.trace !== null) this.addInstrument(traceInstrument(this.trace, this));
+    for (const instrument of options.instruments ?? []) this.addInstrument(instrument);
   }
 
   // ---------------------------------------------------------------- time and state
@@ -335,6 +265,7 @@ export class EventLoop {
       );
     this._ready.push(handle);
     if (this._sites !== null) this._siteOfCallback(handle, callback);
+    if (this._instruments !== null) this._instruments.scheduled(handle);
     return handle;
   }
 
@@ -346,9 +277,9 @@ export class EventLoop {
   callLater(delay: number, callback: AnyFunction): TimerHandle {
     // One finiteness test covers both a bad delay and a deadline that overflows (`now + delay` is
     // ±Infinity): the deadline is what the heap would hold.
-    if (typeof delay !== "number") throw badDelay(delay, this._now);
+    if (typeof delay !== "number") throw badDelayError(delay, this._now);
     const when = this._now + delay;
-    if (!Number.isFinite(when)) throw badDelay(delay, this._now);
+    if (!Number.isFinite(when)) throw badDelayError(delay, this._now);
     const argc = arguments.length - 2;
     return this._callAt(
       when,
@@ -398,14 +329,9 @@ export class EventLoop {
     const name = options.name ?? ++this._taskCounter;
     const task = new Task<T>(this, coro, name, options.cancellable === true);
     this._tasksCreated++;
-    const pending = task as Task<unknown>;
-    const last = this._lastTask;
-    pending._prevTask = last;
-    if (last === null) this._firstTask = pending;
-    else last._nextTask = pending;
-    this._lastTask = pending;
+    addPendingTask(this, task as Task<unknown>);
     this._scheduleStep(task as Task<unknown>, NO_EXCEPTION);
-    if (this._sites !== null) this._sites._task(pending, this._currentTask, this._iteration);
+    if (this._sites !== null) this._sites._task(task as Task<unknown>, this._currentTask, this._iteration);
     return task;
   }
 
@@ -416,9 +342,7 @@ export class EventLoop {
 
   /** Every task of this loop that is not done yet, in creation order. */
   allTasks(): Set<Task<unknown>> {
-    const tasks = new Set<Task<unknown>>();
-    for (let task = this._firstTask; task !== null; task = task._nextTask) tasks.add(task);
-    return tasks;
+    return pendingTasks(this);
   }
 
   /** The task whose step is running now, or `null`. */
@@ -470,6 +394,22 @@ export class EventLoop {
     return future;
   }
 
+  /**
+   * Adds an observer of the run (see {@link Instrument}), called after those added before; twice is once.
+   * @throws {@link ArgumentError} if `instrument` is not an object.
+   */
+  addInstrument(instrument: Instrument): void {
+    this._instruments = addInstrument(this._instruments, instrument);
+  }
+
+  /** Removes an instrument added before; returns false if it was not there. */
+  removeInstrument(instrument: Instrument): boolean {
+    const instruments = this._instruments;
+    if (instruments === null || !instruments.remove(instrument)) return false;
+    if (instruments._all.length === 0) this._instruments = null;
+    return true;
+  }
+
   /** Every answer the policy gave on this loop, in order (empty without a policy). */
   choiceLog(): readonly ChoiceRecord[] {
     return this._choices;
@@ -477,16 +417,7 @@ export class EventLoop {
 
   /** Records a `note` event in the trace (if tracing), attributed to the running task. */
   note(label: string, detail?: unknown): void {
-    const trace = this.trace;
-    if (trace === null) return;
-    const source = this._currentTask?.getName() ?? this._currentHandle?.label ?? "main";
-    const time = this._now;
-    const iteration = this._iteration;
-    trace.record(
-      detail === undefined
-        ? { time, iteration, kind: "note", source, label }
-        : { time, iteration, kind: "note", source, label, detail },
-    );
+    if (this.trace !== null) recordNote(this.trace, this, label, detail);
   }
 
   // ---------------------------------------------------------------- running
@@ -542,16 +473,7 @@ export class EventLoop {
    * @throws {@link ArgumentError} if `duration` is negative or not finite.
    */
   runFor(duration: number, options: RunUntilOptions = {}): void {
-    if (typeof duration !== "number" || !Number.isFinite(duration) || duration < 0) {
-      throw new ArgumentError(`Expected \`duration\` to be a finite number >= 0, got \`${describeValue(duration)}\`.`);
-    }
-    const when = this._now + duration;
-    if (!Number.isFinite(when)) {
-      throw new ArgumentError(
-        `runFor(${duration}) at t=${this._now}: the end time overflows (${when}). Use a shorter duration, or runUntilIdle().`,
-      );
-    }
-    this.runUntilTime(when, options);
+    runFor(this, duration, options.inclusive !== false);
   }
 
   /**
@@ -683,37 +605,44 @@ export class EventLoop {
   }
 
   /**
-   * @internal Arms a sleep's timer handle (created unarmed, see `sleep-timer.ts`) at `time() + delay`,
+   * @internal Arms a waitable timer (created unarmed, see `waitable-timer.ts`) at `time() + delay`,
    * exactly as `callLater(delay, …)` would schedule a new one.
    */
   _armTimer(handle: TimerHandle, delay: number): void {
     this._checkCallback(handle._fn, "callLater");
     const when = this._now + delay;
-    if (!Number.isFinite(when)) throw badDelay(delay, this._now);
+    if (!Number.isFinite(when)) throw badDelayError(delay, this._now);
     handle._loop = this;
     handle._when = when;
     handle._source = this._currentSource();
     handle._flags |= FLAG_SCHEDULED;
     this._timers.push(handle, ++this._timerSeq);
     if (this._sites !== null) this._sites._handle(handle, `sleep(${delay})`, this._currentTask);
+    if (this._instruments !== null) this._instruments.scheduled(handle);
   }
 
   /** @internal Schedules a task step; `exc` is thrown into the coroutine unless it is `NO_EXCEPTION`. */
   _scheduleStep(task: Task<unknown>, exc: unknown): void {
     this._checkClosed("schedule a task step");
-    this._ready.push(new Handle(KIND_STEP, null, task, exc, this._currentSource()));
+    const handle = new Handle(KIND_STEP, null, task, exc, this._currentSource());
+    this._ready.push(handle);
+    if (this._instruments !== null) this._instruments.scheduled(handle);
   }
 
-  /** @internal Schedules a task's wake-up from `future` (or from the sleep it waits on). */
-  _scheduleWakeup(task: Task<unknown>, future: Future<unknown> | TimerHandle): void {
+  /** @internal Schedules a task's wake-up from what it waited on (a future or a waitable timer). */
+  _scheduleWakeup(task: Task<unknown>, waited: Waitable): void {
     this._checkClosed("wake a task");
-    this._ready.push(new Handle(KIND_WAKEUP, null, task, future, this._currentSource()));
+    const handle = new Handle(KIND_WAKEUP, null, task, waited, this._currentSource());
+    this._ready.push(handle);
+    if (this._instruments !== null) this._instruments.scheduled(handle);
   }
 
   /** @internal Schedules a done callback. */
   _scheduleDone(callback: AnyFunction, future: Future<unknown>): void {
     this._checkClosed("schedule a done callback");
-    this._ready.push(new Handle(KIND_DONE, callback, undefined, future, this._currentSource()));
+    const handle = new Handle(KIND_DONE, callback, undefined, future, this._currentSource());
+    this._ready.push(handle);
+    if (this._instruments !== null) this._instruments.scheduled(handle);
   }
 
   /** @internal */
@@ -739,69 +668,9 @@ export class EventLoop {
     this._currentTask = null;
   }
 
-  /** @internal A task finished. */
-  _taskDone(task: Task<unknown>): void {
-    const prev = task._prevTask;
-    const next = task._nextTask;
-    if (prev === null) {
-      if (this._firstTask !== task) return; // not in the list (already done)
-      this._firstTask = next;
-    } else {
-      prev._nextTask = next;
-    }
-    if (next === null) this._lastTask = prev;
-    else next._prevTask = prev;
-    task._prevTask = null;
-    task._nextTask = null;
-  }
-
-  /** @internal A future failed and nobody has retrieved its exception yet: listed, or counted once the list is full. */
-  _noteUnretrieved(future: Future<unknown>): void {
-    const kept = (this._unretrieved ??= new Set());
-    if (kept.size < this._maxUnretrieved) kept.add(future);
-    else {
-      future._state |= UNTRACKED;
-      this._unretrievedDropped++;
-    }
-  }
-
-  /** @internal Its exception was retrieved: off the list, or off the count. */
-  _forgetUnretrieved(future: Future<unknown>): void {
-    if ((future._state & UNTRACKED) !== 0) {
-      future._state &= ~UNTRACKED;
-      this._unretrievedDropped--;
-    } else {
-      this._unretrieved?.delete(future);
-    }
-  }
-
   /** @internal Asks the policy (faults level) whether to cancel a cancellable task that just suspended. */
   _maybeInjectFault(task: Task<unknown>): void {
     if (this._policy !== null) maybeInjectFault(this, task);
-  }
-
-  /** @internal Wraps a coroutine in a task; checks a future's loop. */
-  _ensureFuture<T>(value: Future<T> | Coroutine<T>, caller: string): Future<T> {
-    if (value instanceof Future) {
-      if (value._loop !== this) {
-        // The usual way to get here: gather(...) (or another combinator) called outside a run, on a
-        // loop that is not the current event loop, attached its future to the current one.
-        const fix =
-          value._loop === currentLoopOrNull()
-            ? "It belongs to the current event loop (getEventLoop()), where gather(), ensureFuture() and the other " +
-              "combinators put what they create when called outside a run. Make this loop current before building it " +
-              "(setEventLoop(loop)), or build it inside a coroutine this loop runs: " +
-              "loop.runUntilComplete(main()), where main() does `return yield* gather(...)`."
-            : "Run a future on the loop that created it.";
-        throw new WrongLoopError(
-          "WRONG_LOOP",
-          `The future belongs to a different loop than the one specified as the loop argument: ${caller}() got ${value.toString()} of another loop. ${fix}`,
-        );
-      }
-      return value;
-    }
-    if (isGenerator(value)) return this.createTask(value);
-    throw new ArgumentError(notACoroutineMessage(value, caller));
   }
 
   // ---------------------------------------------------------------- the iteration
@@ -829,6 +698,7 @@ export class EventLoop {
       const call = caller === "callAt" ? `callAt(${when}` : `callLater(${when - this._now}`;
       this._sites._handle(handle, `${call}, ${callback.name || "<anonymous>"})`, this._currentTask);
     }
+    if (this._instruments !== null) this._instruments.scheduled(handle);
     return handle;
   }
 
@@ -943,16 +813,17 @@ export class EventLoop {
   _dispatch(handle: Handle): void {
     this._currentHandle = handle;
     // The last dispatches are only ever read by the step budget's error: without a budget, the two
-    // stores (one a write barrier into an old array) are skipped (measured 9% of a callSoon chain).
+    // stores (one a write barrier into an old array) are skipped (decision 0017).
     if (this._maxSteps !== Infinity) {
       const slot = this._recentCount++ & (RECENT - 1);
       this._recent[slot] = handle;
       this._recentTimes[slot] = this._now;
     }
-    if (this.trace !== null) traceDispatch(this.trace, this._now, this._iteration, handle);
+    const instruments = this._instruments;
+    if (instruments !== null) instruments.beforeDispatch(handle);
     try {
       // A callback or timer with no arguments (flags 0 or 1: no other bit set) is called here directly;
-      // going through `_run`'s switches was measured at 10% of a callSoon chain.
+      // going through `_run`'s switches costs (decision 0017).
       if (handle._flags <= KIND_TIMER) (handle._fn as AnyFunction)();
       else handle._run();
     } catch (error) {
@@ -963,6 +834,7 @@ export class EventLoop {
           : { message: `Exception in callback ${handle.label}`, exception: error, handle, task },
       );
     }
+    if (instruments !== null) instruments.afterDispatch(handle);
     // Once it has run, collapse the source to its task: the handles this one scheduled point at it, and
     // it must not in turn keep the handle that scheduled it alive (a chain of callbacks scheduling
     // callbacks would otherwise retain its whole history).
@@ -971,44 +843,4 @@ export class EventLoop {
       if (source !== null && source instanceof Handle) handle._source = source.task;
     }
   }
-
-  /** @internal The last dispatches, for the step budget's error. */
-  _recentLines(): string[] {
-    const lines: string[] = [];
-    const count = Math.min(this._recentCount, RECENT);
-    for (let k = this._recentCount - count; k < this._recentCount; k++) {
-      const slot = k & (RECENT - 1);
-      const handle = this._recent[slot] as Handle;
-      lines.push(`t=${this._recentTimes[slot] as number} ${handle.kind} ${handle.label}`);
-    }
-    return lines;
-  }
-}
-
-/**
- * Whether `fn` is a generator function (a coroutine function, not a callback). A function Proxy that
- * cannot be inspected (revoked) counts as one, so that it is refused with an {@link ArgumentError}.
- */
-function isGeneratorFunction(fn: object): boolean {
-  try {
-    return fn.constructor === GeneratorFunction;
-  } catch {
-    return true;
-  }
-}
-
-/**
- * The error of a delay that cannot be scheduled: not a finite number, or finite with a deadline that
- * overflows (`now + delay` is ±Infinity, as `Number.MAX_VALUE` twice).
- */
-function badDelay(delay: unknown, now: number): ArgumentError {
-  if (typeof delay !== "number" || !Number.isFinite(delay)) {
-    return new ArgumentError(
-      `Expected \`delay\` to be a finite number, got \`${describeValue(delay)}\` (${typeof delay}).`,
-    );
-  }
-  return new ArgumentError(
-    `The deadline of a delay of ${delay} at t=${now} overflows (${now + delay}): virtual time must stay finite. ` +
-      "Use a shorter delay, or wait on a future that is never settled to wait forever.",
-  );
 }

@@ -10,7 +10,32 @@
  */
 import { UnhandledErrorsError } from "./errors.ts";
 import { describeError } from "./describe.ts";
-import type { EventLoop, ExceptionContext } from "./event-loop.ts";
+import type { EventLoop } from "./event-loop.ts";
+import { UNTRACKED, type Future } from "./future.ts";
+import type { Handle } from "./handle.ts";
+import type { Task } from "./task.ts";
+
+/** What the default exception handler does with an error that escaped a callback. */
+export type UnhandledMode = "log" | "collect" | "throw";
+
+/** What the exception handler receives (asyncio's context dict). */
+export interface ExceptionContext {
+  /** What happened, such as `Exception in callback tick`. */
+  readonly message: string;
+  /** The thrown value, if any. */
+  readonly exception?: unknown;
+  /** The handle whose callback threw, if any. */
+  readonly handle?: Handle;
+  /** The task concerned, if any. */
+  readonly task?: Task<unknown>;
+  /** The future concerned, if any. */
+  readonly future?: Future<unknown>;
+  /** For errors raised by a custom handler: the context it was handling. */
+  readonly context?: ExceptionContext;
+}
+
+/** A custom exception handler, as asyncio's `(loop, context)`. */
+export type ExceptionHandler = (loop: EventLoop, context: ExceptionContext) => void;
 
 /** @internal The default handler: collects `context` and, in `"log"` mode, writes it to `console.error`. */
 export function defaultExceptionHandler(loop: EventLoop, context: ExceptionContext): void {
@@ -45,4 +70,24 @@ export function throwUnhandled(loop: EventLoop): void {
   const contexts = unhandled.slice(loop._unhandledThrowFrom);
   loop._unhandledThrowFrom = unhandled.length;
   throw new UnhandledErrorsError(contexts);
+}
+
+/** @internal A future failed and nobody has retrieved its exception yet: listed, or counted once the list is full. */
+export function noteUnretrieved(loop: EventLoop, future: Future<unknown>): void {
+  const kept = (loop._unretrieved ??= new Set());
+  if (kept.size < loop._maxUnretrieved) kept.add(future);
+  else {
+    future._state |= UNTRACKED;
+    loop._unretrievedDropped++;
+  }
+}
+
+/** @internal Its exception was retrieved: off the list, or off the count. */
+export function forgetUnretrieved(loop: EventLoop, future: Future<unknown>): void {
+  if ((future._state & UNTRACKED) !== 0) {
+    future._state &= ~UNTRACKED;
+    loop._unretrievedDropped--;
+  } else {
+    loop._unretrieved?.delete(future);
+  }
 }

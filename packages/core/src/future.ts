@@ -17,10 +17,20 @@
  *
  * @module
  */
-import { ArgumentError, AwaitOutsideTaskError, CancelledError, InvalidStateError, LoopMisuseError } from "./errors.ts";
+import {
+  ArgumentError,
+  AwaitOutsideTaskError,
+  BadYieldError,
+  CancelledError,
+  InvalidStateError,
+  LoopMisuseError,
+  WrongLoopError,
+} from "./errors.ts";
 import type { EventLoop } from "./event-loop.ts";
+import { forgetUnretrieved, noteUnretrieved } from "./exception-handler.ts";
 import { runningLoopOrNull } from "./current-loop.ts";
 import type { Task } from "./task.ts";
+import { NO_EXCEPTION, type Waitable } from "./waitable.ts";
 
 /** A future's state, as a string union. */
 export type FutureState = "pending" | "fulfilled" | "rejected" | "cancelled";
@@ -75,7 +85,7 @@ export interface FutureExtra {
  * loop.runUntilComplete(fut); // 42, at loop.time() === 1
  * ```
  */
-export class Future<T> {
+export class Future<T> implements Waitable {
   /** @internal State (low bits) and flags. */
   _state: number = PENDING;
   /**
@@ -195,7 +205,7 @@ export class Future<T> {
     if ((this._state & STATE_MASK) !== PENDING) throw this._alreadyDone("setException");
     this._value = exception;
     this._state = (this._state & ~STATE_MASK) | FINISHED | HAS_EXCEPTION | LOG_TRACEBACK;
-    this._loop._noteUnretrieved(this);
+    noteUnretrieved(this._loop, this);
     this._scheduleCallbacks();
   }
 
@@ -249,12 +259,13 @@ export class Future<T> {
     return `<Future ${this.state}${label === undefined ? "" : ` ${String(label)}`}>`;
   }
 
-  /** @internal Schedules the done callbacks, in registration order. */
+  /** @internal The future is done: tells the instruments, then schedules the done callbacks in order. */
   _scheduleCallbacks(): void {
+    const loop = this._loop;
+    if (loop._instruments !== null) loop._instruments.futureDone(this);
     const callbacks = this._callbacks;
     if (callbacks === null) return;
     this._callbacks = null;
-    const loop = this._loop;
     if (!Array.isArray(callbacks)) {
       if (typeof callbacks === "function") loop._scheduleDone(callbacks, this);
       else loop._scheduleWakeup(callbacks, this);
@@ -267,14 +278,48 @@ export class Future<T> {
     }
   }
 
-  /** @internal Registers a task to be woken when this future is done. */
-  _addWakeup(task: Task<unknown>): void {
+  /**
+   * @internal {@link Waitable}: the task waits on this future, which its awaiter yielded (asyncio's
+   * `_asyncio_future_blocking` check in `Task.__step`), until its done callbacks wake it.
+   */
+  _waitBy(task: Task<unknown>): Error | null {
+    if (this._loop !== task._loop) {
+      return new WrongLoopError(
+        "WRONG_LOOP",
+        `Task ${task.toString()} got Future ${this.toString()} attached to a different loop. Create futures with the loop the task runs on.`,
+      );
+    }
+    if ((this._state & BLOCKING) === 0) {
+      return new BadYieldError(
+        `yield was used instead of yield* in task ${task.toString()} with ${this.toString()}: write \`yield* future\`, which returns its result.`,
+        this,
+      );
+    }
+    if (this === (task as Future<unknown>)) {
+      return new LoopMisuseError("AWAIT_SELF", `Task cannot await on itself: ${task.toString()}.`);
+    }
+    this._state &= ~BLOCKING;
     this._addEntry(task);
+    return null;
   }
 
-  /** @internal Unregisters a waiting task's wake-up; false if it was not registered (already scheduled). */
-  _removeWakeup(task: Task<unknown>): boolean {
+  /** @internal {@link Waitable}: cancels this future (a task's own `cancel` for a task). */
+  _cancelWait(message: string | undefined): boolean {
+    return this.cancel(message);
+  }
+
+  /** @internal {@link Waitable}: unregisters a waiting task's wake-up; false if it was already scheduled. */
+  _detach(task: Task<unknown>): boolean {
     return this._removeEntries(task, false) > 0;
+  }
+
+  /** @internal {@link Waitable}: the cancellation or exception the woken task gets thrown in, else nothing. */
+  _wakeException(): unknown {
+    const state = this._state;
+    if ((state & STATE_MASK) === CANCELLED) return this._makeCancelledError();
+    if ((state & HAS_EXCEPTION) === 0) return NO_EXCEPTION;
+    this._retrieved();
+    return this._value;
   }
 
   /** @internal asyncio's `_make_cancelled_error`. */
@@ -311,7 +356,7 @@ export class Future<T> {
   _retrieved(): void {
     if ((this._state & LOG_TRACEBACK) !== 0) {
       this._state &= ~LOG_TRACEBACK;
-      this._loop._forgetUnretrieved(this);
+      forgetUnretrieved(this._loop, this);
     }
   }
 

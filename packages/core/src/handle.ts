@@ -17,6 +17,7 @@
 import type { EventLoop } from "./event-loop.ts";
 import type { Future } from "./future.ts";
 import type { Task } from "./task.ts";
+import type { Waitable } from "./waitable.ts";
 
 /** What a handle runs: a plain callback, a timer callback, a task step (or wake-up), or a future's done callback. */
 export type HandleKind = "callback" | "timer" | "step" | "done";
@@ -41,8 +42,6 @@ export const ARGC_ARRAY = 3;
 export const FLAG_CANCELLED = 32;
 /** @internal Set while a timer is in the loop's heap. */
 export const FLAG_SCHEDULED = 64;
-/** @internal A sleep's timer, which its task waits on directly (see `sleep-timer.ts`); bits 7–9 hold its state. */
-export const FLAG_SLEEP = 1024;
 
 const KIND_NAMES: readonly HandleKind[] = ["callback", "timer", "step", "step", "done"];
 
@@ -126,6 +125,18 @@ export class Handle {
     return this._source;
   }
 
+  /**
+   * The future whose completion this handle reacts to: the future of a done callback, or the future a
+   * task's wake-up comes from (asyncio registers that wake-up as a done callback); `null` otherwise,
+   * and for the wake-up from a {@link WaitableTimer}.
+   */
+  get future(): Future<unknown> | null {
+    const kind = this._flags & KIND_MASK;
+    if (kind === KIND_DONE) return this._b as Future<unknown>;
+    if (kind === KIND_WAKEUP && !(this._b instanceof Handle)) return this._b as Future<unknown>;
+    return null;
+  }
+
   /** A short label for traces and messages: the callback's name, or the task's name for steps. */
   get label(): string {
     const kind = this._flags & KIND_MASK;
@@ -143,7 +154,7 @@ export class Handle {
         (this._a as Task<unknown>)._step(this._b);
         return;
       case KIND_WAKEUP:
-        (this._a as Task<unknown>)._wakeup(this._b as Future<unknown> | TimerHandle);
+        (this._a as Task<unknown>)._wakeup(this._b as Waitable);
         return;
       case KIND_DONE:
         (this._fn as AnyFunction)(this._b);
@@ -174,17 +185,17 @@ export class Handle {
 /**
  * A callback scheduled for a virtual time by `callLater` or `callAt` (asyncio's `TimerHandle`).
  * Timers are ordered by `(when, seq)`: equal deadlines fire in the order they were scheduled.
- * (A sleep's coroutine object is a timer handle too, armed when it first runs: see `sleep-timer.ts`.)
+ * (A {@link WaitableTimer} is a timer handle too, armed when it first runs: see `waitable-timer.ts`.)
  */
 export class TimerHandle extends Handle {
-  /** @internal The deadline (set when armed, for a sleep's timer). */
+  /** @internal The deadline (set when armed, for a waitable timer). */
   _when: number;
   /** @internal The loop, told when a scheduled timer is cancelled. (The tie-breaking insertion counter lives in the heap's keys only.) */
-  _loop: EventLoop;
+  _loop: EventLoop | null;
 
   /** @internal Timer handles are created by the loop: use `loop.callLater` or `loop.callAt`. */
   constructor(
-    loop: EventLoop,
+    loop: EventLoop | null,
     when: number,
     flags: number,
     fn: AnyFunction,
@@ -206,7 +217,7 @@ export class TimerHandle extends Handle {
   override cancel(): void {
     const flags = this._flags;
     if ((flags & FLAG_CANCELLED) !== 0) return;
-    if ((flags & FLAG_SCHEDULED) !== 0) this._loop._timerHandleCancelled();
+    if ((flags & FLAG_SCHEDULED) !== 0) (this._loop as EventLoop)._timerHandleCancelled();
     super.cancel();
   }
 

@@ -4,13 +4,8 @@
  * @packageDocumentation
  */
 export { EventLoop } from "./event-loop.ts";
-export type {
-  RunUntilOptions,
-  EventLoopOptions,
-  ExceptionContext,
-  ExceptionHandler,
-  UnhandledMode,
-} from "./event-loop.ts";
+export type { EventLoopOptions, RunUntilOptions } from "./loop-options.ts";
+export type { ExceptionContext, ExceptionHandler, UnhandledMode } from "./exception-handler.ts";
 export type { DeadlockWaiter } from "./errors.ts";
 export { DrivenRun } from "./driven-run.ts";
 export type { DrivenRunOptions, ForeignAwaitable } from "./driven-run.ts";
@@ -19,10 +14,10 @@ export type { DoneCallback, FutureState } from "./future.ts";
 export { Task, isGenerator } from "./task.ts";
 export type { Coroutine, TaskOptions, Yieldable } from "./task.ts";
 export { Handle, TimerHandle } from "./handle.ts";
-export { sleepCoroutine } from "./sleep-timer.ts";
+export { WaitableTimer } from "./waitable-timer.ts";
 export type { HandleKind } from "./handle.ts";
 export { allTasks, currentTask, getEventLoop, getRunningLoop, newEventLoop, setEventLoop } from "./current-loop.ts";
-export { fifo, NO_LEVELS } from "./policy.ts";
+export { asyncioOrder, NO_LEVELS } from "./policy.ts";
 export { PendingDelivery } from "./delivery.ts";
 export type {
   ChoicePoint,
@@ -35,6 +30,7 @@ export type {
   SchedulingPolicy,
   TieChoice,
 } from "./policy.ts";
+export type { Instrument } from "./instrument.ts";
 export { Trace } from "./trace.ts";
 export { Sites, describeSite, siteOf, taskSiteOf } from "./site.ts";
 export type { Site, TaskSite } from "./site.ts";

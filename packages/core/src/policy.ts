@@ -162,8 +162,8 @@ export const NO_LEVELS: PolicyLevels = Object.freeze({
  * asyncio's order at every choice point: the policy a loop has when none is given. Installing it
  * explicitly is the same as installing none (the loop keeps its fast path).
  */
-export const fifo: SchedulingPolicy = Object.freeze({
-  name: "fifo",
+export const asyncioOrder: SchedulingPolicy = Object.freeze({
+  name: "asyncio-order",
   levels: NO_LEVELS,
   choose: (): number => 0,
   chooseDuration: (point: JitterPoint): number => point.min,

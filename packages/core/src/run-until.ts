@@ -9,17 +9,20 @@
 import { hasDeliveries, throwPolicyError } from "./choice-points.ts";
 import {
   ArgumentError,
+  WrongLoopError,
+  notACoroutineMessage,
   LoopClosedError,
   LoopRunningError,
   LoopStoppedError,
   StepBudgetExceededError,
 } from "./errors.ts";
-import type { EventLoop } from "./event-loop.ts";
+import { RECENT, type EventLoop } from "./event-loop.ts";
+import type { Handle } from "./handle.ts";
 import { describeValue } from "./describe.ts";
 import { throwUnhandled } from "./exception-handler.ts";
-import { runningLoopOrNull, setRunningLoop } from "./current-loop.ts";
+import { currentLoopOrNull, runningLoopOrNull, setRunningLoop } from "./current-loop.ts";
 import { Future } from "./future.ts";
-import type { Coroutine } from "./task.ts";
+import { isGenerator, type Coroutine } from "./task.ts";
 
 /** @internal Run until stopped. */
 export const MODE_FOREVER = 0;
@@ -38,7 +41,7 @@ function runUntilCompleteCallback(future: Future<unknown>): void {
 export function runUntilComplete<T>(loop: EventLoop, future: Future<T> | Coroutine<T>): T {
   checkCanRun(loop, "runUntilComplete");
   const isNewTask = !(future instanceof Future);
-  const fut = loop._ensureFuture(future, "runUntilComplete");
+  const fut = ensureFuture(loop, future, "runUntilComplete");
   fut.addDoneCallback(runUntilCompleteCallback);
   try {
     run(loop, MODE_FOREVER, 0, fut);
@@ -105,7 +108,7 @@ function run(loop: EventLoop, mode: number, until: number, awaited: Future<unkno
           loop._timersOutOfReach = true;
         }
       }
-      if (++steps > maxSteps) throw new StepBudgetExceededError(maxSteps, loop._now, loop._recentLines());
+      if (++steps > maxSteps) throw new StepBudgetExceededError(maxSteps, loop._now, recentLines(loop));
       loop._runOnce(awaited);
       if (loop._policyError !== null) throwPolicyError(loop);
       if (loop._stopping) return false;
@@ -146,4 +149,54 @@ export function exitRun(loop: EventLoop): void {
   loop._running = false;
   loop._currentHandle = null;
   setRunningLoop(null);
+}
+
+/** Wraps a coroutine in a task; checks a future's loop. */
+function ensureFuture<T>(loop: EventLoop, value: Future<T> | Coroutine<T>, caller: string): Future<T> {
+  if (value instanceof Future) {
+    if (value._loop !== loop) {
+      // The usual way to get here: gather(...) (or another combinator) called outside a run, on a
+      // loop that is not the current event loop, attached its future to the current one.
+      const fix =
+        value._loop === currentLoopOrNull()
+          ? "It belongs to the current event loop (getEventLoop()), where gather(), ensureFuture() and the other " +
+            "combinators put what they create when called outside a run. Make this loop current before building it " +
+            "(setEventLoop(loop)), or build it inside a coroutine this loop runs: " +
+            "loop.runUntilComplete(main()), where main() does `return yield* gather(...)`."
+          : "Run a future on the loop that created it.";
+      throw new WrongLoopError(
+        "WRONG_LOOP",
+        `The future belongs to a different loop than the one specified as the loop argument: ${caller}() got ${value.toString()} of another loop. ${fix}`,
+      );
+    }
+    return value;
+  }
+  if (isGenerator(value)) return loop.createTask(value);
+  throw new ArgumentError(notACoroutineMessage(value, caller));
+}
+
+/** @internal `loop.runFor(duration)`: `runUntilTime(time() + duration)`. */
+export function runFor(loop: EventLoop, duration: number, inclusive: boolean): void {
+  if (typeof duration !== "number" || !Number.isFinite(duration) || duration < 0) {
+    throw new ArgumentError(`Expected \`duration\` to be a finite number >= 0, got \`${describeValue(duration)}\`.`);
+  }
+  const when = loop._now + duration;
+  if (!Number.isFinite(when)) {
+    throw new ArgumentError(
+      `runFor(${duration}) at t=${loop._now}: the end time overflows (${when}). Use a shorter duration, or runUntilIdle().`,
+    );
+  }
+  runUntilTime(loop, when, inclusive);
+}
+
+/** @internal The last dispatches (kept only under a step budget), oldest first, for the budget's error. */
+export function recentLines(loop: EventLoop): string[] {
+  const lines: string[] = [];
+  const count = Math.min(loop._recentCount, RECENT);
+  for (let k = loop._recentCount - count; k < loop._recentCount; k++) {
+    const slot = k & (RECENT - 1);
+    const handle = loop._recent[slot] as Handle;
+    lines.push(`t=${loop._recentTimes[slot] as number} ${handle.kind} ${handle.label}`);
+  }
+  return lines;
 }

@@ -3,17 +3,18 @@
  * `tasks.Task` does.
  *
  * A step sends a value (or throws an exception) into the generator and looks at what comes out:
- * - a pending {@link Future} yielded by `yield* future` → the task sleeps until that future is done, and
- *   its done callback schedules the next step (a wake-up);
+ * - a {@link Waitable} (a pending {@link Future} yielded by `yield* future`, or the
+ *   {@link WaitableTimer} of `yield* sleep(d)`) → the task waits until it is done, and the waitable
+ *   schedules the next step (a wake-up): a future from its done callbacks, a timer from its dispatch;
  * - `undefined` (a bare `yield`) → the task gives up one loop iteration (asyncio's `sleep(0)`);
  * - anything else → a "bad yield": a {@link BadYieldError} is thrown into the coroutine at its next step,
  *   so its own `try` can see it (asyncio's behaviour, with a message that shows the fix).
  *
- * Cancellation is a request (asyncio 3.11): `cancel()` cancels the future the task waits on, or, when a
+ * Cancellation is a request (asyncio 3.11): `cancel()` cancels what the task waits on, or, when a
  * step is already queued, makes that step throw {@link CancelledError} into the coroutine.
  *
  * Layout (one per sleeping task, so every field counts): the name lives in the future's label slot
- * (a task has no label); the future the task waits on lives in the value slot while the task is
+ * (a task has no label); the waitable the task waits on lives in the value slot while the task is
  * pending (a task keeps no creator there: its deadlock line names the task itself), and settling
  * overwrites it with the result; the cancellation count and queued interrupts, which most tasks never touch, live in the
  * future's lazily allocated extra record.
@@ -23,19 +24,16 @@
 import { describeValue, isThenable } from "./describe.ts";
 import {
   BadYieldError,
-  CancelledError,
   Interrupt,
   InterruptMisuseError,
   InvalidStateError,
   LoopMisuseError,
-  WrongLoopError,
   isCancellation,
 } from "./errors.ts";
 import type { EventLoop } from "./event-loop.ts";
 import {
   BLOCKING,
   CANCELLABLE,
-  CANCELLED,
   FINISHED,
   Future,
   HAS_EXCEPTION,
@@ -44,26 +42,16 @@ import {
   PENDING,
   STATE_MASK,
 } from "./future.ts";
-import { FLAG_SLEEP, TimerHandle } from "./handle.ts";
+import type { TimerHandle } from "./handle.ts";
+import { noteUnretrieved } from "./exception-handler.ts";
+import { removePendingTask } from "./pending-tasks.ts";
+import { NO_EXCEPTION, isWaitable, type Waitable } from "./waitable.ts";
 
 /**
- * What a coroutine may yield to its task: a future (through `yield* future`), a sleep's timer (through
- * `yield* sleep(d)`, which a task waits on directly), or nothing (a bare `yield`).
+ * What a coroutine may yield to its task: a future (through `yield* future`), a waitable timer (through
+ * `yield* sleep(d)`), or nothing (a bare `yield`).
  */
 export type Yieldable = Future<unknown> | TimerHandle | undefined;
-
-/** @internal What a task needs of a sleep it waits on (`SleepTimer` in `sleep-timer.ts`). */
-interface SleepWait extends TimerHandle {
-  _take(task: Task<unknown>): boolean;
-  _cancelWait(message: string | undefined): boolean;
-  _detach(task: Task<unknown>): boolean;
-  _wakeError(): CancelledError | undefined;
-}
-
-/** Whether `value` is a sleep's timer, which a task waits on directly. */
-function isSleep(value: unknown): value is SleepWait {
-  return value instanceof TimerHandle && (value._flags & FLAG_SLEEP) !== 0;
-}
 
 /**
  * A coroutine: what a generator function written for simloop returns. `T` is its return value, the
@@ -81,9 +69,6 @@ export interface TaskOptions {
    */
   readonly cancellable?: boolean;
 }
-
-/** @internal Marks "no exception to throw in" for a step. */
-export const NO_EXCEPTION: unique symbol = Symbol("no exception");
 
 const GeneratorPrototype = Object.getPrototypeOf(function* () {}.prototype) as object;
 
@@ -123,7 +108,7 @@ function hasGeneratorMethods(value: object): boolean {
  * value, so it can be awaited (`yield* task`) and given done callbacks.
  *
  * Invariants: the first step is scheduled with `callSoon` at creation (creating a task runs nothing);
- * a task is woken by its awaited future's done callback; `cancel()` returns true for every call while
+ * a task is woken by what it waits on (see {@link Waitable}); `cancel()` returns true for every call while
  * the task is pending and counts them in `cancelling()`.
  *
  * @example
@@ -200,11 +185,7 @@ export class Task<T> extends Future<T> {
     if ((this._state & STATE_MASK) !== PENDING) return false;
     this._extraRecord().numCancelsRequested += 1;
     const waiter = this._futWaiter;
-    if (
-      waiter !== null &&
-      (isSleep(waiter) ? waiter._cancelWait(message) : (waiter as Future<unknown>).cancel(message))
-    )
-      return true;
+    if (waiter !== null && waiter._cancelWait(message)) return true;
     this._state |= MUST_CANCEL;
     if (message !== undefined) this._extraRecord().cancelMessage = message;
     else if (this._extra !== null) this._extra.cancelMessage = undefined;
@@ -246,13 +227,13 @@ export class Task<T> extends Future<T> {
     this._detachForInterrupt();
   }
 
-  /** @internal The future (or sleep) this task waits on, if any: the value slot while pending. */
-  get _futWaiter(): Future<unknown> | TimerHandle | null {
-    return (this._state & STATE_MASK) === PENDING ? (this._value as Future<unknown> | TimerHandle | null) : null;
+  /** @internal What this task waits on, if anything: the value slot while pending. */
+  get _futWaiter(): Waitable | null {
+    return (this._state & STATE_MASK) === PENDING ? (this._value as Waitable | null) : null;
   }
 
-  set _futWaiter(future: Future<unknown> | TimerHandle | null) {
-    this._value = future;
+  set _futWaiter(waited: Waitable | null) {
+    this._value = waited;
   }
 
   /** @internal A task keeps no creator (see the module header). */
@@ -279,7 +260,7 @@ export class Task<T> extends Future<T> {
    * waits on its timer directly); `null` when it is ready to run or done.
    */
   waitingOn(): Future<unknown> | TimerHandle | null {
-    return this._futWaiter;
+    return this._futWaiter as Future<unknown> | TimerHandle | null;
   }
 
   /** A readable description, such as `<Task pending name='worker'>`. */
@@ -317,6 +298,8 @@ export class Task<T> extends Future<T> {
     this._futWaiter = null;
     const loop = this._loop;
     loop._enterTask(this);
+    const instruments = loop._instruments;
+    if (instruments !== null) instruments.beforeTaskStep(this);
     try {
       let r: IteratorResult<Yieldable, T>;
       try {
@@ -343,30 +326,18 @@ export class Task<T> extends Future<T> {
         this._handleYield(r.value);
       } catch (error) {
         // Only a yielded value that cannot even be inspected gets here (a Proxy whose traps throw: its
-        // `instanceof` test throws before anything is registered). It is a bad yield like any other.
+        // waitable test throws before anything is registered). It is a bad yield like any other.
         loop._scheduleStep(this, new BadYieldError(badYieldMessage(this, r.value), r.value, error));
       }
     } finally {
+      if (instruments !== null) instruments.afterTaskStep(this);
       loop._leaveTask(this);
     }
   }
 
-  /** @internal Resumes the task once the future (or sleep) it waited on is done (asyncio's `Task.__wakeup`). */
-  _wakeup(future: Future<unknown> | TimerHandle): void {
-    if (!(future instanceof Future)) {
-      const error = (future as SleepWait)._wakeError();
-      this._step(error === undefined ? NO_EXCEPTION : error);
-      return;
-    }
-    let exc: unknown = NO_EXCEPTION;
-    const state = future._state;
-    if ((state & STATE_MASK) === CANCELLED) {
-      exc = future._makeCancelledError();
-    } else if ((state & HAS_EXCEPTION) !== 0) {
-      future._retrieved();
-      exc = future._value;
-    }
-    this._step(exc);
+  /** @internal Resumes the task once what it waited on is done (asyncio's `Task.__wakeup`). */
+  _wakeup(waited: Waitable): void {
+    this._step(waited._wakeException());
   }
 
   private _handleYield(value: unknown): void {
@@ -376,77 +347,41 @@ export class Task<T> extends Future<T> {
       loop._maybeInjectFault(this);
       return;
     }
-    if (isSleep(value) && value._take(this as Task<unknown>)) {
-      // A sleep armed by this step (on this loop): waited on as its future would be.
-      this._futWaiter = value;
-      if ((this._state & MUST_CANCEL) !== 0 && value._cancelWait(this._extra?.cancelMessage))
-        this._state &= ~MUST_CANCEL;
-      if (this._extra !== null && this._extra.interrupts !== null) this._detachForInterrupt();
-      loop._maybeInjectFault(this);
-      return;
-    }
-    if (value instanceof Future) {
-      if (value._loop !== loop) {
-        loop._scheduleStep(
-          this,
-          new WrongLoopError(
-            "WRONG_LOOP",
-            `Task ${this.toString()} got Future ${value.toString()} attached to a different loop. Create futures with the loop the task runs on.`,
-          ),
-        );
-      } else if ((value._state & BLOCKING) !== 0) {
-        if (value === (this as Future<unknown>)) {
-          loop._scheduleStep(
-            this,
-            new LoopMisuseError("AWAIT_SELF", `Task cannot await on itself: ${this.toString()}.`),
-          );
+    if (!isWaitable(value)) {
+      const adapt = loop._foreignAwaitable;
+      if (adapt !== null && value !== null && (typeof value === "object" || typeof value === "function")) {
+        // A driven run's driver knows this value (a Promise, say): wait on the future it gives for it.
+        let future: Future<unknown> | null;
+        try {
+          future = adapt(value);
+        } catch (error) {
+          loop._scheduleStep(this, error);
           return;
         }
-        value._state &= ~BLOCKING;
-        value._addWakeup(this as Task<unknown>);
-        this._futWaiter = value;
-        if ((this._state & MUST_CANCEL) !== 0 && value.cancel(this._extra?.cancelMessage)) this._state &= ~MUST_CANCEL;
-        if (this._extra !== null && this._extra.interrupts !== null) this._detachForInterrupt();
-        loop._maybeInjectFault(this);
-      } else {
-        loop._scheduleStep(
-          this,
-          new BadYieldError(
-            `yield was used instead of yield* in task ${this.toString()} with ${value.toString()}: write \`yield* future\`, which returns its result.`,
-            value,
-          ),
-        );
+        if (future !== null) {
+          future._state |= BLOCKING;
+          this._handleYield(future);
+          return;
+        }
       }
+      loop._scheduleStep(this, new BadYieldError(badYieldMessage(this, value), value));
       return;
     }
-    const adapt = loop._foreignAwaitable;
-    if (adapt !== null && value !== null && (typeof value === "object" || typeof value === "function")) {
-      // A driven run's driver knows this value (a Promise, say): wait on the future it gives for it.
-      let future: Future<unknown> | null;
-      try {
-        future = adapt(value);
-      } catch (error) {
-        loop._scheduleStep(this, error);
-        return;
-      }
-      if (future !== null) {
-        future._state |= BLOCKING;
-        this._handleYield(future);
-        return;
-      }
+    const error = value._waitBy(this as Task<unknown>);
+    if (error !== null) {
+      loop._scheduleStep(this, error);
+      return;
     }
-    loop._scheduleStep(this, new BadYieldError(badYieldMessage(this, value), value));
+    this._futWaiter = value;
+    if ((this._state & MUST_CANCEL) !== 0 && value._cancelWait(this._extra?.cancelMessage)) this._state &= ~MUST_CANCEL;
+    if (this._extra !== null && this._extra.interrupts !== null) this._detachForInterrupt();
+    loop._maybeInjectFault(this);
   }
 
-  /** Stops waiting on the awaited future (if its wake-up is not already queued) and schedules a step. */
+  /** Stops waiting (if the wake-up is not already queued) and schedules a step. */
   private _detachForInterrupt(): void {
     const waiter = this._futWaiter;
-    if (
-      waiter !== null &&
-      (isSleep(waiter)
-        ? waiter._detach(this as Task<unknown>)
-        : (waiter as Future<unknown>)._removeWakeup(this as Task<unknown>))
-    ) {
+    if (waiter !== null && waiter._detach(this as Task<unknown>)) {
       this._futWaiter = null;
       this._loop._scheduleStep(this as Task<unknown>, NO_EXCEPTION);
     }
@@ -455,21 +390,21 @@ export class Task<T> extends Future<T> {
   private _settleResult(value: T): void {
     this._value = value;
     this._state = (this._state & ~STATE_MASK) | FINISHED;
-    this._loop._taskDone(this);
+    removePendingTask(this._loop, this);
     this._scheduleCallbacks();
   }
 
   private _settleException(error: unknown): void {
     this._value = error;
     this._state = (this._state & ~STATE_MASK) | FINISHED | HAS_EXCEPTION | LOG_TRACEBACK;
-    this._loop._noteUnretrieved(this);
-    this._loop._taskDone(this);
+    noteUnretrieved(this._loop, this);
+    removePendingTask(this._loop, this);
     this._scheduleCallbacks();
   }
 
   private _settleCancelled(message: string | undefined): void {
     this._settleCancelledState(message);
-    this._loop._taskDone(this);
+    removePendingTask(this._loop, this);
     this._scheduleCallbacks();
   }
 }
@@ -487,4 +422,18 @@ function badYieldMessage(task: Task<unknown>, value: unknown): string {
   }
   const shown = typeof value === "string" ? JSON.stringify(value) : describeValue(value);
   return `Task got bad yield: ${shown} (${typeof value}) in task ${task.toString()}. A coroutine yields only through \`yield* future\`, \`yield* coroutine()\`, or a bare \`yield\` to give up one iteration.`;
+}
+
+const GeneratorFunction = function* () {}.constructor;
+
+/**
+ * @internal Whether `fn` is a generator function (a coroutine function, not a callback). A function
+ * Proxy that cannot be inspected (revoked) counts as one, so that it is refused with an ArgumentError.
+ */
+export function isGeneratorFunction(fn: object): boolean {
+  try {
+    return fn.constructor === GeneratorFunction;
+  } catch {
+    return true;
+  }
 }

@@ -6,6 +6,8 @@
  */
 import { Handle, KIND_MASK, KIND_STEP, KIND_WAKEUP } from "./handle.ts";
 import { Sites } from "./site.ts";
+import type { EventLoop } from "./event-loop.ts";
+import type { Instrument } from "./instrument.ts";
 import type { Task } from "./task.ts";
 
 /** What a trace event records. `note` events come from `loop.note()`; `choice` events from a policy. */
@@ -99,8 +101,8 @@ export class Trace {
   }
 
   /**
-   * @internal Records a dispatch, built in one object literal (two object spreads per event were a
-   * quarter of the time of a traced run).
+   * @internal Records a dispatch, built in one object literal (two object spreads per event
+   * cost more: decision 0017).
    */
   _recordDispatch(
     time: number,
@@ -135,8 +137,13 @@ export class Trace {
   }
 }
 
-/** @internal Records the dispatch of `handle` at `time` in `iteration`: who scheduled it and, for a step, who woke the task. */
-export function traceDispatch(trace: Trace, time: number, iteration: number, handle: Handle): void {
+/** @internal The instrument that records each dispatch of `loop` in `trace`. */
+export function traceInstrument(trace: Trace, loop: EventLoop): Instrument {
+  return { beforeDispatch: (handle) => traceDispatch(trace, loop.time(), loop.iteration, handle) };
+}
+
+/** Records the dispatch of `handle` at `time` in `iteration`: who scheduled it and, for a step, who woke the task. */
+function traceDispatch(trace: Trace, time: number, iteration: number, handle: Handle): void {
   const kind = handle._flags & KIND_MASK;
   const step = kind === KIND_STEP || kind === KIND_WAKEUP;
   trace._recordDispatch(
@@ -167,4 +174,16 @@ function causeName(source: Task<unknown> | Handle | null): string {
     return task === null ? source.label : `${source.label} (${task.getName()})`;
   }
   return source.getName();
+}
+
+/** @internal `loop.note(label, detail)`: a `note` event attributed to the running task, else callback. */
+export function recordNote(trace: Trace, loop: EventLoop, label: string, detail: unknown): void {
+  const source = loop._currentTask?.getName() ?? loop._currentHandle?.label ?? "main";
+  const time = loop.time();
+  const iteration = loop.iteration;
+  trace.record(
+    detail === undefined
+      ? { time, iteration, kind: "note", source, label }
+      : { time, iteration, kind: "note", source, label, detail },
+  );
 }

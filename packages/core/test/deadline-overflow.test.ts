@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ArgumentError, DeadlockError, EventLoop, sleepCoroutine, type Coroutine } from "../src/index.ts";
+import { ArgumentError, DeadlockError, EventLoop, WaitableTimer, type Coroutine } from "../src/index.ts";
 
 /**
  * Issue 11 item 1: a finite delay whose deadline overflows (`time() + delay` is ±Infinity) is refused
@@ -44,10 +44,10 @@ describe("a deadline that overflows", () => {
     const loop = new EventLoop();
     const log: string[] = [];
     function* sleeper(): Coroutine<string> {
-      yield* sleepCoroutine(Number.MAX_VALUE, undefined);
+      yield* new WaitableTimer(Number.MAX_VALUE, undefined);
       log.push(`woke at ${loop.time()}`);
       try {
-        yield* sleepCoroutine(Number.MAX_VALUE, undefined);
+        yield* new WaitableTimer(Number.MAX_VALUE, undefined);
       } catch (error) {
         expect(error).toBeInstanceOf(ArgumentError);
         return "refused";

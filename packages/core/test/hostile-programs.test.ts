@@ -7,7 +7,7 @@ import {
   SimloopError,
   UnhandledErrorsError,
   describeError,
-  sleepCoroutine,
+  WaitableTimer,
   type Coroutine,
   type Future,
 } from "../src/index.ts";
@@ -159,8 +159,8 @@ function run(ops: readonly Op[], startTime: number, withHostile: boolean): Outco
           loop.createTask(
             (function* (): Coroutine<void> {
               try {
-                yield* sleepCoroutine(Number.MAX_VALUE, undefined);
-                yield* sleepCoroutine(Number.MAX_VALUE, undefined);
+                yield* new WaitableTimer(Number.MAX_VALUE, undefined);
+                yield* new WaitableTimer(Number.MAX_VALUE, undefined);
                 refusals.push(new Error("an overflowing sleep was accepted"));
               } catch (error) {
                 refusals.push(error);

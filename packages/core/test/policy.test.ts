@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   EventLoop,
   PolicyError,
-  fifo,
+  asyncioOrder,
   type ChoicePoint,
   type Coroutine,
   type JitterPoint,
@@ -35,8 +35,8 @@ function scripted(
 }
 
 describe("the policy hook", () => {
-  it("fifo, given explicitly, is asyncio's order and records no choice", () => {
-    const loop = new EventLoop({ policy: fifo });
+  it("asyncioOrder, given explicitly, is asyncio's order and records no choice", () => {
+    const loop = new EventLoop({ policy: asyncioOrder });
     const log: number[] = [];
     for (let i = 0; i < 3; i++) loop.callAt(1, () => log.push(i));
     loop.runUntilIdle();

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { EventLoop, describeSite, siteOf, sleepCoroutine, taskSiteOf, type Coroutine } from "../src/index.ts";
+import { EventLoop, describeSite, siteOf, WaitableTimer, taskSiteOf, type Coroutine } from "../src/index.ts";
 
 function* deposit(): Coroutine<void> {
-  yield* sleepCoroutine(1, undefined);
+  yield* new WaitableTimer(1, undefined);
   getLoop().callSoon(function flush() {});
 }
 

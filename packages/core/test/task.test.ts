@@ -15,6 +15,7 @@ import {
   type Coroutine,
   type Future,
 } from "../src/index.ts";
+import { removePendingTask } from "../src/pending-tasks.ts";
 import { nap, recorder } from "./helpers.ts";
 
 describe("Task", () => {
@@ -327,10 +328,10 @@ describe("Task", () => {
   it("leaves the pending list intact when told twice that a task is done", () => {
     const loop = new EventLoop();
     const [a, b, c] = [loop.createTask(nap(1)), loop.createTask(nap(1)), loop.createTask(nap(1))];
-    loop._taskDone(b as Task<unknown>);
-    loop._taskDone(b as Task<unknown>);
-    loop._taskDone(a as Task<unknown>);
-    loop._taskDone(a as Task<unknown>);
+    removePendingTask(loop, b as Task<unknown>);
+    removePendingTask(loop, b as Task<unknown>);
+    removePendingTask(loop, a as Task<unknown>);
+    removePendingTask(loop, a as Task<unknown>);
     expect([...loop.allTasks()]).toHaveLength(1);
     expect(loop.allTasks().has(c as Task<unknown>)).toBe(true);
     loop.runUntilIdle();

@@ -14,7 +14,7 @@ import { ensureFuture } from "./ensure-future.ts";
 import type { Awaitable, AwaitedOf } from "./gather.ts";
 import { checkTimeout } from "./internal/validate.ts";
 import type { FutureList } from "./wait.ts";
-import { defaultLoop } from "./loop-of.ts";
+import { defaultLoop } from "./default-loop.ts";
 import { Queue } from "./queue.ts";
 
 /** Options of {@link asCompleted}. */

@@ -4,7 +4,7 @@
  * @module
  */
 import { ArgumentError, Future, WrongLoopError, isGenerator, type Coroutine, type EventLoop } from "@simloop/core";
-import { defaultLoop } from "./loop-of.ts";
+import { defaultLoop } from "./default-loop.ts";
 
 /**
  * Returns `value` itself if it is a future (or task), or wraps a coroutine in a new task on `loop` (by

@@ -15,7 +15,7 @@
  */
 import { CancelledError, Future, type Coroutine, type EventLoop, isCancellation } from "@simloop/core";
 import { ensureFuture } from "./ensure-future.ts";
-import { defaultLoop } from "./loop-of.ts";
+import { defaultLoop } from "./default-loop.ts";
 
 /** Something `gather` accepts: a future (or task), or a coroutine to wrap in a task. */
 export type Awaitable<T> = Future<T> | Coroutine<T>;

@@ -2,21 +2,19 @@
  * `sleep`: asyncio's `sleep(delay, result)` on virtual time.
  *
  * Ordering, as asyncio 3.11: a delay <= 0 is a bare `yield` (the task gives up exactly one iteration);
- * a positive delay arms a timer that resolves a future, and the task wakes one iteration after the timer
- * fires (the timer's done callback schedules the wake-up), so a `callLater` with the same deadline runs
- * one iteration before the sleeper. Cancelling the sleeper cancels the timer.
+ * a positive delay waits on a timer, and the task wakes one iteration after the timer fires, so a
+ * `callLater` with the same deadline runs one iteration before the sleeper. Cancelling the sleeper
+ * cancels the timer.
  *
  * Why not a generator function: a sleeping task holds its sleep for the whole delay, and a generator
- * object (with its register file) is several times the size of what a sleep needs. `sleep` returns the
- * core's sleep coroutine object (`sleepCoroutine`), which implements the generator protocol — `next`,
- * `throw`, `return` — with the same steps a `function*` would take: validate on first `next()`, then
- * `yield` (delay <= 0) or `yield* future` with the timer cancelled on the way out, as a `finally` would.
- * It lives in the core because it is its own timer handle (one object per sleep instead of a coroutine
- * object plus the handle of a `callLater`), which only the core can arm.
+ * object (with its register file) is several times the size of what a sleep needs. A positive delay
+ * returns the core's {@link WaitableTimer}, a coroutine object that is its own timer handle and what its
+ * task waits on (decision 0006); any other delay returns the three-field {@link YieldOnce} below. Both
+ * implement the generator protocol (`next`, `throw`, `return`) with the steps a `function*` would take.
  *
  * @module
  */
-import { sleepCoroutine, type Coroutine } from "@simloop/core";
+import { ArgumentError, WaitableTimer, describeValue, type Coroutine, type Yieldable } from "@simloop/core";
 
 /**
  * Suspends the calling task for `delay` units of virtual time and returns `value`:
@@ -34,5 +32,78 @@ import { sleepCoroutine, type Coroutine } from "@simloop/core";
 export function sleep(delay: number): Coroutine<undefined>;
 export function sleep<T>(delay: number, value: T): Coroutine<T>;
 export function sleep<T>(delay: number, value?: T): Coroutine<T | undefined> {
-  return sleepCoroutine<T | undefined>(delay, value);
+  return typeof delay === "number" && delay > 0 && delay !== Infinity
+    ? new WaitableTimer<T | undefined>(delay, value)
+    : new YieldOnce<T | undefined>(delay, value);
+}
+
+const START = 0;
+const YIELDED = 1;
+const DONE = 2;
+
+/**
+ * `sleep(0)`'s `yield` of nothing and its end with no value, shared and frozen: `yield*` passes an inner
+ * result through as it is and reads only its two fields, so a sleep(0) switch allocates two objects fewer.
+ */
+const YIELD_NOTHING: IteratorYieldResult<undefined> = Object.freeze({ value: undefined, done: false });
+const DONE_NOTHING: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
+
+/** The error of an invalid delay (the first `next()` of such a sleep), built out of line. */
+function invalidDelay(delay: unknown): ArgumentError {
+  return new ArgumentError(
+    `Expected \`delay\` to be a finite number, got \`${describeValue(delay)}\` (${typeof delay}).`,
+  );
+}
+
+/**
+ * The coroutine object of a sleep that arms no timer: a delay <= 0 (one bare `yield`), or an invalid
+ * one (which throws when run). `sleep(0)` is the hot path of ping-pong tasks, and a timer handle costs
+ * more than the whole hand-off (decision 0006).
+ */
+class YieldOnce<T> implements Generator<Yieldable, T, unknown> {
+  private _state = START;
+  private readonly _delay: unknown;
+  private readonly _value: T;
+
+  constructor(delay: unknown, value: T) {
+    this._delay = delay;
+    this._value = value;
+  }
+
+  /** Runs the sleep to its `yield`, or to its end. */
+  next(): IteratorResult<Yieldable, T> {
+    switch (this._state) {
+      case START: {
+        const delay = this._delay;
+        this._state = DONE;
+        if (typeof delay !== "number" || Number.isNaN(delay) || delay === Infinity) throw invalidDelay(delay);
+        this._state = YIELDED;
+        return YIELD_NOTHING;
+      }
+      case YIELDED: {
+        this._state = DONE;
+        const value = this._value;
+        return value === undefined ? (DONE_NOTHING as IteratorReturnResult<T>) : { value, done: true };
+      }
+      default:
+        return { value: undefined as T, done: true };
+    }
+  }
+
+  /** Throws `error` in at the `yield`. */
+  throw(error: unknown): IteratorResult<Yieldable, T> {
+    this._state = DONE;
+    throw error;
+  }
+
+  /** Ends the sleep early. */
+  return(value: T): IteratorResult<Yieldable, T> {
+    this._state = DONE;
+    return { value, done: true };
+  }
+
+  /** A coroutine object is its own iterator. */
+  [Symbol.iterator](): YieldOnce<T> {
+    return this;
+  }
 }

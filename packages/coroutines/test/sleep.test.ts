@@ -1,4 +1,12 @@
-import { ArgumentError, EventLoop, LoopMisuseError, isGenerator, type Coroutine } from "@simloop/core";
+import {
+  ArgumentError,
+  EventLoop,
+  LoopMisuseError,
+  TimerHandle,
+  WaitableTimer,
+  isGenerator,
+  type Coroutine,
+} from "@simloop/core";
 import { describe, expect, it } from "vitest";
 import { sleep } from "../src/index.ts";
 
@@ -49,5 +57,13 @@ describe("sleep's coroutine object", () => {
     const coro = sleep(Number.NaN);
     expect(() => loop.runUntilComplete(coro)).toThrow(ArgumentError);
     expect(coro.next().done).toBe(true);
+  });
+  it("waits on a core WaitableTimer for a positive delay, and needs no timer for a delay <= 0", () => {
+    expect(sleep(1)).toBeInstanceOf(WaitableTimer);
+    expect(sleep(0, 1)).not.toBeInstanceOf(TimerHandle);
+    const loop = new EventLoop();
+    expect(loop.runUntilComplete(sleep(-1, "x"))).toBe("x");
+    expect(loop.iteration).toBe(3); // the step, the step after the yield, the done callback
+    expect(() => loop.runUntilComplete(sleep(Number.NaN, 0))).toThrow(/finite number/);
   });
 });

@@ -10,7 +10,7 @@
  */
 import type { EventLoop } from "@simloop/core";
 import { gather, Semaphore, sleep } from "@simloop/coroutines";
-import { createStore, type Store } from "../../src/index.ts";
+import { createStore, type StateStore } from "../../src/index.ts";
 import type { BugCase } from "./bug-case.ts";
 
 interface Pool {
@@ -19,7 +19,7 @@ interface Pool {
   inUse: number;
 }
 
-function* query(permits: Semaphore, pool: Store<Pool>, conn: { stale: boolean }, early: boolean) {
+function* query(permits: Semaphore, pool: StateStore<Pool>, conn: { stale: boolean }, early: boolean) {
   yield* permits.acquire();
   pool.update((p) => {
     p.free -= 1;

@@ -51,7 +51,7 @@ export class ResourceEvent<T> extends Future<T> {
 
   /** Withdraws a pending event from its queue and cancels it; returns false if it is already done. */
   override cancel(message?: string): boolean {
-    if (!this.done()) this._owner._withdraw(this as unknown as ResourceEvent<unknown>);
+    if (!this.done()) this._owner._withdraw(this);
     return super.cancel(message);
   }
 
@@ -63,7 +63,7 @@ export class ResourceEvent<T> extends Future<T> {
     try {
       return yield* super[Symbol.iterator]();
     } catch (error) {
-      if (this.state === "fulfilled") this._owner._undo(this as unknown as ResourceEvent<unknown>);
+      if (this.state === "fulfilled") this._owner._undo(this);
       else if (!this.done()) this.cancel();
       throw error;
     }

@@ -19,7 +19,7 @@ import { ArgumentError, getEventLoop, type Coroutine, type EventLoop, type Task,
 import { remove } from "../internal/list.ts";
 import { loopForUse, runningLoopOrNull } from "../internal/resource-loop.ts";
 import { Tally, TimeWeighted, type SampleStatistics } from "../internal/time-weighted.ts";
-import { ResourceEvent, type EventOwner } from "./resource-event.ts";
+import { ResourceEvent } from "./resource-event.ts";
 
 /** Options of the resources. */
 export interface ResourceOptions {
@@ -110,7 +110,7 @@ export class Request extends ResourceEvent<undefined> {
 
   /** @internal Created by `resource.request()`. */
   constructor(resource: Resource, loop: EventLoop, priority: number, preempt: boolean, seq: number) {
-    super(loop, resource as unknown as EventOwner, "Resource.request");
+    super(loop, resource, "Resource.request");
     this.resource = resource;
     this.priority = priority;
     this.preempt = preempt;

@@ -8,15 +8,15 @@ import {
   EventLoop,
   Interrupt,
   TimerHandle,
-  sleepCoroutine,
+  WaitableTimer,
   type Coroutine,
 } from "../src/index.ts";
 
-describe("sleepCoroutine (the core hook behind sleep)", () => {
+describe("WaitableTimer (the timer a sleeping task waits on)", () => {
   it("is its own timer handle: armed on first run, fired one iteration before the task wakes", () => {
     const loop = new EventLoop();
     const events: string[] = [];
-    const coro = sleepCoroutine(2, "v");
+    const coro = new WaitableTimer(2, "v");
     expect(coro).toBeInstanceOf(TimerHandle);
     function* sleeper(): Coroutine<void> {
       events.push(`woke with ${yield* coro} at ${loop.time()} iteration ${loop.iteration}`);
@@ -26,15 +26,15 @@ describe("sleepCoroutine (the core hook behind sleep)", () => {
     loop.runUntilIdle();
     // The sleep's timer was scheduled after the callLater: it fires in the same iteration, after it.
     expect(events).toEqual(["callLater at iteration 2", "woke with v at 2 iteration 3"]);
-    expect((coro as unknown as TimerHandle).cancelled()).toBe(true);
+    expect(coro.cancelled()).toBe(true);
   });
 
   it("returns its value, or undefined, whether it yields a turn or waits on a timer", () => {
     const loop = new EventLoop();
     const seen: unknown[] = [];
     function* sleeper(): Coroutine<void> {
-      seen.push(yield* sleepCoroutine(0, "a"), yield* sleepCoroutine(0, undefined));
-      seen.push(yield* sleepCoroutine(1, "b"), yield* sleepCoroutine(1, undefined));
+      seen.push(yield* new WaitableTimer(0, "a"), yield* new WaitableTimer(0, undefined));
+      seen.push(yield* new WaitableTimer(1, "b"), yield* new WaitableTimer(1, undefined));
     }
     loop.runUntilComplete(sleeper());
     expect(seen).toEqual(["a", undefined, "b", undefined]);
@@ -46,7 +46,7 @@ describe("sleepCoroutine (the core hook behind sleep)", () => {
     const errors: unknown[] = [];
     loop.callSoon(() => {
       try {
-        sleepCoroutine(1, undefined).next();
+        new WaitableTimer(1, undefined).next();
       } catch (error) {
         errors.push(error);
       }
@@ -59,7 +59,7 @@ describe("sleepCoroutine (the core hook behind sleep)", () => {
 
   it("is what its task waits on: no future; waitingOn() is the sleep, which says until when", () => {
     const loop = new EventLoop();
-    const task = loop.createTask(sleepCoroutine(2, undefined), { name: "sleeper" });
+    const task = loop.createTask(new WaitableTimer(2, undefined), { name: "sleeper" });
     loop.step();
     const waiter = task.waitingOn();
     expect(waiter).toBeInstanceOf(TimerHandle);
@@ -74,7 +74,7 @@ describe("sleepCoroutine (the core hook behind sleep)", () => {
     const seen: string[] = [];
     function* sleeper(): Coroutine<void> {
       try {
-        yield* sleepCoroutine(5, undefined);
+        yield* new WaitableTimer(5, undefined);
       } catch (error) {
         seen.push(`${(error as CancelledError).message} at iteration ${loop.iteration}`);
         throw error;
@@ -96,7 +96,7 @@ describe("sleepCoroutine (the core hook behind sleep)", () => {
     const seen: string[] = [];
     function* sleeper(): Coroutine<void> {
       try {
-        yield* sleepCoroutine(1, undefined);
+        yield* new WaitableTimer(1, undefined);
         seen.push("woke normally");
       } catch (error) {
         seen.push(`cancelled: ${(error as CancelledError).message}`);
@@ -117,11 +117,11 @@ describe("sleepCoroutine (the core hook behind sleep)", () => {
     const seen: string[] = [];
     function* sleeper(): Coroutine<void> {
       try {
-        yield* sleepCoroutine(5, undefined);
+        yield* new WaitableTimer(5, undefined);
       } catch (error) {
         seen.push(`${String((error as Interrupt).cause)} at t=${loop.time()}`);
       }
-      yield* sleepCoroutine(1, undefined);
+      yield* new WaitableTimer(1, undefined);
       seen.push(`done at t=${loop.time()}`);
     }
     const task = loop.createTask(sleeper());
@@ -136,11 +136,11 @@ describe("sleepCoroutine (the core hook behind sleep)", () => {
     const errors: unknown[] = [];
     function* wrong(): Coroutine<void> {
       try {
-        yield sleepCoroutine(1, undefined) as never;
+        yield new WaitableTimer(1, undefined) as never;
       } catch (error) {
         errors.push(error);
       }
-      const manual = sleepCoroutine(1, undefined);
+      const manual = new WaitableTimer(1, undefined);
       manual.next(); // armed, but its yield is not given to the task
       try {
         manual.next();
@@ -158,7 +158,7 @@ describe("sleepCoroutine (the core hook behind sleep)", () => {
 
   it("cancels its timer when the task is cancelled, so the loop does not wait for it", () => {
     const loop = new EventLoop();
-    const coro = sleepCoroutine(100, undefined);
+    const coro = new WaitableTimer(100, undefined);
     const task = loop.createTask(coro);
     loop.step();
     expect(loop.peek()).toBe(100);
@@ -166,15 +166,18 @@ describe("sleepCoroutine (the core hook behind sleep)", () => {
     loop.runUntilIdle();
     expect(task.cancelled()).toBe(true);
     expect(loop.time()).toBe(0);
-    expect((coro as unknown as TimerHandle).cancelled()).toBe(true);
+    expect(coro.cancelled()).toBe(true);
   });
 
-  it("needs no timer for a delay <= 0, and reports an invalid delay when run", () => {
-    expect(sleepCoroutine(0, 1)).not.toBeInstanceOf(TimerHandle);
+  it("is armed like callLater for any finite delay, and rejects a non-finite one when built", () => {
     const loop = new EventLoop();
-    expect(loop.runUntilComplete(sleepCoroutine(-1, "x"))).toBe("x");
-    expect(loop.iteration).toBe(3); // the step, the step after the yield, the done callback
-    expect(() => loop.runUntilComplete(sleepCoroutine(Number.NaN, 0))).toThrow(/finite number/);
+    function* waiter(): Coroutine<string> {
+      return yield* new WaitableTimer(-1, "x");
+    }
+    expect(loop.runUntilComplete(waiter())).toBe("x");
+    expect(loop.time()).toBe(0);
+    expect(() => new WaitableTimer(Number.NaN, 0)).toThrow(/finite number/);
+    expect(() => new WaitableTimer(Infinity, 0)).toThrow(/finite number/);
   });
 
   it("keeps a plain future's creating task for deadlock reports, without a field of its own", () => {

@@ -8,7 +8,7 @@
  *   `./allocation.ts`; `W5` the async timers of `./async-timers.ts`).
  *
  * The root `bench` script builds the packages, then runs `node --expose-gc --import tsx
- * packages/core/bench/run.ts`: GC can be forced between timed runs, and simloop is measured from its
+ * packages/bench/src/run.ts`: GC can be forced between timed runs, and simloop is measured from its
  * built package (the JavaScript its users import, as the peers are measured from theirs), not from its
  * sources through the TypeScript loader (whose transform adds a `__name` call to every nested named
  * function: measured 8% of a W4 run). With `--conditions=@simloop/source`, it measures the sources.

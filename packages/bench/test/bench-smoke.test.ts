@@ -9,7 +9,7 @@ import {
   runPackedHeapTimers,
   runRawNext,
   runRingChain,
-} from "../bench/baselines.ts";
+} from "../src/baselines.ts";
 import {
   bareSleeperBytes,
   pingPongWorkload,
@@ -19,9 +19,9 @@ import {
   sleepDurations,
   sleepersWorkload,
   SLEEPS_PER_TASK,
-} from "../bench/coroutines.ts";
-import { loadExplore, lostUpdateBalances, runSimloopExplore, W4_PENDING } from "../bench/exploration.ts";
-import { measureWorkload, pairedRatio, type Workload } from "../bench/harness.ts";
+} from "../src/coroutines.ts";
+import { loadExplore, lostUpdateBalances, runSimloopExplore, W4_PENDING } from "../src/exploration.ts";
+import { measureWorkload, pairedRatio, type Workload } from "../src/harness.ts";
 import {
   runEffectionPingPong,
   runFakeTimersChain,
@@ -33,8 +33,8 @@ import {
   runRxjsQueueChain,
   runRxjsQueueChainFresh,
   runRxjsVirtualTimers,
-} from "../bench/peers.ts";
-import { mulberry32, randomIntegers } from "../bench/prng.ts";
+} from "../src/peers.ts";
+import { mulberry32, randomIntegers } from "../src/prng.ts";
 import {
   asyncTimerDelays,
   asyncTimersWorkload,
@@ -42,20 +42,20 @@ import {
   runBareMacrotaskAsyncTimers,
   runFakeTimersAsyncTimers,
   runSimloopAsyncTimers,
-} from "../bench/async-timers.ts";
-import { readyChainWorkload, runSimloopChain } from "../bench/ready-chain.ts";
-import { renderGrowthSvg } from "../bench/chart.ts";
-import { renderMarkdown, describeMachine, consoleRunsToFind, consoleWorkload } from "../bench/report.ts";
+} from "../src/async-timers.ts";
+import { readyChainWorkload, runSimloopChain } from "../src/ready-chain.ts";
+import { renderGrowthSvg } from "../src/chart.ts";
+import { renderMarkdown, describeMachine, consoleRunsToFind, consoleWorkload } from "../src/report.ts";
 import {
   loadRunsToFindSubject,
   measureRunsToFind,
   runsToFindSeeds,
   W4F_BUDGET,
   W4F_PENDING,
-} from "../bench/runs-to-find.ts";
-import { summarize } from "../bench/stats.ts";
-import { evaluateTargets } from "../bench/targets.ts";
-import { runSimloopTimers, timersWorkload, timerTimes } from "../bench/timers.ts";
+} from "../src/runs-to-find.ts";
+import { summarize } from "../src/stats.ts";
+import { evaluateTargets } from "../src/targets.ts";
+import { runSimloopTimers, timersWorkload, timerTimes } from "../src/timers.ts";
 
 /** The benchmark's workloads at tiny sizes: they run, agree on event counts, and report sane numbers. No timing is asserted. */
 describe("bench smoke", () => {
@@ -182,7 +182,7 @@ describe("bench smoke", () => {
     const root = fileURLToPath(new URL("../../../", import.meta.url));
     const run = spawnSync(
       process.execPath,
-      ["--conditions=@simloop/source", "--import", "tsx", "packages/core/bench/run.ts", "--quick", "--only", "W4f"],
+      ["--conditions=@simloop/source", "--import", "tsx", "packages/bench/src/run.ts", "--quick", "--only", "W4f"],
       { cwd: root, encoding: "utf8", timeout: 60_000 },
     );
     expect(run.status, run.stderr).toBe(0);
@@ -239,7 +239,7 @@ describe("bench smoke", () => {
         "--conditions=@simloop/source",
         "--import",
         "tsx",
-        "packages/core/bench/run.ts",
+        "packages/bench/src/run.ts",
         "--quick",
         "--only",
         "alloc",
