@@ -157,8 +157,9 @@ function quote(text: string): string {
   return /^[\w./:@=,-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
-async function exploreCommand(args: readonly string[], output: CliOutput, cwd: string): Promise<number> {
-  const { values, positionals } = parseArgs({
+/** The explore command's flags, parsed. */
+function parseExploreArgs(args: readonly string[]) {
+  return parseArgs({
     args: [...args],
     allowPositionals: true,
     options: {
@@ -175,6 +176,10 @@ async function exploreCommand(args: readonly string[], output: CliOutput, cwd: s
       "allow-leftover-tasks": { type: "boolean" },
     },
   });
+}
+
+async function exploreCommand(args: readonly string[], output: CliOutput, cwd: string): Promise<number> {
+  const { values, positionals } = parseExploreArgs(args);
   if (positionals.length !== 1) throw new UsageError(`explore takes one module, got ${positionals.length}.`);
   const policy = (values.policy ?? "pct") as PolicyName;
   if (!POLICIES.includes(policy))
