@@ -10,8 +10,8 @@
  * - the floor: the same callbacks dispatched in `(time, index)` order from a plain sorted index array,
  *   each from its own real `MessageChannel` macrotask, and nothing else: what exact quiescence costs.
  *
- * `@simloop/async` is loaded at run time, by a variable name (as W4 loads `@simloop/check`), so the
- * core's typecheck does not depend on it; while it is missing, W5 prints its pending line.
+ * `@simloop/async` is loaded at run time, by a variable name (as W4 loads `@simloop/check`), so that
+ * the suite still runs while it is not built; W5 then prints its pending line.
  *
  * @module
  */
@@ -26,7 +26,7 @@ export type RunAsyncFn = (main: () => Promise<number>, options?: Record<string, 
 /** The message W5 prints while `runAsync` is missing. */
 export const W5_PENDING = "pending: @simloop/async not built yet";
 
-/** A variable, so that the core's typecheck does not follow it (see the module's note). */
+/** A variable, so that the typecheck does not follow it (see the module's note). */
 const ASYNC_PACKAGE: string = "@simloop/async";
 
 /** Loads `runAsync` from `@simloop/async`, or returns `null` if it is not there (yet). */

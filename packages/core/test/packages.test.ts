@@ -13,6 +13,7 @@ const allowed: Record<string, string[]> = {
   "@simloop/check": ["@simloop/core", "@simloop/coroutines", "fast-check", "immer"],
   "@simloop/async": ["@simloop/core"],
   "@simloop/bench": [
+    "@simloop/async",
     "@simloop/core",
     "@simloop/coroutines",
     "@simloop/check",
