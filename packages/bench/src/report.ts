@@ -14,7 +14,7 @@ import { W4F_PENDING, type FinderResult, type RunsToFindResult } from "./runs-to
 import type { Summary } from "./stats.ts";
 import type { TargetResult } from "./targets.ts";
 import type { BoundLine } from "./bounds.ts";
-import { allowedBytes, type AllocationResult, type AllocationRow } from "./allocation.ts";
+import { ALLOCATION_NOISE_BYTES, allowedBytes, type AllocationResult, type AllocationRow } from "./allocation.ts";
 
 /** The machine a run was made on. */
 export interface Machine {
@@ -192,7 +192,7 @@ export function consoleAllocation(result: AllocationResult): string {
   for (const row of result.rows) {
     const bytes = row.bytes === null ? "no exact measure" : `${row.bytes.toFixed(1)} B`;
     lines.push(
-      `  ${row.workload} ${row.event}: ${bytes}; allowed: ${allowedText(row)} (+8 B noise) = ${allowedBytes(row).toFixed(0)} B`,
+      `  ${row.workload} ${row.event}: ${bytes}; allowed: ${allowedText(row)} (+${ALLOCATION_NOISE_BYTES} B noise) = ${allowedBytes(row).toFixed(0)} B`,
     );
   }
   return lines.join("\n");

@@ -30,8 +30,11 @@ import type { ExploreFailure, ExploreOptions, ExploreResult } from "./explore.ts
 import { resolveLevels } from "./levels.ts";
 import type { WireResult, WorkerRequest } from "./internal/wire.ts";
 
-/** Options of {@link exploreParallel}: those of `explore` that can cross a thread, and the worker count. */
-export interface ParallelOptions extends Omit<ExploreOptions, "policy" | "setup" | "onProgress" | "firstRun"> {
+/**
+ * Options of {@link exploreParallel}: those of `explore` that can cross a thread (`firstRun` included: the
+ * workers split the runs `[firstRun, firstRun + runs)`, as one shard of a campaign), and the worker count.
+ */
+export interface ParallelOptions extends Omit<ExploreOptions, "policy" | "setup" | "onProgress"> {
   /** `"random"` or `"pct"`. Default `"pct"`. */
   readonly policy?: "random" | "pct";
   /** Worker threads. Default 2. */
@@ -217,23 +220,23 @@ export async function exploreParallel(
   }
   const workers = Math.max(1, Math.floor(options.workers ?? 2));
   const total = options.runs ?? 100;
+  const first = options.firstRun ?? 0;
   const chunk = Math.ceil(total / workers);
-  const { workers: _w, execArgv: _e, watchdogMs: _d, ...rest } = options;
+  const { workers: _w, execArgv: _e, watchdogMs: _d, firstRun: _f, ...rest } = options;
   const execArgv = options.execArgv ?? (import.meta.url.endsWith(".ts") ? ["--conditions=@simloop/source"] : []);
   const requests: WorkerRequest[] = [];
   for (let w = 0; w < workers && w * chunk < total; w++) {
-    const firstRun = w * chunk;
     requests.push({
       moduleUrl,
       exportName,
-      options: { ...rest, policy, firstRun, runs: Math.min(chunk, total - firstRun) },
+      options: { ...rest, policy, firstRun: first + w * chunk, runs: Math.min(chunk, total - w * chunk) },
     });
   }
   const results = await Promise.all(requests.map((r) => runWorker(r, execArgv, watchdogMs)));
   const failing = results.find((r) => r.failure !== undefined);
   const totalRuns = results.reduce((sum, r) => sum + r.runs, 0);
   const merged = {
-    runs: failing?.failure !== undefined ? failing.failure.run + 1 : totalRuns,
+    runs: failing?.failure !== undefined ? failing.failure.run + 1 - first : totalRuns,
     totalRuns,
     distinctSchedules: results.reduce((sum, r) => sum + r.distinctSchedules, 0),
     distinctSchedulesEstimated: results.some((r) => r.distinctSchedulesEstimated),
