@@ -120,6 +120,16 @@ function selfCheck(
   };
 }
 
+/**
+ * A deadlock whose run called real timers or native Promises: the report names them, since a future
+ * settled from there is settled outside virtual time, after the run has already deadlocked.
+ */
+function withEscapes(report: string, culprits: readonly string[]): string {
+  const escapes = [...new Set(culprits)];
+  if (escapes.length === 0) return report;
+  return `${report}\n\nThe run called ${escapes.join(", ")}: their callbacks run outside virtual time, so a future they settle never settles during the run (hence the deadlock). Use loop.callLater, loop.createFuture and the loop's tasks instead, or run async code in async mode (@simloop/async).`;
+}
+
 /** The replay option that restores the levels, when they are not the default ones. */
 function replayLevels(levels: PolicyLevels): { replayExtra?: string } {
   // jitter and io need no option: a replay turns them on when the schedule holds their decisions.
@@ -177,7 +187,7 @@ export function analyseFailure(
     error = new NondeterminismError(difference.index, difference.first, difference.second, culprits);
   }
   const seed = options.seed ?? 0;
-  const report = formatReport({
+  const formatted = formatReport({
     name: options.name ?? (program.name === "" ? "program" : program.name),
     program: typeof program.name === "string" ? program.name : "",
     kind,
@@ -198,6 +208,7 @@ export function analyseFailure(
     coverage: summary.coverage,
     ...replayLevels(levels),
   });
+  const report = kind === "deadlock" ? withEscapes(formatted, [...checked.culprits, ...traced.culprits]) : formatted;
   return {
     kind,
     error,
