@@ -7,12 +7,12 @@ const packagesDir = join(import.meta.dirname, "..", "..");
 /**
  * What each package's sources may import (bare specifiers; `node:` built-ins are allowed outside core).
  * The arrows of the package graph: core imports nothing; coroutines only core; check only core,
- * coroutines, fast-check and immer; async only core; bench anything; nothing imports bench.
+ * coroutines, async, fast-check and immer (it explores async programs too); async only core; bench anything; nothing imports bench.
  */
 const allowed: Record<string, readonly string[] | "any"> = {
   "@simloop/core": [],
   "@simloop/coroutines": ["@simloop/core"],
-  "@simloop/check": ["@simloop/core", "@simloop/coroutines", "fast-check", "immer"],
+  "@simloop/check": ["@simloop/async", "@simloop/core", "@simloop/coroutines", "fast-check", "immer"],
   "@simloop/async": ["@simloop/core"],
   "@simloop/bench": "any",
 };
