@@ -6,11 +6,11 @@ const root = join(import.meta.dirname, "..", "..");
 const readPkg = (name: string): { name: string; dependencies?: Record<string, string> } =>
   JSON.parse(readFileSync(join(root, name, "package.json"), "utf8"));
 
-/** The allowed dependency arrows: core ← coroutines ← check, and core ← async; the benchmark uses them all. */
+/** The allowed dependency arrows: core ← coroutines ← check, core ← async ← check (decision 0018); the benchmark uses them all. */
 const allowed: Record<string, string[]> = {
   "@simloop/core": [],
   "@simloop/coroutines": ["@simloop/core"],
-  "@simloop/check": ["@simloop/core", "@simloop/coroutines", "fast-check", "immer"],
+  "@simloop/check": ["@simloop/async", "@simloop/core", "@simloop/coroutines", "fast-check", "immer"],
   "@simloop/async": ["@simloop/core"],
   "@simloop/bench": [
     "@simloop/async",
