@@ -8,15 +8,39 @@
 import { EventLoop, Interrupt, type Coroutine, type Task } from "@simloop/core";
 import { Resource, sleep } from "@simloop/coroutines";
 
-const MACHINES = 5;
-const WEEKS = 4;
-const MINUTES = WEEKS * 7 * 24 * 60;
 const MEAN_TIME_TO_FAILURE = 300;
 const REPAIR_TIME = 30;
 
-/** Runs the model for four weeks and prints each machine's output. */
-export function run(print: (line: string) => void): void {
-  const loop = new EventLoop({ seed: 42, unhandled: "throw" });
+/** The size of a job-shop run. */
+export interface JobShopOptions {
+  /** How many machines make parts (each with its own breakdown process). */
+  readonly machines: number;
+  /** How many weeks of virtual minutes the model runs. */
+  readonly weeks: number;
+  /** The loop's seed (part durations and times to failure come from `loop.random`). */
+  readonly seed: number;
+}
+
+/** What a job-shop run produced: parts and breakdowns per machine, and the repairer's statistics. */
+export interface JobShopResult {
+  readonly machines: readonly { readonly name: string; readonly parts: number; readonly breakdowns: number }[];
+  /** The fraction of the run the repairer was busy. */
+  readonly utilisation: number;
+  /** The mean virtual minutes a broken machine waited for the repairer. */
+  readonly meanWait: number;
+}
+
+/**
+ * Runs the job shop: `machines` machines for `weeks` weeks of virtual minutes, one repairer. The
+ * benchmark runs it at larger sizes against the same model written for SimPy.
+ *
+ * @example
+ * ```ts
+ * const { machines } = jobShop({ machines: 5, weeks: 1, seed: 1 });
+ * ```
+ */
+export function jobShop({ machines: count, weeks, seed }: JobShopOptions): JobShopResult {
+  const loop = new EventLoop({ seed, unhandled: "throw" });
   const repairer = new Resource(1, { loop });
 
   class Machine {
@@ -64,11 +88,22 @@ export function run(print: (line: string) => void): void {
     }
   }
 
-  const machines = Array.from({ length: MACHINES }, (_, i) => new Machine(`machine ${i + 1}`));
-  loop.runUntilTime(MINUTES);
-  for (const m of machines) print(`${m.name}: ${m.parts} parts, ${m.breakdowns} breakdowns`);
+  const machines = Array.from({ length: count }, (_, i) => new Machine(`machine ${i + 1}`));
+  loop.runUntilTime(weeks * 7 * 24 * 60);
   const s = repairer.statistics();
+  return {
+    machines: machines.map(({ name, parts, breakdowns }) => ({ name, parts, breakdowns })),
+    utilisation: s.utilisation,
+    meanWait: s.wait.mean,
+  };
+}
+
+/** Runs the model for four weeks with five machines and prints each machine's output. */
+export function run(print: (line: string) => void): void {
+  const weeks = 4;
+  const result = jobShop({ machines: 5, weeks, seed: 42 });
+  for (const m of result.machines) print(`${m.name}: ${m.parts} parts, ${m.breakdowns} breakdowns`);
   print(
-    `after ${WEEKS} weeks: ${machines.reduce((n, m) => n + m.parts, 0)} parts; the repairer was busy ${(s.utilisation * 100).toFixed(1)}% of the time, machines waited ${s.wait.mean.toFixed(1)} minutes for it on average`,
+    `after ${weeks} weeks: ${result.machines.reduce((n, m) => n + m.parts, 0)} parts; the repairer was busy ${(result.utilisation * 100).toFixed(1)}% of the time, machines waited ${result.meanWait.toFixed(1)} minutes for it on average`,
   );
 }

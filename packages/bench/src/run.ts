@@ -5,7 +5,8 @@
  * - `--write`: regenerate `docs/performance.md` and `docs/performance-growth.svg`;
  * - `--only W1,W3`: run only these workloads (`W3` selects W3a and W3b, `W4` selects W4 and W4f, the
  *   runs-to-find comparison of `./runs-to-find.ts`; `alloc` selects the allocation per event of
- *   `./allocation.ts`; `W5` the async timers of `./async-timers.ts`).
+ *   `./allocation.ts`; `W5` the async timers of `./async-timers.ts`; `W7` the job shop against SimPy of
+ *   `./job-shop.ts`).
  *
  * The root `bench` script builds the packages, then runs `node --expose-gc --import tsx
  * packages/bench/src/run.ts`: GC can be forced between timed runs, and simloop is measured from its
@@ -44,6 +45,7 @@ import {
 import { evaluateTargets } from "./targets.ts";
 import { evaluateBounds } from "./bounds.ts";
 import { timersWorkload } from "./timers.ts";
+import { consoleJobShop, jobShopTarget, measureJobShop, W7_ID, type JobShopResult } from "./job-shop.ts";
 
 interface Flags {
   readonly quick: boolean;
@@ -64,7 +66,9 @@ function parseFlags(argv: readonly string[]): Flags {
       if (value === undefined || value === "") throw new Error("--only needs a list, such as --only W1,W2");
       only = value.split(",").map((s) => s.trim().toUpperCase());
     } else if (arg !== "--") {
-      throw new Error(`Unknown flag ${arg}. Usage: run.ts [--quick] [--write] [--only W1,W2,W3a,W3b,W4,W4f,W5,alloc]`);
+      throw new Error(
+        `Unknown flag ${arg}. Usage: run.ts [--quick] [--write] [--only W1,W2,W3a,W3b,W4,W4f,W5,W7,alloc]`,
+      );
     }
   }
   return { quick, write, only };
@@ -153,7 +157,14 @@ async function main(): Promise<void> {
     log(consoleAllocation(allocation));
   }
 
+  let jobShop: JobShopResult | null = null;
+  if (selected(flags, W7_ID)) {
+    jobShop = await measureJobShop(flags.quick, progress);
+    log(consoleJobShop(jobShop));
+  }
+
   const targets = evaluateTargets(results, memory, w4Note === W4_PENDING, runsToFind, allocation, w5Pending);
+  if (jobShop !== null) targets.push(jobShopTarget(jobShop));
   log(consoleTargets(targets));
   const bounds = evaluateBounds(results, memory);
   log(consoleBounds(bounds));

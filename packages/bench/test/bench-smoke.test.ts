@@ -45,6 +45,7 @@ import {
 } from "../src/async-timers.ts";
 import { readyChainWorkload, runSimloopChain } from "../src/ready-chain.ts";
 import { renderGrowthSvg } from "../src/chart.ts";
+import { consoleJobShop, jobShopTarget, measureJobShop } from "../src/job-shop.ts";
 import { renderMarkdown, describeMachine, consoleRunsToFind, consoleWorkload } from "../src/report.ts";
 import {
   loadRunsToFindSubject,
@@ -228,6 +229,25 @@ describe("bench smoke", () => {
     const pending = evaluateTargets(new Map(), null, false, null, null, true);
     expect(pending).toEqual([expect.objectContaining({ workload: "W5", status: "n/a", measured: "pending" })]);
   });
+
+  it("measures W7, the job shop against SimPy, or says why it was skipped", async () => {
+    const result = await measureJobShop(true);
+    const target = jobShopTarget(result);
+    expect(target.workload).toBe("W7");
+    if ("skipped" in result) {
+      // No SimPy here (it is not a dependency): the line says what to install or set.
+      expect(result.skipped).toMatch(/python3|SimPy/);
+      expect(target.status).toBe("n/a");
+      expect(consoleJobShop(result)).toContain("W7 — job shop vs SimPy: skipped:");
+      return;
+    }
+    expect(result.ratio.median).toBeGreaterThan(0);
+    expect(Number.isFinite(result.ratio.median)).toBe(true);
+    // Same model, different random streams: the part counts agree within a few percent.
+    expect(Math.abs(result.simloopParts - result.simpyParts) / result.simpyParts).toBeLessThan(0.03);
+    expect(["met", "not met"]).toContain(target.status);
+    expect(consoleJobShop(result)).toContain("SimPy's time ÷ simloop's");
+  }, 60_000);
 
   it("allocates per event no more than asyncio's own objects (W1, W2, W3a, W3b), measured with GC exposed", () => {
     // A separate process with --expose-gc: the measure needs a collected heap before each run.
