@@ -6,7 +6,10 @@ const root = join(import.meta.dirname, "..", "..");
 const readPkg = (name: string): { name: string; dependencies?: Record<string, string> } =>
   JSON.parse(readFileSync(join(root, name, "package.json"), "utf8"));
 
-/** The allowed dependency arrows: core ← coroutines ← check, core ← async ← check (decision 0018); the benchmark uses them all. */
+/**
+ * The allowed dependency arrows: core ← coroutines ← check, core ← async ← check (decision 0018); the
+ * benchmark uses them all, and the examples (whose job shop it measures).
+ */
 const allowed: Record<string, string[]> = {
   "@simloop/core": [],
   "@simloop/coroutines": ["@simloop/core"],
@@ -17,6 +20,7 @@ const allowed: Record<string, string[]> = {
     "@simloop/core",
     "@simloop/coroutines",
     "@simloop/check",
+    "@simloop/examples",
     "@sinonjs/fake-timers",
     "effection",
     "fast-check",
