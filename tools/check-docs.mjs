@@ -110,9 +110,36 @@ for (const file of referenceFiles) {
   }
 }
 
+// Every decision record has a number of its own, its title carries that number, and every "decision NNNN"
+// names a record that exists.
+const decisionsDir = join(root, "docs", "decisions");
+const decisionNumbers = new Map();
+for (const name of readdirSync(decisionsDir)) {
+  const m = /^(\d{4})-.*\.md$/.exec(name);
+  if (!m) continue;
+  const names = decisionNumbers.get(m[1]) ?? [];
+  names.push(name);
+  decisionNumbers.set(m[1], names);
+  const title = readFileSync(join(decisionsDir, name), "utf8").split("\n")[0];
+  if (!new RegExp(`^# ${m[1]}\\b`).test(title))
+    problems.push(`docs/decisions/${name}: its title should start with "# ${m[1]}", the file's number`);
+}
+for (const [number, names] of decisionNumbers) {
+  if (names.length > 1)
+    problems.push(
+      `docs/decisions: ${names.join(", ")} share the number ${number}: give each record but the first the next free number and update the references`,
+    );
+}
+for (const file of referenceFiles) {
+  for (const m of readFileSync(file, "utf8").matchAll(/\b[Dd]ecisions? (\d{4})\b/g)) {
+    if (!decisionNumbers.has(m[1]))
+      problems.push(`${relative(root, file)}: "decision ${m[1]}" names no record in docs/decisions`);
+  }
+}
+
 if (problems.length > 0) {
   console.error(
-    `Every export and public member needs a TSDoc comment (/** … */), and every "rule N" and "§N" must resolve:\n${problems.join("\n")}`,
+    `Every export and public member needs a TSDoc comment (/** … */), every "rule N", "§N" and "decision NNNN" must resolve, and decision numbers must be unique:\n${problems.join("\n")}`,
   );
   process.exit(1);
 }
