@@ -31,13 +31,85 @@ function timeRatio(result: WorkloadResult, slow: string, fast: string, n: number
   return `${fmt(r.median)}× (${fmt(r.min)}–${fmt(r.max)})`;
 }
 
-/** The paired ratio of `a`'s rate over `b`'s. */
-function rateRatio(result: WorkloadResult, a: string, b: string, n: number): string | null {
-  return timeRatio(result, b, a, n);
+/** One ratio line of a workload: `slow`'s time ÷ `fast`'s time, which is also `fast`'s rate ÷ `slow`'s. */
+interface Ratio {
+  readonly slow: string;
+  readonly fast: string;
+  readonly description: string;
 }
 
-function push(out: BoundLine[], workload: string, description: string, measured: string | null): void {
-  if (measured !== null) out.push({ workload, description, measured });
+/**
+ * The ratio lines, by workload; W1's are given for every size, the others' for the first. W4 compares
+ * rates (runs/s): its `fast` is the system whose rate is the numerator.
+ */
+const ratios: ReadonlyArray<readonly [workload: string, everySize: boolean, lines: readonly Ratio[]]> = [
+  [
+    "W1",
+    true,
+    [
+      {
+        slow: "packed-heap-handles",
+        fast: "packed-heap",
+        description:
+          "time of the packed heap with a handle object per timer ÷ the bare packed heap (what returning a handle costs)",
+      },
+      {
+        slow: "simloop",
+        fast: "packed-heap-handles",
+        description: "simloop's time ÷ the packed heap with a handle per timer (the loop's own overhead)",
+      },
+    ],
+  ],
+  [
+    "W2",
+    false,
+    [
+      {
+        slow: "ring-handles",
+        fast: "ring",
+        description:
+          "time of the ring with a handle object per callback ÷ the bare ring (what returning a handle costs)",
+      },
+      {
+        slow: "rxjs",
+        fast: "ring",
+        description: "RxJS this.schedule's time ÷ the bare ring (it reuses one action: no allocation per callback)",
+      },
+      {
+        slow: "simloop",
+        fast: "ring-handles",
+        description: "simloop's time ÷ the ring with a handle per callback (the loop's own overhead)",
+      },
+    ],
+  ],
+  [
+    "W4",
+    false,
+    [
+      {
+        slow: "fast-check",
+        fast: "simloop-program",
+        description:
+          "the program alone (a fresh loop, no policy, no explore) ÷ fast-check's runs/s: the most any exploration of it could reach",
+      },
+      {
+        slow: "simloop-program",
+        fast: "simloop",
+        description:
+          "explore's runs/s ÷ the program alone (what a random schedule, its recording and the run checks cost)",
+      },
+    ],
+  ],
+];
+
+/** W3b's lines: bytes per sleeping task, split into the user's generator and each system's own part. */
+function memoryLines(memory: MemoryResult, user: number): BoundLine[] {
+  const lines: ReadonlyArray<readonly [string, number]> = [
+    ["bytes of the user's own suspended generator (`yield* sleep(d)`), the same in every system", user],
+    ["simloop's own bytes per sleeping task (task, sleep timer, heap slot)", memory.simloop - user],
+    ["the bare scheduler's own bytes per sleeping task (its helper generator, heap slot)", memory.bare - user],
+  ];
+  return lines.map(([description, bytes]) => ({ workload: "W3b", description, measured: `${bytes.toFixed(0)} B` }));
 }
 
 /**
@@ -50,81 +122,19 @@ function push(out: BoundLine[], workload: string, description: string, measured:
  */
 export function evaluateBounds(results: ReadonlyMap<string, WorkloadResult>, memory: MemoryResult | null): BoundLine[] {
   const out: BoundLine[] = [];
-  const w1 = results.get("W1");
-  if (w1 !== undefined) {
-    for (const n of w1.workload.sizes) {
-      push(
-        out,
-        "W1",
-        `N=${n}: time of the packed heap with a handle object per timer ÷ the bare packed heap (what returning a handle costs)`,
-        timeRatio(w1, "packed-heap-handles", "packed-heap", n),
-      );
-      push(
-        out,
-        "W1",
-        `N=${n}: simloop's time ÷ the packed heap with a handle per timer (the loop's own overhead)`,
-        timeRatio(w1, "simloop", "packed-heap-handles", n),
-      );
+  for (const [workload, everySize, lines] of ratios) {
+    const result = results.get(workload);
+    if (result === undefined) continue;
+    const sizes = everySize ? result.workload.sizes : result.workload.sizes.slice(0, 1);
+    for (const n of sizes) {
+      for (const line of lines) {
+        const measured = timeRatio(result, line.slow, line.fast, n);
+        if (measured !== null)
+          out.push({ workload, description: everySize ? `N=${n}: ${line.description}` : line.description, measured });
+      }
     }
   }
-  const w2 = results.get("W2");
-  if (w2 !== undefined) {
-    const n = w2.workload.sizes[0] as number;
-    push(
-      out,
-      "W2",
-      "time of the ring with a handle object per callback ÷ the bare ring (what returning a handle costs)",
-      timeRatio(w2, "ring-handles", "ring", n),
-    );
-    push(
-      out,
-      "W2",
-      "RxJS this.schedule's time ÷ the bare ring (it reuses one action: no allocation per callback)",
-      timeRatio(w2, "rxjs", "ring", n),
-    );
-    push(
-      out,
-      "W2",
-      "simloop's time ÷ the ring with a handle per callback (the loop's own overhead)",
-      timeRatio(w2, "simloop", "ring-handles", n),
-    );
-  }
-  if (memory !== null && memory.userGenerator !== undefined) {
-    const user = memory.userGenerator;
-    push(
-      out,
-      "W3b",
-      "bytes of the user's own suspended generator (`yield* sleep(d)`), the same in every system",
-      `${user.toFixed(0)} B`,
-    );
-    push(
-      out,
-      "W3b",
-      "simloop's own bytes per sleeping task (task, sleep timer, heap slot)",
-      `${(memory.simloop - user).toFixed(0)} B`,
-    );
-    push(
-      out,
-      "W3b",
-      "the bare scheduler's own bytes per sleeping task (its helper generator, heap slot)",
-      `${(memory.bare - user).toFixed(0)} B`,
-    );
-  }
-  const w4 = results.get("W4");
-  if (w4 !== undefined) {
-    const n = w4.workload.sizes[0] as number;
-    push(
-      out,
-      "W4",
-      "the program alone (a fresh loop, no policy, no explore) ÷ fast-check's runs/s: the most any exploration of it could reach",
-      rateRatio(w4, "simloop-program", "fast-check", n),
-    );
-    push(
-      out,
-      "W4",
-      "explore's runs/s ÷ the program alone (what a random schedule, its recording and the run checks cost)",
-      rateRatio(w4, "simloop", "simloop-program", n),
-    );
-  }
-  return out;
+  if (memory !== null && memory.userGenerator !== undefined) out.push(...memoryLines(memory, memory.userGenerator));
+  // By workload, W3b between W2 and W4 (the sort is stable: each workload's lines keep their order).
+  return out.sort((a, b) => a.workload.localeCompare(b.workload));
 }

@@ -241,29 +241,46 @@ export class CheckArgumentError extends CheckError {
 }
 
 /**
+ * An `exploreParallel` worker stopped before answering for the run it was in, which is reported as
+ * failed: the worker ended its thread ({@link WorkerExitError}) or the watchdog terminated it
+ * ({@link WatchdogTimeoutError}).
+ *
+ * @example
+ * ```ts
+ * const result = await exploreParallel(url, "program", { watchdogMs: 5000 });
+ * if (result.failure?.error instanceof WorkerStoppedError) console.log(result.failure.error.run);
+ * ```
+ */
+export abstract class WorkerStoppedError extends CheckError {
+  /** The run the worker was in. */
+  readonly run: number;
+
+  protected constructor(code: string, message: string, run: number) {
+    super(code, message);
+    this.run = run;
+  }
+}
+
+/**
  * An `exploreParallel` worker ended before answering: the code under test ended its thread
  * (`process.exit`, whatever the code), so the run it was in is reported as failed.
  *
  * @example
  * ```ts
  * const result = await exploreParallel(url, "program");
- * if (result.failure?.error instanceof WorkerExitError) console.log(result.failure.error.run);
+ * if (result.failure?.error instanceof WorkerExitError) console.log(result.failure.error.exitCode);
  * ```
  */
-export class WorkerExitError extends CheckError {
+export class WorkerExitError extends WorkerStoppedError {
   override readonly name: string = "WorkerExitError";
-  /** The run the worker was in. */
-  readonly run: number;
   /** The worker's exit code. */
   readonly exitCode: number;
 
   constructor(program: string, run: number, exitCode: number) {
-    super(
-      "WORKER_EXIT",
+    const message =
       `The worker exploring ${program} exited with code ${exitCode} before answering, in run ${run + 1}: the code under test ended the thread (process.exit?). ` +
-        "Throw an error instead, so that the run fails with a report.",
-    );
-    this.run = run;
+      "Throw an error instead, so that the run fails with a report.";
+    super("WORKER_EXIT", message, run);
     this.exitCode = exitCode;
   }
 }
@@ -276,23 +293,19 @@ export class WorkerExitError extends CheckError {
  * @example
  * ```ts
  * const result = await exploreParallel(url, "program", { watchdogMs: 5000 });
- * if (result.failure?.error instanceof WatchdogTimeoutError) console.log(result.failure.error.run);
+ * if (result.failure?.error instanceof WatchdogTimeoutError) console.log(result.failure.error.watchdogMs);
  * ```
  */
-export class WatchdogTimeoutError extends CheckError {
+export class WatchdogTimeoutError extends WorkerStoppedError {
   override readonly name: string = "WatchdogTimeoutError";
-  /** The run the worker was in. */
-  readonly run: number;
   /** The deadline, in milliseconds of real time. */
   readonly watchdogMs: number;
 
   constructor(program: string, run: number, watchdogMs: number) {
-    super(
-      "WATCHDOG",
+    const message =
       `Run ${run + 1} of ${program} did not end within ${watchdogMs} ms of real time: a step that never yields (a synchronous infinite loop?) or a very slow run. ` +
-        "Find the loop by replaying that run alone under a debugger, or raise watchdogMs if the run is merely slow.",
-    );
-    this.run = run;
+      "Find the loop by replaying that run alone under a debugger, or raise watchdogMs if the run is merely slow.";
+    super("WATCHDOG", message, run);
     this.watchdogMs = watchdogMs;
   }
 }

@@ -17,6 +17,7 @@ export {
   UnretrievedExceptionError,
   WatchdogTimeoutError,
   WorkerExitError,
+  WorkerStoppedError,
 } from "./errors.ts";
 export { DEFAULT_LEVELS, describeLevels, resolveLevels } from "./levels.ts";
 export type { LevelOptions } from "./levels.ts";

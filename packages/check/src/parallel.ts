@@ -23,7 +23,7 @@
  */
 import { Worker } from "node:worker_threads";
 import { Schedule } from "./schedule.ts";
-import { CheckArgumentError, WatchdogTimeoutError, WorkerExitError } from "./errors.ts";
+import { CheckArgumentError, WatchdogTimeoutError, WorkerExitError, type WorkerStoppedError } from "./errors.ts";
 import { runSeed } from "./exploration-policy.ts";
 import { newProgress, PHASE, PROGRESS_PHASE, PROGRESS_RUN } from "./internal/progress.ts";
 import type { ExploreFailure, ExploreOptions, ExploreResult } from "./explore.ts";
@@ -70,14 +70,10 @@ export interface ParallelResult extends Omit<ExploreResult, "failure" | "coverag
 }
 
 /** A worker's answer: its result, and the error when the worker stopped without answering. */
-type WorkerAnswer = WireResult & { readonly stopped?: WorkerExitError | WatchdogTimeoutError };
+type WorkerAnswer = WireResult & { readonly stopped?: WorkerStoppedError };
 
 /** The failure of a worker that stopped in run `run` without answering (see {@link runWorker}). */
-function stoppedAnswer(
-  request: WorkerRequest,
-  stopped: WorkerExitError | WatchdogTimeoutError,
-  phase: number,
-): WorkerAnswer {
+function stoppedAnswer(request: WorkerRequest, stopped: WorkerStoppedError, phase: number): WorkerAnswer {
   const options = request.options as unknown as ParallelOptions & { firstRun: number; runs: number };
   const seed = options.seed ?? 0;
   const run = stopped.run;
