@@ -11,9 +11,10 @@
  *
  * @module
  */
-import type { ChoicePoint, JitterPoint } from "@simloop/core";
+import type { ChoicePoint, EventLoop, JitterPoint } from "@simloop/core";
 import { CheckArgumentError } from "./errors.ts";
 import { RecordingPolicy, type Coverage, type RunObservation } from "./exploration-policy.ts";
+import { FootprintRecorder, type SharedState } from "./footprints.ts";
 import { resolveLevels, type LevelOptions } from "./levels.ts";
 import type { Decision } from "./schedule.ts";
 
@@ -25,6 +26,21 @@ export interface ExhaustiveOptions {
   readonly runs?: number;
   /** The levels to ask about. Default: ties only. */
   readonly levels?: LevelOptions;
+  /**
+   * Skip the orders of tied timers whose consequences cannot affect each other (a partial-order
+   * reduction; see decision 0019): each run records what every step touched, and the alternatives at a
+   * tie whose members' cascades touched disjoint objects — and nothing untracked — are not run. Needs
+   * an unbounded `maxDeviations` (reordering independent steps changes deviation counts). Default false.
+   */
+  readonly reduce?: boolean;
+  /**
+   * With `reduce`: where the program's shared state lives. `"untracked"` (default): a task step or plain
+   * callback may touch anything, so it is dependent with every other step (sound for any program, and
+   * it reduces only cascades of library code). `"tracked"`: the program promises that everything its
+   * tasks and callbacks share lives in stores (`createStore`), futures, tasks and the coroutines
+   * primitives; never inferred. A program that breaks the promise may have orders skipped that matter.
+   */
+  readonly sharedState?: SharedState;
 }
 
 interface Prefix {
@@ -51,6 +67,10 @@ class ExhaustivePolicy extends RecordingPolicy {
   private deepest = 0;
   /** Whether a run drew an uncertain duration with a range: only its bounds were tried. */
   private boundsOnly = false;
+  /** With `reduce`: what each run touched. */
+  private readonly recorder: FootprintRecorder | null;
+  /** With `reduce`: the alternatives not run because they were equivalent to a run one. */
+  private pruned = 0;
 
   constructor(options: ExhaustiveOptions) {
     super("exhaustive", resolveLevels(options.levels));
@@ -59,6 +79,39 @@ class ExhaustivePolicy extends RecordingPolicy {
     if (!(this.maxDeviations >= 0)) {
       throw new CheckArgumentError(`Expected \`maxDeviations\` >= 0, got \`${String(options.maxDeviations)}\`.`);
     }
+    if (options.reduce === true && Number.isFinite(this.maxDeviations)) {
+      throw new CheckArgumentError(
+        `\`reduce\` needs an unbounded deviation count, got \`maxDeviations: ${this.maxDeviations}\`: reordering ` +
+          `independent steps changes how many deviations a schedule has. Drop \`maxDeviations\` (bound the ` +
+          `campaign with \`runs\`) or drop \`reduce\`.`,
+      );
+    }
+    const sharedState = options.sharedState ?? "untracked";
+    if (sharedState !== "untracked" && sharedState !== "tracked") {
+      throw new CheckArgumentError(
+        `Expected \`sharedState\` to be "untracked" or "tracked", got \`${String(options.sharedState)}\`.`,
+      );
+    }
+    this.recorder = options.reduce === true ? new FootprintRecorder(sharedState) : null;
+  }
+
+  /** With `reduce`: records what each step of the run on `loop` touches. */
+  observe(loop: EventLoop): void {
+    if (this.recorder !== null) this.recorder.attach(loop);
+  }
+
+  /** Answers a choice point and, with `reduce`, tells the recorder. */
+  override choose(point: ChoicePoint): number {
+    const index = this.step;
+    const pick = super.choose(point);
+    if (this.recorder !== null) this.recorder.choice(point, index);
+    return pick;
+  }
+
+  /** Draws an uncertain duration and, with `reduce`, tells the recorder. */
+  override chooseDuration(point: JitterPoint): number {
+    if (this.recorder !== null) this.recorder.drew(point.time);
+    return super.chooseDuration(point);
   }
 
   override beginRun(run: number): boolean {
@@ -87,8 +140,13 @@ class ExhaustivePolicy extends RecordingPolicy {
     const decisions = this.schedule().decisions;
     const base = decisions.map((d) => (d.kind === "jitter" ? (d.pick === d.min ? 0 : 1) : d.pick));
     const room = this.budget - this.explored;
+    const equivalent = this.recorder === null ? null : this.recorder.reducibleDecisions();
     for (let i = picks.length; i < decisions.length; i++) {
       const width = branching(decisions[i] as Decision);
+      if (equivalent !== null && equivalent.has(i)) {
+        this.pruned += width - 1;
+        continue;
+      }
       for (let j = 1; j < width; j++) {
         if (this.next.length + (this.level.length - this.levelPos) >= room) {
           this.dropped = true;
@@ -112,15 +170,20 @@ class ExhaustivePolicy extends RecordingPolicy {
     const covered = this.exhausted && !this.dropped;
     const complete = covered && !this.boundsOnly;
     const bound = Number.isFinite(this.maxDeviations) ? ` with <= ${this.maxDeviations} deviation(s)` : "";
+    const reduced =
+      this.recorder === null
+        ? ""
+        : ` (${this.pruned} reordering(s) of independent steps skipped as equivalent to a run one)`;
     return {
       policy: this.name,
       summary: complete
-        ? `explored every schedule${bound}: ${this.explored} run(s)`
+        ? `explored every schedule${bound}${this.recorder === null ? "" : ", up to the order of independent steps"}: ${this.explored} run(s)${reduced}`
         : covered
           ? `explored ${this.explored} schedule(s)${bound}, trying each uncertain duration (loop.jitter) at its two bounds only: ` +
             `the values in between were NOT covered, so this is not every schedule`
           : `explored ${this.explored} schedule(s) up to ${this.deepest} deviation(s); the space${bound} was NOT covered (run budget ${this.budget})`,
       complete,
+      ...(this.recorder === null ? {} : { pruned: this.pruned }),
     };
   }
 }

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { ChoicePoint, Handle, JitterPoint, PolicyLevels, SchedulingPolicy, Task } from "@simloop/core";
+import type { ChoicePoint, EventLoop, Handle, JitterPoint, PolicyLevels, SchedulingPolicy, Task } from "@simloop/core";
 import { Schedule, type Decision } from "./schedule.ts";
 import { handleWords } from "./words.ts";
 
@@ -27,6 +27,8 @@ export interface Coverage {
   readonly summary: string;
   /** Exhaustive: whether every schedule within the deviation bound was run. */
   readonly complete?: boolean;
+  /** Exhaustive with `reduce`: the alternatives not run because they were equivalent to a run one. */
+  readonly pruned?: number;
   /** PCT: the probability bound of the summary. */
   readonly confidence?: number;
   /** PCT: the bug depth the bound is about. */
@@ -73,6 +75,12 @@ export interface ExplorationPolicy extends SchedulingPolicy {
    * over workers or shards then explores the same schedules as one sequential campaign.
    */
   calibrate?(pilot: (run: number) => RunObservation): void;
+  /**
+   * Called with each run's fresh loop before the program starts, when the policy needs to watch the run
+   * (exhaustive with `reduce` adds an instrument that records what each step touched). Optional: a
+   * policy without it costs the run nothing.
+   */
+  observe?(loop: EventLoop): void;
   /** Prepares run `run` (0-based). Returns false when nothing is left to explore. */
   beginRun(run: number): boolean;
   /** Tells the policy how the run went. */

@@ -32,6 +32,7 @@ export { pct, pctBound } from "./pct.ts";
 export type { PctOptions } from "./pct.ts";
 export { exhaustive } from "./exhaustive.ts";
 export type { ExhaustiveOptions } from "./exhaustive.ts";
+export type { SharedState } from "./footprints.ts";
 export { replaying } from "./replaying-policy.ts";
 export type { Divergence, ReplayingPolicy } from "./replaying-policy.ts";
 export { choices, scheduleArb } from "./choices.ts";

@@ -145,6 +145,8 @@ export function execute(
       ? { seed, trace: traceOption, maxSteps, unhandled: "collect" }
       : { policy, seed, trace: traceOption, maxSteps, unhandled: "collect" },
   );
+  const observe = (policy as ExplorationPolicy | undefined)?.observe;
+  if (observe !== undefined) observe.call(policy, loop);
   let steppers: Set<string> | null = null;
   if (trace === "steppers") {
     const seen = new Set<string>();

@@ -7,7 +7,7 @@
  * @module
  */
 import { produce, type Draft } from "immer";
-import type { EventLoop } from "@simloop/core";
+import { noteAccess, type EventLoop } from "@simloop/core";
 import { InvariantViolationError } from "./errors.ts";
 import { onFinish, reportViolation } from "./internal/registry.ts";
 
@@ -55,6 +55,7 @@ export class StateStore<S> {
 
   /** The current snapshot (frozen). */
   get(): S {
+    noteAccess(this, this.loop);
     return this.current;
   }
 
@@ -63,6 +64,7 @@ export class StateStore<S> {
    * the trace; an unchanged state records nothing. Checks the `always` predicates on it.
    */
   update(recipe: (draft: Draft<S>) => void | S): S {
+    noteAccess(this, this.loop);
     const next = produce(this.current, recipe as (draft: Draft<S>) => void) as S;
     if (next === this.current) return next;
     this.current = next;
@@ -73,6 +75,7 @@ export class StateStore<S> {
 
   /** Every snapshot so far, oldest first, with its time and source. */
   history(): readonly StateStep<S>[] {
+    noteAccess(this, this.loop);
     return this.steps;
   }
 

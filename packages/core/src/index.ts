@@ -31,6 +31,7 @@ export type {
   TieChoice,
 } from "./policy.ts";
 export type { Instrument } from "./instrument.ts";
+export { noteAccess } from "./access.ts";
 export { Trace } from "./trace.ts";
 export { Sites, describeSite, siteOf, taskSiteOf } from "./site.ts";
 export type { Site, TaskSite } from "./site.ts";

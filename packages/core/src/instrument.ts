@@ -5,6 +5,10 @@
  * completes, and around each task step. It observes only: it must not schedule, settle or cancel
  * anything (an error it throws propagates out of the loop call that reached it).
  *
+ * Libraries may also report an *access*: the running callback operated on a shared object (a lock, a
+ * queue, a store, a task it cancelled), with {@link noteAccess}; an exploration that reduces the
+ * schedules it runs reads these to tell steps that cannot affect each other.
+ *
  * Cost: with no instrument the loop tests one field at each of those points; the trace is one
  * instrument among others (installed by the `trace` option).
  *
@@ -40,6 +44,11 @@ export interface Instrument {
   beforeTaskStep?(task: Task<unknown>): void;
   /** `task` ran one step (it suspended, or finished). */
   afterTaskStep?(task: Task<unknown>): void;
+  /**
+   * The running callback operated on the shared object `target` (reported with {@link noteAccess}: by
+   * the coroutines primitives, check's stores, `Task.cancel`/`interrupt` and the loop's `random`).
+   */
+  access?(target: object): void;
 }
 
 type Hook = keyof Instrument;
@@ -53,6 +62,7 @@ export class Instruments {
   private readonly _futureDone: Instrument[] = [];
   private readonly _beforeTaskStep: Instrument[] = [];
   private readonly _afterTaskStep: Instrument[] = [];
+  private readonly _access: Instrument[] = [];
 
   /** Adds `instrument` (once). */
   add(instrument: Instrument): void {
@@ -105,6 +115,11 @@ export class Instruments {
       (instrument.afterTaskStep as (t: Task<unknown>) => void).call(instrument, task);
   }
 
+  /** Tells every instrument with `access`. */
+  access(target: object): void {
+    for (const instrument of this._access) (instrument.access as (t: object) => void).call(instrument, target);
+  }
+
   private _rebuild(): void {
     const lists: [Hook, Instrument[]][] = [
       ["scheduled", this._scheduled],
@@ -113,6 +128,7 @@ export class Instruments {
       ["futureDone", this._futureDone],
       ["beforeTaskStep", this._beforeTaskStep],
       ["afterTaskStep", this._afterTaskStep],
+      ["access", this._access],
     ];
     for (const [hook, list] of lists) {
       list.length = 0;

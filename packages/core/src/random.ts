@@ -10,6 +10,7 @@
  */
 import { describeValue } from "./describe.ts";
 import { ArgumentError } from "./errors.ts";
+import { noteAccess } from "./access.ts";
 
 const GOLDEN = 0x9e3779b9;
 
@@ -53,6 +54,7 @@ export class Random {
 
   /** A uniform 32-bit unsigned integer. */
   nextUint32(): number {
+    noteAccess(this);
     const result = Math.imul(rotl(Math.imul(this._b, 5), 7), 9) >>> 0;
     const t = this._b << 9;
     this._c ^= this._a;

@@ -181,6 +181,7 @@ export class Task<T> extends Future<T> {
    * every call, each of which increments {@link Task.cancelling}.
    */
   override cancel(message?: string): boolean {
+    if (this._loop._instruments !== null) this._loop._instruments.access(this);
     this._retrieved();
     if ((this._state & STATE_MASK) !== PENDING) return false;
     this._extraRecord().numCancelsRequested += 1;
@@ -212,6 +213,7 @@ export class Task<T> extends Future<T> {
    * ```
    */
   interrupt(cause?: unknown): void {
+    if (this._loop._instruments !== null) this._loop._instruments.access(this);
     if ((this._state & STATE_MASK) !== PENDING) {
       throw new InterruptMisuseError(`${this.toString()} has terminated and cannot be interrupted.`);
     }

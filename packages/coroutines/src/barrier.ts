@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { ArgumentError, type Coroutine, describeValue } from "@simloop/core";
+import { ArgumentError, type Coroutine, describeValue, noteAccess } from "@simloop/core";
 import { Condition } from "./condition.ts";
 import { BrokenBarrierError } from "./errors.ts";
 
@@ -56,6 +56,7 @@ export class Barrier {
    * `CancelledError` if cancelled.
    */
   *wait(): Coroutine<number> {
+    noteAccess(this);
     return yield* this._cond.with(
       function* (this: Barrier): Coroutine<number> {
         yield* this._block();
@@ -78,6 +79,7 @@ export class Barrier {
    * @throws `CancelledError` if cancelled while taking the internal lock.
    */
   *reset(): Coroutine<void> {
+    noteAccess(this);
     yield* this._cond.with(
       function* (this: Barrier): Coroutine<void> {
         if (this._count > 0) {
@@ -95,6 +97,7 @@ export class Barrier {
    * @throws `CancelledError` if cancelled while taking the internal lock.
    */
   *abort(): Coroutine<void> {
+    noteAccess(this);
     yield* this._cond.with(
       function* (this: Barrier): Coroutine<void> {
         this._state = "broken";
@@ -110,16 +113,19 @@ export class Barrier {
 
   /** The number of tasks waiting now (0 unless filling). */
   get nWaiting(): number {
+    noteAccess(this);
     return this._state === "filling" ? this._count : 0;
   }
 
   /** True if the barrier is broken. */
   get broken(): boolean {
+    noteAccess(this);
     return this._state === "broken";
   }
 
   /** A frozen snapshot of the barrier's state. */
   statistics(): BarrierStatistics {
+    noteAccess(this);
     return Object.freeze({ state: this._state, parties: this._parties, nWaiting: this.nWaiting, broken: this.broken });
   }
 

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { CancelledError, type Coroutine, type Future, isCancellation } from "@simloop/core";
+import { CancelledError, type Coroutine, type Future, isCancellation, noteAccess } from "@simloop/core";
 import { LockNotAcquiredError } from "./errors.ts";
 import { remove } from "./internal/list.ts";
 import { LoopBound } from "./internal/loop-bound.ts";
@@ -48,6 +48,7 @@ export class Condition {
 
   /** True if the underlying lock is held. */
   locked(): boolean {
+    noteAccess(this);
     return this._lock.locked();
   }
 
@@ -81,6 +82,7 @@ export class Condition {
    * lock is held again when it is thrown).
    */
   *wait(): Coroutine<true> {
+    noteAccess(this);
     if (!this.locked()) {
       throw new LockNotAcquiredError("cannot wait on un-acquired lock: call wait() inside `yield* cond.with(...)`.");
     }
@@ -92,6 +94,7 @@ export class Condition {
         yield* fut;
         return true;
       } finally {
+        noteAccess(this);
         remove(this._waiters, fut);
       }
     } finally {
@@ -117,6 +120,7 @@ export class Condition {
    * @throws as {@link Condition.wait}.
    */
   *waitFor<R>(predicate: () => R): Coroutine<R> {
+    noteAccess(this);
     let result = predicate();
     while (!result) {
       yield* this.wait();
@@ -130,6 +134,7 @@ export class Condition {
    * @throws {@link LockNotAcquiredError} if the lock is not held.
    */
   notify(n = 1): void {
+    noteAccess(this);
     if (!this.locked()) {
       throw new LockNotAcquiredError(
         "cannot notify on un-acquired lock: call notify() inside `yield* cond.with(...)`.",
@@ -150,11 +155,13 @@ export class Condition {
    * @throws {@link LockNotAcquiredError} if the lock is not held.
    */
   notifyAll(): void {
+    noteAccess(this);
     this.notify(this._waiters.length);
   }
 
   /** A frozen snapshot: whether the lock is held and how many tasks wait to be notified. */
   statistics(): ConditionStatistics {
+    noteAccess(this);
     return Object.freeze({ locked: this.locked(), tasksWaiting: this._waiters.filter((w) => !w.done()).length });
   }
 

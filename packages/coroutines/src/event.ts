@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { noteAccess } from "@simloop/core";
 import type { Coroutine, Future } from "@simloop/core";
 import { remove } from "./internal/list.ts";
 import { LoopBound } from "./internal/loop-bound.ts";
@@ -39,11 +40,13 @@ export class Event {
 
   /** True if the flag is set. */
   isSet(): boolean {
+    noteAccess(this);
     return this._value;
   }
 
   /** Sets the flag and wakes every waiting task (they resume in the next iteration, in wait order). */
   set(): void {
+    noteAccess(this);
     if (this._value) return;
     this._value = true;
     for (const fut of this._waiters) if (!fut.done()) fut.setResult(true);
@@ -51,6 +54,7 @@ export class Event {
 
   /** Clears the flag: later `wait()` calls block until the next `set()`. */
   clear(): void {
+    noteAccess(this);
     this._value = false;
   }
 
@@ -59,6 +63,7 @@ export class Event {
    * @throws `CancelledError` if the task is cancelled while waiting.
    */
   *wait(): Coroutine<true> {
+    noteAccess(this);
     if (this._value) return true;
     const fut = this._bound.get(this).createFuture<boolean>("Event.wait");
     this._waiters.push(fut);
@@ -66,12 +71,14 @@ export class Event {
       yield* fut;
       return true;
     } finally {
+      noteAccess(this);
       remove(this._waiters, fut);
     }
   }
 
   /** A frozen snapshot: whether the flag is set and how many tasks wait. */
   statistics(): EventStatistics {
+    noteAccess(this);
     return Object.freeze({ isSet: this._value, tasksWaiting: this._waiters.filter((w) => !w.done()).length });
   }
 

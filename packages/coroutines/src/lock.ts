@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { type Coroutine, type Future, isCancellation } from "@simloop/core";
+import { type Coroutine, type Future, isCancellation, noteAccess } from "@simloop/core";
 import { LockNotAcquiredError } from "./errors.ts";
 import { remove } from "./internal/list.ts";
 import { LoopBound } from "./internal/loop-bound.ts";
@@ -47,6 +47,7 @@ export class Lock {
 
   /** True if the lock is held. */
   locked(): boolean {
+    noteAccess(this);
     return this._locked;
   }
 
@@ -56,6 +57,7 @@ export class Lock {
    * @throws `CancelledError` if the task is cancelled while waiting (the lock is then not held).
    */
   *acquire(): Coroutine<true> {
+    noteAccess(this);
     if (!this._locked && this._waiters.every((w) => w.cancelled())) {
       this._locked = true;
       return true;
@@ -66,6 +68,7 @@ export class Lock {
       try {
         yield* fut;
       } finally {
+        noteAccess(this);
         remove(this._waiters, fut);
       }
     } catch (error) {
@@ -81,6 +84,7 @@ export class Lock {
    * @throws {@link LockNotAcquiredError} if the lock is not held.
    */
   release(): void {
+    noteAccess(this);
     if (!this._locked) {
       throw new LockNotAcquiredError("Lock is not acquired: release() must follow a successful acquire().");
     }
@@ -107,6 +111,7 @@ export class Lock {
 
   /** A frozen snapshot: whether the lock is held and how many tasks wait. */
   statistics(): LockStatistics {
+    noteAccess(this);
     return Object.freeze({ locked: this._locked, tasksWaiting: this._waiters.filter((w) => !w.done()).length });
   }
 

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { ArgumentError, type Coroutine, type Future, describeValue } from "@simloop/core";
+import { ArgumentError, type Coroutine, type Future, describeValue, noteAccess } from "@simloop/core";
 import { QueueEmpty, QueueFull, QueueShutDown, QueueTaskDoneError } from "./errors.ts";
 import { Event } from "./event.ts";
 import { pythonCompare, type Compare } from "./internal/compare.ts";
@@ -92,6 +92,7 @@ export class Queue<T> {
 
   /** The number of items in the queue. */
   qsize(): number {
+    noteAccess(this);
     return this._items.length;
   }
 
@@ -102,11 +103,13 @@ export class Queue<T> {
 
   /** True if the queue holds no item. */
   empty(): boolean {
+    noteAccess(this);
     return this._items.length === 0;
   }
 
   /** True if the queue holds `maxsize` items (never for an unbounded queue). */
   full(): boolean {
+    noteAccess(this);
     return this._maxsize > 0 && this._items.length >= this._maxsize;
   }
 
@@ -116,6 +119,7 @@ export class Queue<T> {
    * while waiting (the item is then not put).
    */
   *put(item: T): Coroutine<void> {
+    noteAccess(this);
     while (this.full()) {
       if (this._isShutdown) throw new QueueShutDown();
       const putter = this._bound.get(this).createFuture<undefined>("Queue.put");
@@ -137,6 +141,7 @@ export class Queue<T> {
    * @throws {@link QueueFull} if the queue is full; {@link QueueShutDown} if it is shut down.
    */
   putNowait(item: T): void {
+    noteAccess(this);
     if (this._isShutdown) throw new QueueShutDown();
     if (this.full()) throw new QueueFull(this._maxsize);
     this._put(item);
@@ -151,6 +156,7 @@ export class Queue<T> {
    * while waiting (no item is then taken).
    */
   *get(): Coroutine<T> {
+    noteAccess(this);
     while (this.empty()) {
       if (this._isShutdown && this.empty()) throw new QueueShutDown();
       const getter = this._bound.get(this).createFuture<undefined>("Queue.get");
@@ -172,6 +178,7 @@ export class Queue<T> {
    * @throws {@link QueueEmpty} if the queue is empty; {@link QueueShutDown} if it is also shut down.
    */
   getNowait(): T {
+    noteAccess(this);
     if (this.empty()) {
       if (this._isShutdown) throw new QueueShutDown();
       throw new QueueEmpty();
@@ -186,6 +193,7 @@ export class Queue<T> {
    * @throws {@link QueueTaskDoneError} if called more often than items were put.
    */
   taskDone(): void {
+    noteAccess(this);
     if (this._unfinishedTasks <= 0) throw new QueueTaskDoneError();
     this._unfinishedTasks -= 1;
     if (this._unfinishedTasks === 0) this._finished.set();
@@ -196,6 +204,7 @@ export class Queue<T> {
    * @throws `CancelledError` if cancelled while waiting.
    */
   *join(): Coroutine<void> {
+    noteAccess(this);
     if (this._unfinishedTasks > 0) yield* this._finished.wait();
   }
 
@@ -205,6 +214,7 @@ export class Queue<T> {
    * `join()`). Every blocked `put()` and `get()` is woken to re-check.
    */
   shutdown(immediate = false): void {
+    noteAccess(this);
     this._isShutdown = true;
     if (immediate) {
       while (!this.empty()) {
@@ -225,11 +235,13 @@ export class Queue<T> {
 
   /** True once `shutdown()` was called. */
   isShutdown(): boolean {
+    noteAccess(this);
     return this._isShutdown;
   }
 
   /** A frozen snapshot of the queue's counters. */
   statistics(): QueueStatistics {
+    noteAccess(this);
     return Object.freeze({
       qsize: this.qsize(),
       maxsize: this._maxsize,

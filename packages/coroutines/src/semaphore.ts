@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { ArgumentError, type Coroutine, type Future, describeValue, isCancellation } from "@simloop/core";
+import { ArgumentError, type Coroutine, type Future, describeValue, isCancellation, noteAccess } from "@simloop/core";
 import { SemaphoreOverReleaseError } from "./errors.ts";
 import { remove } from "./internal/list.ts";
 import { LoopBound } from "./internal/loop-bound.ts";
@@ -57,6 +57,7 @@ export class Semaphore {
 
   /** True if `acquire()` would block: no permit, or tasks still waiting. */
   locked(): boolean {
+    noteAccess(this);
     return this._value === 0 || this._waiters.some((w) => !w.cancelled());
   }
 
@@ -65,6 +66,7 @@ export class Semaphore {
    * @throws `CancelledError` if cancelled while waiting (no permit is then held).
    */
   *acquire(): Coroutine<true> {
+    noteAccess(this);
     if (!this.locked()) {
       this._value -= 1;
       return true;
@@ -75,6 +77,7 @@ export class Semaphore {
       try {
         yield* fut;
       } finally {
+        noteAccess(this);
         remove(this._waiters, fut);
       }
     } catch (error) {
@@ -90,6 +93,7 @@ export class Semaphore {
 
   /** Returns a permit, handing it to the first waiting task if any. */
   release(): void {
+    noteAccess(this);
     this._value += 1;
     this._wakeUpNext();
   }
@@ -105,6 +109,7 @@ export class Semaphore {
 
   /** A frozen snapshot: free permits, whether acquire would block, and how many tasks wait. */
   statistics(): SemaphoreStatistics {
+    noteAccess(this);
     return Object.freeze({
       value: this._value,
       locked: this.locked(),

@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { ArgumentError, type EventLoop, describeValue } from "@simloop/core";
+import { ArgumentError, type EventLoop, describeValue, noteAccess } from "@simloop/core";
 import { TimeWeighted } from "../internal/time-weighted.ts";
 import { BaseResource, type BaseResourceOptions, type QueueSideStatistics } from "./base-resource.ts";
 import { ResourceEvent, type EventOwner } from "./resource-event.ts";
@@ -107,6 +107,7 @@ export class Container extends BaseResource<ContainerEvent, ContainerEvent> {
 
   /** The amount held now. */
   get level(): number {
+    noteAccess(this);
     return this._levelValue;
   }
 
@@ -115,6 +116,7 @@ export class Container extends BaseResource<ContainerEvent, ContainerEvent> {
    * @throws {@link ArgumentError} unless `amount` is a finite number > 0.
    */
   put(amount: number): ContainerEvent {
+    noteAccess(this);
     checkAmount(amount);
     return this._add(this._puts, new ContainerEvent(this._useLoop(), this, "put", amount));
   }
@@ -124,6 +126,7 @@ export class Container extends BaseResource<ContainerEvent, ContainerEvent> {
    * @throws {@link ArgumentError} unless `amount` is a finite number > 0.
    */
   get(amount: number): ContainerEvent {
+    noteAccess(this);
     checkAmount(amount);
     return this._add(this._gets, new ContainerEvent(this._useLoop(), this, "get", amount));
   }

@@ -15,7 +15,15 @@
  *
  * @module
  */
-import { ArgumentError, getEventLoop, type Coroutine, type EventLoop, type Task, describeValue } from "@simloop/core";
+import {
+  ArgumentError,
+  getEventLoop,
+  type Coroutine,
+  type EventLoop,
+  type Task,
+  describeValue,
+  noteAccess,
+} from "@simloop/core";
 import { remove } from "../internal/list.ts";
 import { loopForUse, runningLoopOrNull } from "../internal/resource-loop.ts";
 import { Tally, TimeWeighted, type SampleStatistics } from "../internal/time-weighted.ts";
@@ -193,16 +201,19 @@ export class Resource {
 
   /** The number of users now. */
   get count(): number {
+    noteAccess(this);
     return this._users.length;
   }
 
   /** The granted requests, in grant order. */
   get users(): readonly Request[] {
+    noteAccess(this);
     return this._users;
   }
 
   /** The waiting requests, in service order. */
   get queue(): readonly Request[] {
+    noteAccess(this);
     return this._queue;
   }
 
@@ -211,6 +222,7 @@ export class Resource {
    * with `yield* req`, and give the slot back with `release(req)`.
    */
   request(): Request {
+    noteAccess(this);
     return this._request(0, false);
   }
 
@@ -219,6 +231,7 @@ export class Resource {
    * request. Releasing twice, or a request that was preempted, does nothing (as SimPy).
    */
   release(request: Request): void {
+    noteAccess(this);
     if (remove(this._users, request)) {
       this._busy.set(this._loop.time(), this._users.length);
       this._triggerPut();

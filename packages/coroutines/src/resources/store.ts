@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { ArgumentError, type EventLoop, describeValue } from "@simloop/core";
+import { ArgumentError, type EventLoop, describeValue, noteAccess } from "@simloop/core";
 import { pythonCompare, type Compare } from "../internal/compare.ts";
 import { heapPop, heapPush } from "../internal/heap.ts";
 import { TimeWeighted } from "../internal/time-weighted.ts";
@@ -121,16 +121,19 @@ export class Store<T> extends BaseResource<StorePut<T>, StoreGet<T>> {
 
   /** The items held now, in storage order. */
   get items(): readonly T[] {
+    noteAccess(this);
     return this._items;
   }
 
   /** Puts `item`, waiting while the store is full: `yield* store.put(item)`. */
   put(item: T): StorePut<T> {
+    noteAccess(this);
     return this._add(this._puts, new StorePut<T>(this._useLoop(), this, item));
   }
 
   /** Takes the next item, waiting for one: `const item = yield* store.get()`. */
   get(): StoreGet<T> {
+    noteAccess(this);
     return this._add(this._gets, new StoreGet<T>(this._useLoop(), this, null));
   }
 
