@@ -28,7 +28,7 @@ export interface ExhaustiveOptions {
   readonly levels?: LevelOptions;
   /**
    * Skip the orders of tied timers whose consequences cannot affect each other (a partial-order
-   * reduction; see decision 0019): each run records what every step touched, and the alternatives at a
+   * reduction; see decision 0026): each run records what every step touched, and the alternatives at a
    * tie whose members' cascades touched disjoint objects — and nothing untracked — are not run. Needs
    * an unbounded `maxDeviations` (reordering independent steps changes deviation counts). Default false.
    */

@@ -1,7 +1,7 @@
 /**
  * Footprints: what each step of a run touched, among what the primitives can prove, and which tie
  * choices of the run could not have changed its outcome (the reduction of {@link exhaustive}'s
- * `reduce` option; decision 0019 says what counts as independent and why).
+ * `reduce` option; decision 0026 says what counts as independent and why).
  *
  * The unit of the reduction is an *instant region*: the timers that tie at one virtual time (one tie
  * group, asked about in one or more questions), and everything their callbacks cause at that same
