@@ -3,7 +3,7 @@
  * the real macrotask before dispatching the next callback. A "skip path" that dispatched the next
  * callback at once when `v8.promiseHooks` saw no promise created gets every one of these orders wrong;
  * one that also watches settles and wraps `queueMicrotask`/`process.nextTick` still gets the last three
- * wrong (decision 0026).
+ * wrong (decision 0027).
  *
  * In each test two timers are due at the same instant: the first queues work in a way the test names,
  * the second logs. Node runs the queued work before the second timer; so must the driver.
