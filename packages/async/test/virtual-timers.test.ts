@@ -1,3 +1,4 @@
+import type { ChoicePoint, SchedulingPolicy } from "@simloop/core";
 import { describe, expect, it } from "vitest";
 import { TIMEOUT_MAX, runAsync } from "../src/index.ts";
 
@@ -67,5 +68,40 @@ describe("virtual timers follow Node's rules", () => {
       return order;
     });
     expect(log).toEqual(["immediate 1", "immediate 2", "timeout 0"]);
+  });
+
+  it("does not explore Node's open order of setTimeout(0) and setImmediate: the immediate first, from main and from an immediate, under every choice", async () => {
+    // Node leaves this order to real time (whether 1 ms passed before the next timers phase); on virtual
+    // time the timeout is 1 ms later, and no choice point moves time (docs/async.md). A policy asked
+    // everything, answering the last option, and one answering the first, give the same order.
+    const everyLevel = { ties: true, interleave: true, jitter: true, faults: true, io: true };
+    const policies: SchedulingPolicy[] = [
+      {
+        name: "last",
+        levels: everyLevel,
+        choose: (point: ChoicePoint) => point.options - 1,
+        chooseDuration: (p) => p.max,
+      },
+      { name: "first", levels: everyLevel, choose: () => 0, chooseDuration: (p) => p.min },
+    ];
+    for (const policy of policies) {
+      const log = await runAsync(
+        async (loop) => {
+          const order: string[] = [];
+          setTimeout(() => order.push(`timeout from main@${loop.time()}`), 0);
+          setImmediate(() => {
+            order.push(`immediate from main@${loop.time()}`);
+            setTimeout(() => order.push(`timeout from an immediate@${loop.time()}`), 0);
+            setImmediate(() => order.push(`immediate from an immediate@${loop.time()}`));
+          });
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          return order;
+        },
+        { policy, jitter: { absolute: 0 } },
+      );
+      // (The two timeouts, both due at t=1, are a tie the "last" policy may reorder.)
+      expect(log.slice(0, 2), policy.name).toEqual(["immediate from main@0", "immediate from an immediate@0"]);
+      expect(log.slice(2).sort(), policy.name).toEqual(["timeout from an immediate@1", "timeout from main@1"]);
+    }
   });
 });
