@@ -9,6 +9,10 @@
  * from different random streams, so their part counts differ by a fraction of a percent: both are
  * printed.
  *
+ * A third system, the same model on a bare generator scheduler (`./job-shop-bare.ts`), is the floor:
+ * what any generator scheduler in JavaScript gets on this model, so SimPy's time ÷ the bare one's bounds
+ * what simloop can reach, and simloop's time ÷ the bare one's is what its guarantees cost.
+ *
  * SimPy is not a dependency of the project: the workload is skipped, with the reason, when `python3`
  * cannot import it. `SIMLOOP_SIMPY_PATH` may name a folder that holds the `simpy` package (such as a
  * SimPy source checkout's `src/`); `SIMLOOP_PYTHON` names another interpreter.
@@ -17,6 +21,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { bareJobShop } from "./job-shop-bare.ts";
 import { summarize, type Summary } from "./stats.ts";
 import type { TargetResult } from "./targets.ts";
 
@@ -44,8 +49,13 @@ export type JobShopResult =
       readonly weeks: number;
       readonly simloop: Summary;
       readonly simpy: Summary;
+      readonly bare: Summary;
       /** SimPy's seconds ÷ simloop's, per repetition. */
       readonly ratio: Summary;
+      /** SimPy's seconds ÷ the bare scheduler's, per repetition: the most a JavaScript scheduler gets. */
+      readonly bareRatio: Summary;
+      /** simloop's seconds ÷ the bare scheduler's, per repetition: what simloop's guarantees cost. */
+      readonly overBare: Summary;
       readonly simloopParts: number;
       readonly simpyParts: number;
       readonly simpyVersion: string;
@@ -118,13 +128,16 @@ export async function measureJobShop(
   const warm = runSimpy(machines, 1, 1);
   if (typeof warm === "string") return { skipped: warm };
   for (let w = 0; w < warmups; w++) runSimloop(jobShop, machines, weeks, 1);
+  for (let w = 0; w < warmups; w++) runSimloop(bareJobShop, machines, weeks, 1);
   const ours: Run[] = [];
   const theirs: Run[] = [];
+  const floor: Run[] = [];
   for (let r = 0; r < reps; r++) {
     progress(`W7 job shop: repetition ${r + 1} of ${reps}`);
     const seed = r + 1;
     const first = r % 2 === 0;
     if (first) ours.push(runSimloop(jobShop, machines, weeks, seed));
+    floor.push(runSimloop(bareJobShop, machines, weeks, seed));
     const simpy = runSimpy(machines, weeks, seed);
     if (typeof simpy === "string") return { skipped: simpy };
     theirs.push(simpy.run);
@@ -135,7 +148,10 @@ export async function measureJobShop(
     weeks,
     simloop: summarize(ours.map((x) => x.seconds)),
     simpy: summarize(theirs.map((x) => x.seconds)),
+    bare: summarize(floor.map((x) => x.seconds)),
     ratio: summarize(ours.map((x, i) => (theirs[i] as Run).seconds / x.seconds)),
+    bareRatio: summarize(floor.map((x, i) => (theirs[i] as Run).seconds / x.seconds)),
+    overBare: summarize(ours.map((x, i) => x.seconds / (floor[i] as Run).seconds)),
     simloopParts: ours.at(-1)?.parts ?? 0,
     simpyParts: theirs.at(-1)?.parts ?? 0,
     simpyVersion: warm.version,
@@ -147,6 +163,10 @@ function fmt(x: number): string {
   return x >= 10 ? x.toFixed(1) : x.toFixed(2);
 }
 
+function range(s: Summary): string {
+  return `${fmt(s.median)}× (${fmt(s.min)}–${fmt(s.max)})`;
+}
+
 /** W7's console lines. */
 export function consoleJobShop(result: JobShopResult): string {
   if ("skipped" in result) return `\nW7 — job shop vs SimPy: skipped: ${result.skipped}`;
@@ -156,7 +176,9 @@ export function consoleJobShop(result: JobShopResult): string {
     "",
     `W7 — job shop with breakdowns, ${result.machines} machines × ${result.weeks} weeks (simloop's model ${result.from}; SimPy ${result.simpyVersion} under python3)`,
     `  simloop ${ms(result.simloop)} per run, ${result.simloopParts} parts; SimPy ${ms(result.simpy)} per run, ${result.simpyParts} parts`,
-    `  SimPy's time ÷ simloop's: ${fmt(result.ratio.median)}× (${fmt(result.ratio.min)}–${fmt(result.ratio.max)})`,
+    `  bare generator scheduler ${ms(result.bare)} per run (the floor: the same model with no guarantees)`,
+    `  SimPy's time ÷ simloop's: ${range(result.ratio)}; ÷ the bare scheduler's: ${range(result.bareRatio)}`,
+    `  simloop's time ÷ the bare scheduler's (what its guarantees cost here): ${range(result.overBare)}`,
   ].join("\n");
 }
 
@@ -168,6 +190,6 @@ export function jobShopTarget(result: JobShopResult): TargetResult {
     workload: W7_ID,
     description,
     status: result.ratio.median >= W7_TARGET ? "met" : "not met",
-    measured: `${fmt(result.ratio.median)}× (${fmt(result.ratio.min)}–${fmt(result.ratio.max)})`,
+    measured: `${range(result.ratio)}; the bare scheduler's bound: ${range(result.bareRatio)}`,
   };
 }

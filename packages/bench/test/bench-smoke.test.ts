@@ -46,6 +46,7 @@ import {
 import { readyChainWorkload, runSimloopChain } from "../src/ready-chain.ts";
 import { renderGrowthSvg } from "../src/chart.ts";
 import { consoleJobShop, jobShopTarget, measureJobShop } from "../src/job-shop.ts";
+import { bareJobShop } from "../src/job-shop-bare.ts";
 import { renderMarkdown, describeMachine, consoleRunsToFind, consoleWorkload } from "../src/report.ts";
 import {
   loadRunsToFindSubject,
@@ -230,6 +231,15 @@ describe("bench smoke", () => {
     expect(pending).toEqual([expect.objectContaining({ workload: "W5", status: "n/a", measured: "pending" })]);
   });
 
+  it("runs W7's bare floor on the same model: the same random stream and ordering give the same parts", async () => {
+    const { jobShop } = await import("@simloop/examples/src/job-shop.ts");
+    for (const seed of [1, 2, 3]) {
+      const bare = bareJobShop({ machines: 3, weeks: 1, seed });
+      const ours = jobShop({ machines: 3, weeks: 1, seed });
+      expect(bare.machines.map((m) => m.parts)).toEqual(ours.machines.map((m) => m.parts));
+    }
+  });
+
   it("measures W7, the job shop against SimPy, or says why it was skipped", async () => {
     const result = await measureJobShop(true);
     const target = jobShopTarget(result);
@@ -242,6 +252,7 @@ describe("bench smoke", () => {
       return;
     }
     expect(result.ratio.median).toBeGreaterThan(0);
+    expect(result.overBare.median).toBeGreaterThan(0);
     expect(Number.isFinite(result.ratio.median)).toBe(true);
     // Same model, different random streams: the part counts agree within a few percent.
     expect(Math.abs(result.simloopParts - result.simpyParts) / result.simpyParts).toBeLessThan(0.03);
