@@ -163,6 +163,9 @@ export class FootprintRecorder implements Instrument {
       const task = handle.task;
       if (task !== null) cascade.touched.add(task);
     } else if (!(handle instanceof WaitableTimer) && !this.tracked) {
+      // A plain callback, a timer's callback or a done callback runs code that may touch anything.
+      // (The coroutines' own done callbacks — gather's, wait's, shield's, a task group's — report the
+      // object their state lives in, so under "tracked" they are seen like the program's.)
       cascade.untracked = true;
     }
   }

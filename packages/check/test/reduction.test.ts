@@ -128,6 +128,25 @@ describe("exhaustive with reduce", () => {
     });
   });
 
+  it("sees the state a library keeps in its done callbacks: which of two failures gather reports first", () => {
+    const program: Program = function* firstFailureWins() {
+      function* failAt(name: string) {
+        yield* sleep(1);
+        throw new Error(name);
+      }
+      let first = "";
+      try {
+        yield* gather(failAt("a"), failAt("b"));
+      } catch (error) {
+        first = (error as Error).message;
+      }
+      yield* sleep(1);
+      if (first === "b") throw new Error("b's failure was reported");
+    };
+    expect(cover(program).ok).toBe(false);
+    expect(cover(program, { reduce: true, sharedState: "tracked" }).ok).toBe(false);
+  });
+
   it("finds every bug of the corpus that exhaustive without it finds", () => {
     for (const bug of bugs) {
       const options = bug.levels === undefined ? {} : { levels: bug.levels };

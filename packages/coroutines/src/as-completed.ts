@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { ArgumentError, Future, TimeoutError, isGenerator, type Coroutine } from "@simloop/core";
+import { ArgumentError, Future, TimeoutError, isGenerator, noteAccess, type Coroutine } from "@simloop/core";
 import { ensureFuture } from "./ensure-future.ts";
 import type { Awaitable, AwaitedOf } from "./gather.ts";
 import { checkTimeout } from "./internal/validate.ts";
@@ -57,6 +57,7 @@ export function* asCompleted<A extends Awaitable<unknown>>(
   let timeoutHandle: { cancel(): void } | null = null;
 
   const onTimeout = (): void => {
+    noteAccess(todo);
     for (const f of todo) {
       f.removeDoneCallback(onCompletion);
       done.putNowait(null);
@@ -64,6 +65,7 @@ export function* asCompleted<A extends Awaitable<unknown>>(
     todo.clear();
   };
   const onCompletion = (f: Future<AwaitedOf<A>>): void => {
+    noteAccess(todo);
     if (todo.size === 0) return;
     todo.delete(f);
     done.putNowait(f);

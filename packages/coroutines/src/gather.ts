@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { CancelledError, Future, type Coroutine, type EventLoop, isCancellation } from "@simloop/core";
+import { CancelledError, Future, type Coroutine, type EventLoop, isCancellation, noteAccess } from "@simloop/core";
 import { ensureFuture } from "./ensure-future.ts";
 import { defaultLoop } from "./default-loop.ts";
 
@@ -89,6 +89,8 @@ function gatherImpl(awaitables: readonly Awaitable<unknown>[], returnExceptions:
   let count = 0;
 
   const onChildDone = (child: Future<unknown>): void => {
+    // The count and the first failure live in this closure: every child's callback touches them.
+    noteAccess(children);
     finished += 1;
     if (outer === null || outer.done()) {
       if (!child.cancelled()) child.exception();

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { Coroutine, Future } from "@simloop/core";
+import { noteAccess, type Coroutine, type Future } from "@simloop/core";
 import { ensureFuture } from "./ensure-future.ts";
 
 /**
@@ -29,6 +29,7 @@ export function shield<T>(aw: Future<T> | Coroutine<T>): Future<T> {
   const outer = loop.createFuture<T>("shield");
 
   const innerDone = (f: Future<T>): void => {
+    noteAccess(outer);
     if (outer.cancelled()) {
       if (!f.cancelled()) f.exception();
       return;
@@ -42,6 +43,7 @@ export function shield<T>(aw: Future<T> | Coroutine<T>): Future<T> {
     }
   };
   const outerDone = (): void => {
+    noteAccess(outer);
     if (!inner.done()) inner.removeDoneCallback(innerDone);
   };
   inner.addDoneCallback(innerDone);

@@ -16,6 +16,7 @@ import {
   CancelledError,
   getRunningLoop,
   isCancellation,
+  noteAccess,
   type Coroutine,
   type EventLoop,
   type Future,
@@ -60,6 +61,7 @@ export class TaskGroup {
    * @throws {@link TaskGroupStateError} if the group was not entered, has finished, or is shutting down.
    */
   createTask<T>(coro: Coroutine<T>, options: TaskGroupTaskOptions = {}): Task<T> {
+    noteAccess(this);
     if (!this._entered)
       throw new TaskGroupStateError(`TaskGroup ${this.toString()} has not been entered: create tasks inside run().`);
     if (this._exiting && this._tasks.size === 0) {
@@ -123,6 +125,7 @@ export class TaskGroup {
   }
 
   private *_exit(failed: boolean, exc: unknown): Coroutine<void> {
+    noteAccess(this);
     this._exiting = true;
     const parent = this._parentTask as Task<unknown>;
     let propagateCancellation: CancelledError | null = failed && isCancellation(exc) ? exc : null;
@@ -134,12 +137,14 @@ export class TaskGroup {
       try {
         yield* this._onCompletedFut;
       } catch (e) {
+        noteAccess(this);
         if (!isCancellation(e)) throw e;
         if (!this._aborting) {
           propagateCancellation = e;
           this._abort();
         }
       }
+      noteAccess(this);
       this._onCompletedFut = null;
     }
 
@@ -158,6 +163,7 @@ export class TaskGroup {
   }
 
   private readonly _onTaskDone = (task: Task<unknown>): void => {
+    noteAccess(this);
     this._tasks.delete(task);
     if (this._onCompletedFut !== null && this._tasks.size === 0 && !this._onCompletedFut.done()) {
       this._onCompletedFut.setResult(true);

@@ -9,7 +9,15 @@
  *
  * @module
  */
-import { ArgumentError, Future, getRunningLoop, isGenerator, type Coroutine, describeValue } from "@simloop/core";
+import {
+  ArgumentError,
+  Future,
+  getRunningLoop,
+  isGenerator,
+  noteAccess,
+  type Coroutine,
+  describeValue,
+} from "@simloop/core";
 import { checkTimeout } from "./internal/validate.ts";
 
 /** When `wait` returns: asyncio's `FIRST_COMPLETED`, `FIRST_EXCEPTION` and `ALL_COMPLETED`. */
@@ -89,6 +97,7 @@ export function* wait<F extends Future<unknown>>(
   const timeoutHandle = timeout === null ? null : loop.callLater(timeout, releaseWaiter, waiter);
   let counter = fs.size;
   const onCompletion = (f: Future<unknown>): void => {
+    noteAccess(waiter);
     counter -= 1;
     if (
       counter <= 0 ||

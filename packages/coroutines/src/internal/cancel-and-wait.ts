@@ -3,10 +3,11 @@
  *
  * @module
  */
-import type { Coroutine, EventLoop, Future } from "@simloop/core";
+import { noteAccess, type Coroutine, type EventLoop, type Future } from "@simloop/core";
 
 /** @internal Sets `waiter` unless it is done. */
 export function releaseWaiter(waiter: Future<undefined>): void {
+  noteAccess(waiter);
   if (!waiter.done()) waiter.setResult(undefined);
 }
 
