@@ -100,9 +100,32 @@ function watchDateConstructor(counts: Map<string, number>): () => void {
  * ```
  */
 export function watchGlobals<T>(body: () => T): { value: T; culprits: string[] } {
+  const watch = startWatching();
+  let culprits: string[] = [];
+  try {
+    const value = body();
+    culprits = watch.stop();
+    return { value, culprits };
+  } finally {
+    watch.stop();
+  }
+}
+
+/** @internal A watch of the globals begun by {@link startWatching}: `stop()` restores them and names those called. */
+export interface GlobalsWatch {
+  stop(): string[];
+}
+
+/**
+ * @internal Wraps the globals {@link watchGlobals} watches (those `only` names, when given: names as
+ * `"Math.random"`, `"new Date()"`) until `stop()`, which restores them (a second call does nothing)
+ * and returns the names of those called.
+ */
+export function startWatching(only?: ReadonlySet<string>): GlobalsWatch {
   const counts = new Map<string, number>();
   const restore: (() => void)[] = [];
   for (const [name, target, key] of WATCHED) {
+    if (only !== undefined && !only.has(name)) continue;
     const holder = target();
     const original = holder?.[key];
     if (holder === undefined || typeof original !== "function") continue;
@@ -115,11 +138,15 @@ export function watchGlobals<T>(body: () => T): { value: T; culprits: string[] }
       holder[key] = original;
     });
   }
-  restore.push(watchDateConstructor(counts));
-  try {
-    const value = body();
-    return { value, culprits: [...counts.keys()] };
-  } finally {
-    for (const undo of restore.reverse()) undo();
-  }
+  if (only === undefined || only.has("new Date()")) restore.push(watchDateConstructor(counts));
+  let stopped = false;
+  return {
+    stop: () => {
+      if (!stopped) {
+        stopped = true;
+        for (const undo of restore.reverse()) undo();
+      }
+      return [...counts.keys()];
+    },
+  };
 }

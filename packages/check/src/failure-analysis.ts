@@ -6,7 +6,7 @@
  * @module
  */
 import type { PolicyLevels, SchedulingPolicy } from "@simloop/core";
-import { compareTraces, watchGlobals, type TraceDifference } from "./determinism.ts";
+import { compareTraces, type TraceDifference } from "./determinism.ts";
 import { NondeterminismError } from "./errors.ts";
 import type { Coverage } from "./exploration-policy.ts";
 import type { ExploreFailure, ExploreOptions } from "./explore.ts";
@@ -14,17 +14,17 @@ import { verbatim } from "./internal/verbatim.ts";
 import { describeLevels } from "./levels.ts";
 import { replaying } from "./replaying-policy.ts";
 import { formatReport } from "./report.ts";
+import { run as runRequest, type Runs } from "./internal/runs.ts";
 import {
   classifyError,
-  runProgram,
+  outcomeOf,
   type FailureKind,
-  type Program,
   type RunFailure,
   type RunOptions,
   type RunOutcome,
 } from "./run-program.ts";
 import { Schedule, type Decision } from "./schedule.ts";
-import { shrinkSchedule, type ShrinkResult } from "./shrink.ts";
+import { shrinking, type ShrinkResult } from "./shrink.ts";
 
 /** @internal The first failing run: its outcome when it was run traced, else its answers, to re-run it traced. */
 export interface Found {
@@ -82,7 +82,7 @@ interface TracedRun {
 }
 
 /** An untraced failing run is re-run with the trace and labels on, from the exploring policy's answers. */
-function tracedRun(program: Program, found: Found, run: RunOptions): TracedRun {
+function* tracedRun(found: Found, run: RunOptions): Runs<TracedRun> {
   if (found.outcome !== undefined) return { outcome: found.outcome, mismatch: null, culprits: [] };
   const answers = found.answers ?? [];
   const explorer = found.policy as SchedulingPolicy;
@@ -93,30 +93,30 @@ function tracedRun(program: Program, found: Found, run: RunOptions): TracedRun {
       : null;
   const policy = verbatim(explorer.name, explorer.levels, answers, thrown);
   policy.beginRun(0);
-  const watched = watchGlobals(() => runProgram(program, { ...run, policy }));
-  const outcome = watched.value;
+  const watched = yield* runRequest(policy, run.seed ?? 0, run, true, true);
+  const outcome = outcomeOf(watched, policy);
   return { outcome, mismatch: decisionDifference(answers, found.failure.kind, outcome), culprits: watched.culprits };
 }
 
 /** The determinism self-check: the minimal schedule, twice, must give the shrunk run's trace; the first of the two (traced with call sites) is the report's run. */
-function selfCheck(
-  program: Program,
+function* selfCheck(
   shrunk: Pick<ShrinkResult, "schedule" | "outcome">,
   run: RunOptions,
   levels: PolicyLevels,
-): { difference: TraceDifference | null; culprits: readonly string[]; outcome: RunOutcome } {
-  const again = (): RunOutcome => {
+): Runs<{ difference: TraceDifference | null; culprits: readonly string[]; outcome: RunOutcome }> {
+  const again = function* (): Runs<{ outcome: RunOutcome; culprits: readonly string[] }> {
     const policy = replaying(shrunk.schedule, levels);
     policy.beginRun(0);
     // With the user's call sites: the report is made of this run (sites change no order).
-    return runProgram(program, { ...run, policy, sites: true });
+    const executed = yield* runRequest(policy, run.seed ?? 0, { ...run, sites: true }, true, true);
+    return { outcome: outcomeOf(executed, policy), culprits: executed.culprits };
   };
-  const watched = watchGlobals(() => [again(), again()] as const);
-  const [a, b] = watched.value;
+  const a = yield* again();
+  const b = yield* again();
   return {
-    difference: compareTraces(a.trace, b.trace) ?? compareTraces(shrunk.outcome.trace, a.trace),
-    culprits: watched.culprits,
-    outcome: a,
+    difference: compareTraces(a.outcome.trace, b.outcome.trace) ?? compareTraces(shrunk.outcome.trace, a.outcome.trace),
+    culprits: [...new Set([...a.culprits, ...b.culprits])],
+    outcome: a.outcome,
   };
 }
 
@@ -140,33 +140,42 @@ function replayLevels(levels: PolicyLevels): { replayExtra?: string } {
   };
 }
 
+/** @internal Who the program is: its name in reports, its function's name, whether it is an async one. */
+export interface ProgramIdentity {
+  readonly name: string;
+  readonly functionName: string;
+  readonly async: boolean;
+}
+
 /**
  * @internal Analyses the first failing run of a campaign (see the module doc) into the failure
  * `explore` returns.
  */
-export function analyseFailure(
-  program: Program,
+export function* analyseFailure(
+  program: ProgramIdentity,
   options: ExploreOptions,
   found: Found,
   levels: PolicyLevels,
   base: RunOptions,
   summary: CampaignSummary,
-): ExploreFailure {
+): Runs<ExploreFailure> {
   const run = { ...base, seed: found.runSeed };
-  const traced = tracedRun(program, found, run);
+  const traced = yield* tracedRun(found, run);
   const first = traced.outcome;
-  const mismatch = traced.mismatch;
-  const failure = first.failure ?? found.failure;
+  // A run cut by its watchdog (real time) is not a function of its schedule: reported as found.
+  const cut = found.failure.kind === "watchdog";
+  const mismatch = cut ? null : traced.mismatch;
+  const failure = cut ? found.failure : (first.failure ?? found.failure);
   // A policy that broke its contract fails only under itself: a replay (shrinking, the self-check) asks
   // the replaying policy instead, so its failure is reported as found, with the policy's own error.
   const policyFailure = failure.kind === "policy";
   // A strict campaign's nondeterministic passing run: nothing fails to shrink, the finding is the failure.
-  const asFound = policyFailure || found.nondeterministic === true;
+  const asFound = policyFailure || cut || found.nondeterministic === true;
   const original = mismatch === null ? first.schedule.trimmed() : new Schedule(found.answers ?? []).trimmed();
   const shrunk: Omit<ShrinkResult, "minimal"> & { readonly minimal?: boolean } =
     options.shrink === false || mismatch !== null || asFound
       ? { schedule: original, outcome: first, runs: 0 }
-      : shrinkSchedule(program, original, first, {
+      : yield* shrinking(original, first, {
           ...run,
           levels,
           kind: failure.kind,
@@ -174,7 +183,7 @@ export function analyseFailure(
         });
   const checked = asFound
     ? { difference: null, culprits: [], outcome: shrunk.outcome }
-    : selfCheck(program, shrunk, run, levels);
+    : yield* selfCheck(shrunk, run, levels);
   const difference = checked.difference ?? mismatch;
   let kind = shrunk.outcome.failure?.kind ?? failure.kind;
   let error = shrunk.outcome.failure?.error ?? failure.error;
@@ -188,8 +197,9 @@ export function analyseFailure(
   }
   const seed = options.seed ?? 0;
   const formatted = formatReport({
-    name: options.name ?? (program.name === "" ? "program" : program.name),
-    program: typeof program.name === "string" ? program.name : "",
+    name: program.name,
+    program: program.functionName,
+    async: program.async,
     kind,
     error,
     policy: summary.policy,
@@ -208,7 +218,11 @@ export function analyseFailure(
     coverage: summary.coverage,
     ...replayLevels(levels),
   });
-  const report = kind === "deadlock" ? withEscapes(formatted, [...checked.culprits, ...traced.culprits]) : formatted;
+  // An async run's deadlock names the real resources it escaped to itself (AsyncDeadlockError).
+  const report =
+    kind === "deadlock" && !program.async
+      ? withEscapes(formatted, [...checked.culprits, ...traced.culprits])
+      : formatted;
   return {
     kind,
     error,

@@ -58,6 +58,10 @@ export type {
   ExploreWarning,
   PolicyName,
 } from "./explore.ts";
+export { assertExploreAsync, DEFAULT_RUN_WATCHDOG_MS, exploreAsync } from "./explore-async.ts";
+export type { ExploreAsyncOptions } from "./explore-async.ts";
+export { replayAsync } from "./replay-async.ts";
+export type { ReplayAsyncOptions } from "./replay-async.ts";
 export { checkInvariants, invariantViolations } from "./invariants.ts";
 export type { OrderingInvariant } from "./invariants.ts";
 export { always, createStore, eventually, StateStore } from "./store.ts";

@@ -26,7 +26,6 @@ import { CheckArgumentError } from "./errors.ts";
 import {
   runSeed,
   RecordingPolicy,
-  taskOf,
   type Coverage,
   type ExplorationPolicy,
   type RunObservation,
@@ -48,6 +47,13 @@ export interface PctOptions {
    * included). Default: under `explore`, the decision count of run 0 (which then has no change point).
    */
   readonly steps?: number;
+  /**
+   * The owner of a candidate outside any task (a timer or callback armed by no task): `"main"`, one
+   * "main" pseudo-task for them all (generator programs, whose concurrency is in tasks), or `"own"`,
+   * each its own (async programs, whose callbacks belong to no task: `exploreAsync` uses it). Default
+   * `"main"`.
+   */
+  readonly callbacks?: "main" | "own";
 }
 
 const MAIN = Symbol("main");
@@ -82,14 +88,16 @@ class PctPolicy extends RecordingPolicy {
   private currentRun = -1;
   private maxObserved = 0;
   private n = 1;
-  private priorities = new Map<Task<unknown> | typeof MAIN, number>();
+  private priorities = new Map<object | typeof MAIN, number>();
+  /** Whether a candidate outside any task is its own owner ({@link PctOptions.callbacks}). */
+  private readonly ownCallbacks: boolean;
   private changePoints: number[] = [];
   private lastFired = -Infinity;
   private lastIteration = -1;
   private observedRuns = 0;
   /** The tie group being asked, by priority: O(log m) per question instead of a scan. */
   private readonly group = new PriorityGroup();
-  private readonly priorityOfHandle = (handle: Handle): number => this.priorityOf(taskOf(handle));
+  private readonly priorityOfHandle = (handle: Handle): number => this.priorityOf(this.ownerOf(handle));
 
   constructor(seed: number, depth: number, options: PctOptions) {
     super(`pct(depth ${depth})`, resolveLevels(options.levels));
@@ -98,6 +106,12 @@ class PctPolicy extends RecordingPolicy {
     this.rng = new Random(seed);
     this.k = options.steps ?? 0;
     this.stepsFrom = options.steps === undefined ? "observed" : "given";
+    this.ownCallbacks = options.callbacks === "own";
+  }
+
+  /** A candidate's owner: its task, else the main pseudo-task or itself ({@link PctOptions.callbacks}). */
+  private ownerOf(candidate: Owned): object | typeof MAIN {
+    return candidate.task ?? (this.ownCallbacks ? candidate : MAIN);
   }
 
   /** Takes k from run 0 of the campaign (re-run by `pilot` if the campaign starts later), unless `steps` was given. */
@@ -146,8 +160,7 @@ class PctPolicy extends RecordingPolicy {
     this.n = Math.max(this.n, observation.tasks);
   }
 
-  private priorityOf(task: Task<unknown> | null): number {
-    const key = task ?? MAIN;
+  private priorityOf(key: object | typeof MAIN): number {
     let priority = this.priorities.get(key);
     if (priority === undefined) {
       priority = this.depth + this.rng.next();
@@ -167,7 +180,7 @@ class PctPolicy extends RecordingPolicy {
     let index = 0;
     let top = -Infinity;
     for (let i = 0; i < candidates.length; i++) {
-      const p = this.priorityOf((candidates[i] as Owned).task);
+      const p = this.priorityOf(this.ownerOf(candidates[i] as Owned));
       if (p > top) {
         top = p;
         index = i;
@@ -187,7 +200,7 @@ class PctPolicy extends RecordingPolicy {
     let index = this.best(candidates);
     if (change > 0) {
       // The candidate that would run loses its priority: below every initial one (which are >= depth).
-      this.priorities.set((candidates[index] as Owned).task ?? MAIN, this.depth - change);
+      this.priorities.set(this.ownerOf(candidates[index] as Owned), this.depth - change);
       index = this.best(candidates);
     }
     return index;
@@ -207,7 +220,7 @@ class PctPolicy extends RecordingPolicy {
     group.settle(this.priorityOfHandle);
     if (change > 0) {
       // The candidate that would run loses its priority: below every initial one (which are >= depth).
-      this.priorities.set(taskOf(group.handles[group.topPosition()] as Handle) ?? MAIN, this.depth - change);
+      this.priorities.set(this.ownerOf(group.handles[group.topPosition()] as Handle), this.depth - change);
       group.settle(this.priorityOfHandle);
     }
     const top = group.topPriority();

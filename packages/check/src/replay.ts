@@ -5,8 +5,9 @@
  */
 import { CheckArgumentError, ReplayDivergenceError } from "./errors.ts";
 import type { LevelOptions } from "./levels.ts";
+import { driveSync, executeSync, run, type Runs } from "./internal/runs.ts";
 import { replaying, type Divergence } from "./replaying-policy.ts";
-import { runProgram, type Program, type RunOptions, type RunOutcome } from "./run-program.ts";
+import { outcomeOf, type Program, type RunOptions, type RunOutcome } from "./run-program.ts";
 import { describeArgument, Schedule } from "./schedule.ts";
 
 /** Options of {@link replay}. */
@@ -36,6 +37,11 @@ export interface ReplayResult extends RunOutcome {
  * ```
  */
 export function replay(program: Program, schedule: Schedule | string, options: ReplayOptions = {}): ReplayResult {
+  return driveSync(replayRun(schedule, options), executeSync(program));
+}
+
+/** @internal {@link replay} as a run asked for (`internal/runs.ts`): `replay` and `replayAsync` share it. */
+export function* replayRun(schedule: Schedule | string, options: ReplayOptions): Runs<ReplayResult> {
   if (!(schedule instanceof Schedule) && typeof schedule !== "string") {
     throw new CheckArgumentError(
       `replay() needs a schedule (a Schedule or its text form, such as failure.schedule or "t2=1" from a report), got ${describeArgument(schedule)}.`,
@@ -44,7 +50,7 @@ export function replay(program: Program, schedule: Schedule | string, options: R
   const parsed = Schedule.from(schedule).trimmed();
   const policy = replaying(parsed, options.levels);
   policy.beginRun(0);
-  const outcome = runProgram(program, { ...options, policy });
+  const outcome = outcomeOf(yield* run(policy, options.seed ?? 0, options, true), policy);
   let divergence = policy.divergence();
   const asked = outcome.schedule.length;
   if (divergence === null && asked < parsed.length) {

@@ -54,6 +54,8 @@ export interface ReportInput {
   readonly program?: string;
   /** Extra replay options to print, such as `levels: { interleave: true }`. */
   readonly replayExtra?: string;
+  /** The program is an async one: the replay line calls `replayAsync`. Default false. */
+  readonly async?: boolean;
 }
 
 const KIND_TITLE: Record<FailureKind, string> = {
@@ -66,6 +68,10 @@ const KIND_TITLE: Record<FailureKind, string> = {
   "leftover-tasks": "tasks were left pending",
   policy: "the scheduling policy failed",
   nondeterminism: "the run is not deterministic",
+  "unhandled-rejection": "a promise rejection was never handled",
+  "uncaught-exception": "an exception escaped a callback",
+  "leftover-timers": "timers were left pending",
+  watchdog: "the run outlived its watchdog (real time)",
 };
 
 function firstLine(error: unknown): string {
@@ -309,7 +315,8 @@ export function formatReport(input: ReportInput): string {
   out.push("Replay (runs this exact failing run again, in a test or a script):");
   const extra = input.replayExtra === undefined ? "" : `, ${input.replayExtra}`;
   const program = replayTarget(input.program ?? input.name);
-  out.push(`  replay(${program}, ${JSON.stringify(schedule.toString())}, { seed: ${input.runSeed}${extra} });`);
+  const call = input.async === true ? "await replayAsync" : "replay";
+  out.push(`  ${call}(${program}, ${JSON.stringify(schedule.toString())}, { seed: ${input.runSeed}${extra} });`);
   return out.join("\n");
 }
 

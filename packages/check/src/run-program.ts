@@ -14,6 +14,7 @@ import {
   type Coroutine,
   type SchedulingPolicy,
   type TraceEvent,
+  type TraceOptions,
 } from "@simloop/core";
 import {
   ExceptionHandlerCalledError,
@@ -28,7 +29,10 @@ import { Schedule } from "./schedule.ts";
 /** A program under test: a generator function that receives its fresh loop. */
 export type Program<T = unknown> = (loop: EventLoop) => Coroutine<T>;
 
-/** The kinds of failure a run can end with. */
+/**
+ * The kinds of failure a run can end with. An async program's run (`exploreAsync`) can also end with
+ * an unhandled rejection, an uncaught exception, ref'd timers left pending, or its watchdog.
+ */
 export type FailureKind =
   | "error"
   | "invariant"
@@ -38,7 +42,11 @@ export type FailureKind =
   | "unretrieved"
   | "leftover-tasks"
   | "policy"
-  | "nondeterminism";
+  | "nondeterminism"
+  | "unhandled-rejection"
+  | "uncaught-exception"
+  | "leftover-timers"
+  | "watchdog";
 
 /** Why a run failed. */
 export interface RunFailure {
@@ -139,22 +147,14 @@ export function execute(
   trace: boolean | "steppers",
 ): Executed {
   const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
-  const traceOption = trace === "steppers" ? STEPPERS_TRACE : trace && options.sites === true ? SITES_TRACE : trace;
+  const traceOption = traceOptionOf(trace, options);
   const loop = new EventLoop(
     policy === undefined
       ? { seed, trace: traceOption, maxSteps, unhandled: "collect" }
       : { policy, seed, trace: traceOption, maxSteps, unhandled: "collect" },
   );
-  const observe = (policy as ExplorationPolicy | undefined)?.observe;
-  if (observe !== undefined) observe.call(policy, loop);
-  let steppers: Set<string> | null = null;
-  if (trace === "steppers") {
-    const seen = new Set<string>();
-    loop.trace?.subscribe((event) => {
-      if (event.kind === "step") seen.add(event.label);
-    });
-    steppers = seen;
-  }
+  observeRun(policy, loop);
+  const steppers = trace === "steppers" ? countStepsOf(loop) : null;
   options.setup?.(loop);
   let failure: RunFailure | undefined;
   let value: unknown;
@@ -163,10 +163,41 @@ export function execute(
   } catch (error) {
     failure = { kind: classifyError(error), error };
   }
+  return { loop, failure: finishRun(loop, failure, options), value, tasks: steppers === null ? 0 : steppers.size };
+}
+
+/** @internal Lets a policy that watches its runs ({@link ExplorationPolicy.observe}) see the fresh `loop`. */
+export function observeRun(policy: SchedulingPolicy | undefined, loop: EventLoop): void {
+  const observe = (policy as ExplorationPolicy | undefined)?.observe;
+  if (observe !== undefined) observe.call(policy, loop);
+}
+
+/** @internal The loop's trace option for {@link execute}'s `trace` argument. */
+export function traceOptionOf(trace: boolean | "steppers", options: RunOptions): boolean | TraceOptions {
+  return trace === "steppers" ? STEPPERS_TRACE : trace && options.sites === true ? SITES_TRACE : trace;
+}
+
+/** @internal The labels of the tasks that step on `loop` from now on (its trace must be on). */
+export function countStepsOf(loop: EventLoop): Set<string> {
+  const seen = new Set<string>();
+  loop.trace?.subscribe((event) => {
+    if (event.kind === "step") seen.add(event.label);
+  });
+  return seen;
+}
+
+/**
+ * @internal The run's failure once the program has returned or thrown (`failure`): a violated
+ * invariant, an error escaped to the exception handler, an unretrieved exception, a task left pending.
+ */
+export function finishRun(
+  loop: EventLoop,
+  failure: RunFailure | undefined,
+  options: RunOptions,
+): RunFailure | undefined {
   const violations = finishChecks(loop);
-  if (failure === undefined && violations.length > 0) failure = { kind: "invariant", error: violations[0] };
-  if (failure === undefined) failure = endOfRunFailure(loop, options.allowLeftoverTasks === true);
-  return { loop, failure, value, tasks: steppers === null ? 0 : steppers.size };
+  if (failure === undefined && violations.length > 0) return { kind: "invariant", error: violations[0] };
+  return failure ?? endOfRunFailure(loop, options.allowLeftoverTasks === true);
 }
 
 /** A trace that keeps only its last event: enough for a listener that sees them all. */
@@ -236,7 +267,12 @@ export function countSteppers(trace: readonly TraceEvent[]): number {
  */
 export function runProgram(program: Program, options: RunOptions = {}): RunOutcome {
   const policy = options.policy;
-  const { loop, failure, value } = execute(program, policy, options.seed ?? 0, options, true);
+  return outcomeOf(execute(program, policy, options.seed ?? 0, options, true), policy);
+}
+
+/** @internal The outcome of a traced run ({@link execute} with `trace: true`) under `policy`. */
+export function outcomeOf(executed: Executed, policy: SchedulingPolicy | undefined): RunOutcome {
+  const { loop, failure, value } = executed;
   const trace = loop.trace?.events() ?? [];
   const schedule = isExplorationPolicy(policy)
     ? policy.schedule()

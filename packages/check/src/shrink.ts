@@ -24,9 +24,10 @@
  */
 import type { PolicyLevels, TraceEvent } from "@simloop/core";
 import type { RecordingPolicy } from "./exploration-policy.ts";
+import { driveSync, executeSync, run as runRequest, type Runs } from "./internal/runs.ts";
 import { rederiving } from "./rederiving.ts";
 import { replaying } from "./replaying-policy.ts";
-import { runProgram, type FailureKind, type Program, type RunOptions, type RunOutcome } from "./run-program.ts";
+import { outcomeOf, type FailureKind, type Program, type RunOptions, type RunOutcome } from "./run-program.ts";
 import { compareSimplicity, Schedule, type Decision } from "./schedule.ts";
 
 /** Options of {@link shrinkSchedule}. */
@@ -92,6 +93,11 @@ export function shrinkSchedule(
   startOutcome: RunOutcome,
   options: ShrinkOptions,
 ): ShrinkResult {
+  return driveSync(shrinking(start, startOutcome, options), executeSync(program));
+}
+
+/** @internal {@link shrinkSchedule} as runs asked for (see `internal/runs.ts`): one shrinker for both modes. */
+export function* shrinking(start: Schedule, startOutcome: RunOutcome, options: ShrinkOptions): Runs<ShrinkResult> {
   const maxRuns = options.maxRuns ?? 1000;
   let best = start.trimmed();
   let bestOutcome = startOutcome;
@@ -101,7 +107,7 @@ export function shrinkSchedule(
   const { levels: _levels, kind: _kind, maxRuns: _max, ...run } = options;
 
   /** Runs a candidate with `policy`: true when it fails the same way and is simpler (it becomes the best). */
-  const tryWith = (key: string, policy: RecordingPolicy): boolean => {
+  const tryWith = function* (key: string, policy: RecordingPolicy): Runs<boolean> {
     if (seen.has(key)) return false;
     if (runs >= maxRuns) {
       starved = true;
@@ -110,7 +116,7 @@ export function shrinkSchedule(
     seen.add(key);
     runs++;
     policy.beginRun(0);
-    const outcome = runProgram(program, { ...run, policy });
+    const outcome = outcomeOf(yield* runRequest(policy, run.seed ?? 0, run, true), policy);
     if (outcome.failure?.kind !== options.kind) return false;
     const actual = outcome.schedule.trimmed();
     if (compareSimplicity(actual, best) >= 0) return false;
@@ -122,12 +128,14 @@ export function shrinkSchedule(
    * Runs the candidate by position; when the run asked other questions than the candidate records (a
    * change moved the later ones), runs it again re-deriving the picks by identity.
    */
-  const attempt = (candidate: Schedule): boolean => {
+  const attempt = function* (candidate: Schedule): Runs<boolean> {
     const text = candidate.trimmed().toString();
     if (text === best.toString()) return false;
     const byPosition = replaying(candidate, options.levels);
-    if (tryWith(`p:${text}`, byPosition)) return true;
-    return byPosition.divergence() !== null && tryWith(`r:${text}`, rederiving(candidate.decisions, options.levels));
+    if (yield* tryWith(`p:${text}`, byPosition)) return true;
+    return (
+      byPosition.divergence() !== null && (yield* tryWith(`r:${text}`, rederiving(candidate.decisions, options.levels)))
+    );
   };
 
   let improved = true;
@@ -141,7 +149,7 @@ export function shrinkSchedule(
       for (let from = 0; from < indices.length && runs < maxRuns; from += chunk) {
         let candidate = best;
         for (const i of indices.slice(from, from + chunk)) candidate = candidate.withFifoAt(i);
-        if (attempt(candidate)) {
+        if (yield* attempt(candidate)) {
           progress = improved = true;
           break;
         }
@@ -157,7 +165,7 @@ export function shrinkSchedule(
     const indices = best.deviationIndices();
     pairs: for (let a = 0; a < indices.length; a++) {
       for (let b = a + 2; b < indices.length; b++) {
-        if (attempt(best.withFifoAt(indices[a] as number).withFifoAt(indices[b] as number))) {
+        if (yield* attempt(best.withFifoAt(indices[a] as number).withFifoAt(indices[b] as number))) {
           improved = true;
           break pairs;
         }
@@ -176,7 +184,7 @@ export function shrinkSchedule(
         if (isJitter(reset)) values.unshift(Math.min(max, draw.pick + (reset.pick - (reset.min ?? 0))));
         for (const value of values) {
           if (value === draw.pick || value < min) continue;
-          if (attempt(best.withFifoAt(j).withPick(i, value))) {
+          if (yield* attempt(best.withFifoAt(j).withPick(i, value))) {
             improved = true;
             break moves;
           }
@@ -194,14 +202,14 @@ export function shrinkSchedule(
           .filter((v) => v < decision.pick)
           .sort((a, b) => a - b);
         for (const value of [min, ...lower, min + (decision.pick - min) / 2]) {
-          if (value !== decision.pick && attempt(best.withPick(i, value))) {
+          if (value !== decision.pick && (yield* attempt(best.withPick(i, value)))) {
             improved = true;
             break;
           }
         }
       } else {
         for (let pick = 1; pick < decision.pick; pick++) {
-          if (attempt(best.withPick(i, pick))) {
+          if (yield* attempt(best.withPick(i, pick))) {
             improved = true;
             break;
           }

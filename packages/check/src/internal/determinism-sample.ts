@@ -8,12 +8,20 @@
  * @module
  */
 import type { EventLoop } from "@simloop/core";
-import { watchGlobals, type TraceDifference } from "../determinism.ts";
+import type { TraceDifference } from "../determinism.ts";
 import type { RecordingPolicy } from "../exploration-policy.ts";
 import type { ExploreWarning } from "../explore.ts";
-import { execute, type Program, type RunOptions } from "../run-program.ts";
+import type { RunOptions } from "../run-program.ts";
 import type { Decision } from "../schedule.ts";
+import { run as runRequest, type Runs } from "./runs.ts";
 import { verbatim } from "./verbatim.ts";
+
+/** What to use instead of the culprits, for a generator program and for an async one. */
+const ADVICE = {
+  generator: "use loop.random, loop.time() and the loop's timers and futures instead",
+  async:
+    "real timers and I/O run outside virtual time and randomness is unseeded: call the timers through the globals (not a reference taken before install), fake the I/O (loop.deliver), and install with random: true",
+} as const;
 
 /** @internal Whether the campaign's `index`-th run (0-based) is sampled: 0, 1, 3, 7, 15, … */
 export function sampled(index: number): boolean {
@@ -50,8 +58,8 @@ function difference(
  * @internal Re-runs passing run `run` (its loop seed, its policy's `answers`, the loop it ended with)
  * and returns a warning when it is not deterministic (see the module doc).
  */
-export function checkPassingRun(
-  program: Program,
+export function* passingRunCheck(
+  mode: "generator" | "async",
   name: string,
   policy: RecordingPolicy,
   run: number,
@@ -59,20 +67,17 @@ export function checkPassingRun(
   base: RunOptions,
   answers: readonly Decision[],
   loop: EventLoop,
-): ExploreWarning | undefined {
+): Runs<ExploreWarning | undefined> {
   const copy = answers.slice();
   const firstEnd = loop.time();
   const again = verbatim(policy.name, policy.levels, copy, null);
   again._labelling(false);
   again.beginRun(0);
-  const watched = watchGlobals(() => execute(program, again, loopSeed, base, false));
-  const differs = difference(copy, again._recorded(), firstEnd, watched.value);
+  const watched = yield* runRequest(again, loopSeed, base, false, true);
+  const differs = difference(copy, again._recorded(), firstEnd, watched);
   const culprits = watched.culprits;
   if (differs === null && culprits.length === 0) return undefined;
-  const called =
-    culprits.length > 0
-      ? `it called ${culprits.join(", ")}: use loop.random, loop.time() and the loop's timers and futures instead`
-      : "";
+  const called = culprits.length > 0 ? `it called ${culprits.join(", ")}: ${ADVICE[mode]}` : "";
   const shared =
     differs === null
       ? ""
