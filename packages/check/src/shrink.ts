@@ -96,127 +96,156 @@ export function shrinkSchedule(
   return driveSync(shrinking(start, startOutcome, options), executeSync(program));
 }
 
-/** @internal {@link shrinkSchedule} as runs asked for (see `internal/runs.ts`): one shrinker for both modes. */
-export function* shrinking(start: Schedule, startOutcome: RunOutcome, options: ShrinkOptions): Runs<ShrinkResult> {
-  const maxRuns = options.maxRuns ?? 1000;
-  let best = start.trimmed();
-  let bestOutcome = startOutcome;
-  let runs = 0;
-  let starved = false;
-  const seen = new Set<string>();
-  const { levels: _levels, kind: _kind, maxRuns: _max, ...run } = options;
+/** The shrinker's state: the best schedule so far, with its outcome, and the runs spent. */
+class Shrinker {
+  best: Schedule;
+  bestOutcome: RunOutcome;
+  runs = 0;
+  starved = false;
+  private readonly seen = new Set<string>();
+  readonly maxRuns: number;
+  private readonly options: ShrinkOptions;
+  private readonly run: RunOptions;
+
+  constructor(start: Schedule, startOutcome: RunOutcome, options: ShrinkOptions) {
+    this.best = start.trimmed();
+    this.bestOutcome = startOutcome;
+    this.maxRuns = options.maxRuns ?? 1000;
+    this.options = options;
+    const { levels: _levels, kind: _kind, maxRuns: _max, ...run } = options;
+    this.run = run;
+  }
+
+  get spent(): boolean {
+    return this.runs >= this.maxRuns;
+  }
 
   /** Runs a candidate with `policy`: true when it fails the same way and is simpler (it becomes the best). */
-  const tryWith = function* (key: string, policy: RecordingPolicy): Runs<boolean> {
-    if (seen.has(key)) return false;
-    if (runs >= maxRuns) {
-      starved = true;
+  private *tryWith(key: string, policy: RecordingPolicy): Runs<boolean> {
+    if (this.seen.has(key)) return false;
+    if (this.spent) {
+      this.starved = true;
       return false;
     }
-    seen.add(key);
-    runs++;
+    this.seen.add(key);
+    this.runs++;
     policy.beginRun(0);
-    const outcome = outcomeOf(yield* runRequest(policy, run.seed ?? 0, run, true), policy);
-    if (outcome.failure?.kind !== options.kind) return false;
+    const outcome = outcomeOf(yield* runRequest(policy, this.run.seed ?? 0, this.run, true), policy);
+    if (outcome.failure?.kind !== this.options.kind) return false;
     const actual = outcome.schedule.trimmed();
-    if (compareSimplicity(actual, best) >= 0) return false;
-    best = actual;
-    bestOutcome = outcome;
+    if (compareSimplicity(actual, this.best) >= 0) return false;
+    this.best = actual;
+    this.bestOutcome = outcome;
     return true;
-  };
+  }
+
   /**
    * Runs the candidate by position; when the run asked other questions than the candidate records (a
    * change moved the later ones), runs it again re-deriving the picks by identity.
    */
-  const attempt = function* (candidate: Schedule): Runs<boolean> {
+  *attempt(candidate: Schedule): Runs<boolean> {
     const text = candidate.trimmed().toString();
-    if (text === best.toString()) return false;
-    const byPosition = replaying(candidate, options.levels);
-    if (yield* tryWith(`p:${text}`, byPosition)) return true;
+    if (text === this.best.toString()) return false;
+    const levels = this.options.levels;
+    const byPosition = replaying(candidate, levels);
+    if (yield* this.tryWith(`p:${text}`, byPosition)) return true;
     return (
-      byPosition.divergence() !== null && (yield* tryWith(`r:${text}`, rederiving(candidate.decisions, options.levels)))
+      byPosition.divergence() !== null && (yield* this.tryWith(`r:${text}`, rederiving(candidate.decisions, levels)))
     );
-  };
+  }
+}
 
-  let improved = true;
-  while (improved && runs < maxRuns) {
-    improved = false;
-    // (1) Reset chunks of deviations to FIFO, halving the chunk size; then pairs.
-    let chunk = Math.max(1, Math.ceil(best.deviations / 2));
-    for (;;) {
-      const indices = best.deviationIndices();
-      let progress = false;
-      for (let from = 0; from < indices.length && runs < maxRuns; from += chunk) {
-        let candidate = best;
-        for (const i of indices.slice(from, from + chunk)) candidate = candidate.withFifoAt(i);
-        if (yield* attempt(candidate)) {
-          progress = improved = true;
-          break;
-        }
-      }
-      if (progress) {
-        chunk = Math.max(1, Math.min(chunk, Math.ceil(best.deviations / 2)));
-        continue;
-      }
-      if (chunk === 1 || runs >= maxRuns) break;
-      chunk = Math.ceil(chunk / 2);
-    }
-    if (improved) continue;
-    const indices = best.deviationIndices();
-    pairs: for (let a = 0; a < indices.length; a++) {
-      for (let b = a + 2; b < indices.length; b++) {
-        if (yield* attempt(best.withFifoAt(indices[a] as number).withFifoAt(indices[b] as number))) {
-          improved = true;
-          break pairs;
-        }
+/** Step (1): reset chunks of deviations to FIFO, halving the chunk size. Returns whether one helped. */
+function* resetChunks(shrinker: Shrinker): Runs<boolean> {
+  let improved = false;
+  let chunk = Math.max(1, Math.ceil(shrinker.best.deviations / 2));
+  for (;;) {
+    const indices = shrinker.best.deviationIndices();
+    let progress = false;
+    for (let from = 0; from < indices.length && !shrinker.spent; from += chunk) {
+      let candidate = shrinker.best;
+      for (const i of indices.slice(from, from + chunk)) candidate = candidate.withFifoAt(i);
+      if (yield* shrinker.attempt(candidate)) {
+        progress = improved = true;
+        break;
       }
     }
-    if (improved) continue;
-    // (2) Reset one deviation while moving a jitter draw: to its maximum, to a deadline, or by the slack.
-    moves: for (const j of indices) {
-      const reset = best.decisions[j] as Decision;
-      for (const i of indices) {
-        const draw = best.decisions[i] as Decision;
-        if (i === j || !isJitter(draw)) continue;
-        const min = draw.min ?? 0;
-        const max = draw.max ?? 0;
-        const values = [max, ...snapPoints(draw, bestOutcome.trace)];
-        if (isJitter(reset)) values.unshift(Math.min(max, draw.pick + (reset.pick - (reset.min ?? 0))));
-        for (const value of values) {
-          if (value === draw.pick || value < min) continue;
-          if (yield* attempt(best.withFifoAt(j).withPick(i, value))) {
-            improved = true;
-            break moves;
-          }
-        }
-      }
+    if (progress) {
+      chunk = Math.max(1, Math.min(chunk, Math.ceil(shrinker.best.deviations / 2)));
+      continue;
     }
-    if (improved) continue;
-    // (3) Lower the remaining picks; snap jitter draws down to a deadline.
-    for (const i of best.deviationIndices()) {
-      if (runs >= maxRuns) break;
-      const decision = best.decisions[i] as Decision;
-      if (isJitter(decision)) {
-        const min = decision.min ?? 0;
-        const lower = snapPoints(decision, bestOutcome.trace)
-          .filter((v) => v < decision.pick)
-          .sort((a, b) => a - b);
-        for (const value of [min, ...lower, min + (decision.pick - min) / 2]) {
-          if (value !== decision.pick && (yield* attempt(best.withPick(i, value)))) {
-            improved = true;
-            break;
-          }
-        }
-      } else {
-        for (let pick = 1; pick < decision.pick; pick++) {
-          if (yield* attempt(best.withPick(i, pick))) {
-            improved = true;
-            break;
-          }
-        }
-      }
-      if (improved) break;
+    if (chunk === 1 || shrinker.spent) return improved;
+    chunk = Math.ceil(chunk / 2);
+  }
+}
+
+/** Step (1), then: reset every pair of deviations (not adjacent in the list). */
+function* resetPairs(shrinker: Shrinker, indices: readonly number[]): Runs<boolean> {
+  const best = shrinker.best;
+  for (let a = 0; a < indices.length; a++) {
+    for (let b = a + 2; b < indices.length; b++) {
+      if (yield* shrinker.attempt(best.withFifoAt(indices[a] as number).withFifoAt(indices[b] as number))) return true;
     }
   }
+  return false;
+}
+
+/** Step (2): reset one deviation while moving a jitter draw: to its maximum, to a deadline, or by the slack. */
+function* moveDraws(shrinker: Shrinker, indices: readonly number[]): Runs<boolean> {
+  const best = shrinker.best;
+  for (const j of indices) {
+    const reset = best.decisions[j] as Decision;
+    for (const i of indices) {
+      const draw = best.decisions[i] as Decision;
+      if (i === j || !isJitter(draw)) continue;
+      const min = draw.min ?? 0;
+      const max = draw.max ?? 0;
+      const values = [max, ...snapPoints(draw, shrinker.bestOutcome.trace)];
+      if (isJitter(reset)) values.unshift(Math.min(max, draw.pick + (reset.pick - (reset.min ?? 0))));
+      for (const value of values) {
+        if (value === draw.pick || value < min) continue;
+        if (yield* shrinker.attempt(best.withFifoAt(j).withPick(i, value))) return true;
+      }
+    }
+  }
+  return false;
+}
+
+/** Step (3): lower the remaining picks; snap jitter draws down to a deadline. */
+function* lowerPicks(shrinker: Shrinker): Runs<boolean> {
+  const best = shrinker.best;
+  for (const i of best.deviationIndices()) {
+    if (shrinker.spent) break;
+    const decision = best.decisions[i] as Decision;
+    if (isJitter(decision)) {
+      const min = decision.min ?? 0;
+      const lower = snapPoints(decision, shrinker.bestOutcome.trace)
+        .filter((v) => v < decision.pick)
+        .sort((a, b) => a - b);
+      for (const value of [min, ...lower, min + (decision.pick - min) / 2]) {
+        if (value !== decision.pick && (yield* shrinker.attempt(best.withPick(i, value)))) return true;
+      }
+    } else {
+      for (let pick = 1; pick < decision.pick; pick++) {
+        if (yield* shrinker.attempt(best.withPick(i, pick))) return true;
+      }
+    }
+  }
+  return false;
+}
+
+/** @internal {@link shrinkSchedule} as runs asked for (see `internal/runs.ts`): one shrinker for both modes. */
+export function* shrinking(start: Schedule, startOutcome: RunOutcome, options: ShrinkOptions): Runs<ShrinkResult> {
+  const shrinker = new Shrinker(start, startOutcome, options);
+  let improved = true;
+  while (improved && !shrinker.spent) {
+    improved = yield* resetChunks(shrinker);
+    if (improved) continue;
+    const indices = shrinker.best.deviationIndices();
+    improved = (yield* resetPairs(shrinker, indices)) || (yield* moveDraws(shrinker, indices));
+    if (improved) continue;
+    improved = yield* lowerPicks(shrinker);
+  }
+  const { best, bestOutcome, runs, starved } = shrinker;
   return { schedule: best, outcome: bestOutcome, runs, minimal: !improved && !starved };
 }

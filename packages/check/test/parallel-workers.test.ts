@@ -53,10 +53,10 @@ describe("exploreParallel from the installed package (issue 11 item 11)", () => 
   const root = fileURLToPath(new URL("../../..", import.meta.url));
   let project = "";
 
-  /** A user's project: the three packages built into node_modules, their dependencies, tsx. */
+  /** A user's project: the four packages built into node_modules, their dependencies, tsx. */
   beforeAll(() => {
     project = mkdtempSync(join(tmpdir(), "simloop-installed-"));
-    for (const name of ["core", "coroutines", "check"]) {
+    for (const name of ["core", "coroutines", "async", "check"]) {
       const target = join(project, "node_modules", "@simloop", name);
       mkdirSync(target, { recursive: true });
       copyFileSync(join(root, "packages", name, "package.json"), join(target, "package.json"));
