@@ -36,9 +36,15 @@ export type { SharedState } from "./footprints.ts";
 export { replaying } from "./replaying-policy.ts";
 export type { Divergence, ReplayingPolicy } from "./replaying-policy.ts";
 export { choices, scheduleArb } from "./choices.ts";
-export { LoopScheduler, NothingScheduledError, SchedulerNotDrivenError } from "./loop-scheduler.ts";
+export { LoopScheduler } from "./loop-scheduler.ts";
+export {
+  NothingScheduledError,
+  SchedulerNotDrivenError,
+  SchedulerRetiredError,
+  SchedulerStalledError,
+} from "./scheduler-errors.ts";
 export type { LoopSchedulerReportItem } from "./loop-scheduler.ts";
-export { SchedulerStalledError, SimloopScheduler, simloopScheduler } from "./simloop-scheduler.ts";
+export { SimloopScheduler, simloopScheduler } from "./simloop-scheduler.ts";
 export type { SimloopSchedulerOptions } from "./simloop-scheduler.ts";
 export type { ScheduleArbOptions } from "./choices.ts";
 export { classifyError, DEFAULT_MAX_STEPS, runProgram } from "./run-program.ts";

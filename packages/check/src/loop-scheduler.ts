@@ -17,7 +17,8 @@
  */
 import fc from "fast-check";
 import type { EventLoop, Future } from "@simloop/core";
-import { CheckArgumentError, CheckError } from "./errors.ts";
+import { CheckArgumentError } from "./errors.ts";
+import { NothingScheduledError, SchedulerNotDrivenError } from "./scheduler-errors.ts";
 
 /** How a task reached the scheduler, as fast-check's report says it. */
 type SchedulingType = "promise" | "function" | "sequence";
@@ -29,44 +30,6 @@ type SchedulingType = "promise" | "function" | "sequence";
 export interface LoopSchedulerReportItem<TMetaData = unknown> extends fc.SchedulerReportItem<TMetaData> {
   /** `loop.time()` when the released task settled (milliseconds in async mode); absent while pending. */
   readonly at?: number;
-}
-
-/**
- * `waitOne()` found nothing to release: no task is scheduled (none was, or every one was released).
- *
- * @example
- * ```ts
- * try { s.waitOne(); } catch (e) { if (e instanceof NothingScheduledError) await s.waitNext(1); }
- * ```
- */
-export class NothingScheduledError extends CheckError {
-  override readonly name: string = "NothingScheduledError";
-
-  constructor() {
-    super(
-      "NOTHING_SCHEDULED",
-      "waitOne() found no scheduled task: nothing was scheduled with schedule(), scheduleFunction() or scheduleSequence(), or every task was released already. Use waitNext(1) to wait for the next task to be scheduled, or waitIdle() to release whatever comes.",
-    );
-  }
-}
-
-/**
- * A wait was called while nobody drives the scheduler's loop, so nothing could ever be released.
- *
- * @example
- * ```ts
- * await runAsync(async (loop) => { const s = new LoopScheduler(loop); … await s.waitIdle(); });
- * ```
- */
-export class SchedulerNotDrivenError extends CheckError {
-  override readonly name: string = "SchedulerNotDrivenError";
-
-  constructor(wait: string) {
-    super(
-      "SCHEDULER_NOT_DRIVEN",
-      `${wait} was called while the scheduler's loop is not running, so no scheduled task could ever be released. Create the LoopScheduler inside an async run of that loop (runAsync, runProgramAsync, runUntilCompleteAsync, exploreAsync), or use simloopScheduler() in fc.asyncProperty, which drives its own loop.`,
-    );
-  }
 }
 
 interface Item {

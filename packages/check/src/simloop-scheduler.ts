@@ -21,7 +21,7 @@ import fc from "fast-check";
 import { install, installedGlobals, type InstallOptions, type VirtualGlobals } from "@simloop/async";
 import { EventLoop, type SchedulingPolicy } from "@simloop/core";
 import { choices } from "./choices.ts";
-import { CheckError } from "./errors.ts";
+import { SchedulerRetiredError, SchedulerStalledError } from "./scheduler-errors.ts";
 import { SelfDriver } from "./internal/self-driver.ts";
 import type { RecordingPolicy } from "./exploration-policy.ts";
 import { resolveLevels, type LevelOptions } from "./levels.ts";
@@ -39,30 +39,6 @@ export interface SimloopSchedulerOptions extends InstallOptions {
   readonly act?: (f: () => Promise<void>) => Promise<unknown>;
   /** The loop's iteration budget per property run. Default 100 000. */
   readonly maxSteps?: number;
-}
-
-/**
- * A wait could not finish: no scheduled task is pending and nothing is left on virtual time, so nothing
- * inside the simulation can ever end it. `cause` is the loop's `DeadlockError`.
- *
- * @example
- * ```ts
- * await s.waitNext(3); // only two tasks are ever scheduled: rejects with SchedulerStalledError
- * ```
- */
-export class SchedulerStalledError extends CheckError {
-  override readonly name: string = "SchedulerStalledError";
-  /** The virtual instant (ms) at which the loop ran out of work. */
-  readonly time: number;
-
-  constructor(waits: string, time: number, cause: unknown) {
-    super(
-      "SCHEDULER_STALLED",
-      `${waits} cannot finish: at t=${time} ms no scheduled task is pending and nothing is left on virtual time. Wait only for tasks the program schedules (waitNext counts releases), or make what the awaited promise depends on use the virtual timers or the scheduler instead of real I/O.`,
-      { cause },
-    );
-    this.time = time;
-  }
 }
 
 /** Where a generated scheduler's picks come from. */
@@ -171,7 +147,7 @@ export class SimloopScheduler<TMetaData = unknown> extends LoopScheduler<TMetaDa
 
   protected override _activity(_wait: string | null): Error | null {
     this._ran = true;
-    if (this._retired) return new CheckError("SCHEDULER_RETIRED", retiredMessage);
+    if (this._retired) return new SchedulerRetiredError();
     this._wake();
     return null;
   }
@@ -206,9 +182,6 @@ export class SimloopScheduler<TMetaData = unknown> extends LoopScheduler<TMetaDa
     else void Promise.reject(error);
   }
 }
-
-const retiredMessage =
-  "This scheduler's property run is over: fast-check created the next one. Use the scheduler only inside the property it was given to.";
 
 function policyOf(source: Source, options: SimloopSchedulerOptions): RecordingPolicy {
   const levels = { ...resolveLevels(options.levels), io: options.levels?.io ?? true };

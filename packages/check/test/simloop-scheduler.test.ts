@@ -1,7 +1,7 @@
 import { UnhandledRejectionError, installedGlobals } from "@simloop/async";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { SchedulerStalledError, SimloopScheduler, simloopScheduler } from "../src/index.ts";
+import { SchedulerRetiredError, SchedulerStalledError, SimloopScheduler, simloopScheduler } from "../src/index.ts";
 
 const realSetTimeout = globalThis.setTimeout;
 const realDate = globalThis.Date;
@@ -116,6 +116,7 @@ describe("simloopScheduler(): fc.scheduler()'s replacement in fc.asyncProperty",
       }),
       { numRuns: 2 },
     );
+    expect(() => kept?.schedule(Promise.resolve())).toThrow(SchedulerRetiredError);
     expect(() => kept?.schedule(Promise.resolve())).toThrow(/property run is over/);
     await released();
   });
