@@ -39,7 +39,7 @@ interface Item {
   readonly metadata: unknown;
   readonly task: PromiseLike<unknown>;
   /** A sequence item's builder, started once released. */
-  readonly then: (() => PromiseLike<unknown>) | undefined;
+  readonly builder: (() => PromiseLike<unknown>) | undefined;
   readonly act: fc.SchedulerAct;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
@@ -307,7 +307,7 @@ export class LoopScheduler<TMetaData = unknown> implements fc.Scheduler<TMetaDat
     task: PromiseLike<unknown>,
     metadata: unknown,
     customAct: fc.SchedulerAct | undefined,
-    then: (() => PromiseLike<unknown>) | undefined,
+    builder: (() => PromiseLike<unknown>) | undefined,
   ): Promise<unknown> {
     const refused = this._activity(null);
     if (refused !== null) throw refused;
@@ -326,7 +326,7 @@ export class LoopScheduler<TMetaData = unknown> implements fc.Scheduler<TMetaDat
       label,
       metadata,
       task,
-      then,
+      builder,
       act: customAct ?? defaultAct,
       resolve,
       reject,
@@ -379,7 +379,8 @@ export class LoopScheduler<TMetaData = unknown> implements fc.Scheduler<TMetaDat
     for (const waiter of this._waiters) if (waiter.kind === "next") waiter.remaining--;
     const waitAct = this._waiters[0]?.act ?? defaultAct;
     const trigger = (): Promise<void> => {
-      const started = item.then === undefined ? Promise.resolve(item.task) : Promise.resolve(item.task).then(item.then);
+      const started =
+        item.builder === undefined ? Promise.resolve(item.task) : Promise.resolve(item.task).then(item.builder);
       return started.then(
         (value) => {
           this._log(item, "resolved", value);
