@@ -111,8 +111,9 @@ function tallyKinds(campaign: Campaign, decisions: readonly Decision[]): void {
 export function choiceNotice(campaign: Campaign): string | undefined {
   const { kinds, runs, levels } = campaign;
   if (runs === 0 || kinds > 1) return undefined;
-  const fix =
-    "durations here are fixed: declare the uncertain ones with loop.jitter(min, max), and requests whose replies may arrive in any order with loop.deliver(complete)";
+  const fix = campaign.program.async
+    ? "timer delays here are fixed: give exploreAsync a jitter option (jitter: { relative: 0.5 } lets every setTimeout and setInterval fire up to 50% late, jitter: { absolute: 20 } up to 20 ms late), and deliver replies that may arrive in any order with loop.deliver(complete)"
+    : "durations here are fixed: declare the uncertain ones with loop.jitter(min, max), and requests whose replies may arrive in any order with loop.deliver(complete)";
   const off = (["jitter", "io"] as const).filter((level) => levels[level] !== true);
   const turnOn = off.length === 0 ? "" : ` with the ${off.join(" and ")} level${off.length > 1 ? "s" : ""} on`;
   if (kinds === 0) {

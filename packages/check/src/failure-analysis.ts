@@ -130,14 +130,30 @@ function withEscapes(report: string, culprits: readonly string[]): string {
   return `${report}\n\nThe run called ${escapes.join(", ")}: their callbacks run outside virtual time, so a future they settle never settles during the run (hence the deadlock). Use loop.callLater, loop.createFuture and the loop's tasks instead, or run async code in async mode (@simloop/async).`;
 }
 
-/** The replay option that restores the levels, when they are not the default ones. */
-function replayLevels(levels: PolicyLevels): { replayExtra?: string } {
+/**
+ * The options of an async campaign that change what its runs do (the virtual globals' install options,
+ * the leftover-timer rule): the replay line must carry them, or the replay runs another program (with
+ * no timer jitter, the recorded jitter decisions are never asked for).
+ */
+const ASYNC_RUN_OPTIONS = ["now", "performanceOrigin", "timeZone", "random", "jitter", "toFake", "allowLeftoverTimers"];
+
+/** The replay options that restore the levels (when they are not the default ones) and an async run's settings. */
+function replayExtra(levels: PolicyLevels, options: ExploreOptions, async: boolean): { replayExtra?: string } {
+  const parts: string[] = [];
   // jitter and io need no option: a replay turns them on when the schedule holds their decisions.
   const nonDefault = (["interleave", "faults"] as const).filter((l) => levels[l]);
-  if (nonDefault.length === 0 && levels.ties) return {};
-  return {
-    replayExtra: `levels: { ${(["ties", ...nonDefault] as const).map((l) => `${l}: ${String(levels[l])}`).join(", ")} }`,
-  };
+  if (nonDefault.length > 0 || !levels.ties) {
+    parts.push(`levels: { ${(["ties", ...nonDefault] as const).map((l) => `${l}: ${String(levels[l])}`).join(", ")} }`);
+  }
+  if (async) {
+    const given = options as Readonly<Record<string, unknown>>;
+    for (const key of ASYNC_RUN_OPTIONS) {
+      const value = given[key];
+      if (value === undefined) continue;
+      parts.push(`${key}: ${value instanceof Date ? `new Date(${value.getTime()})` : JSON.stringify(value)}`);
+    }
+  }
+  return parts.length === 0 ? {} : { replayExtra: parts.join(", ") };
 }
 
 /** @internal Who the program is: its name in reports, its function's name, whether it is an async one. */
@@ -216,7 +232,7 @@ export function* analyseFailure(
     decisions: checked.outcome.schedule,
     tasks: checked.outcome.loop.trace?.sites?.tasks() ?? [],
     coverage: summary.coverage,
-    ...replayLevels(levels),
+    ...replayExtra(levels, options, program.async),
   });
   // An async run's deadlock names the real resources it escaped to itself (AsyncDeadlockError).
   const report =

@@ -121,6 +121,29 @@ describe("exploreAsync", () => {
     expect(String(replayed.failure?.error)).toBe("Error: replies out of order: second, first");
   });
 
+  it("prints a replay line that carries the install options, and that line replays the failure as printed", async () => {
+    const ordered = async (): Promise<void> => {
+      const order: string[] = [];
+      await Promise.all([sleep(10).then(() => order.push("first")), sleep(12).then(() => order.push("second"))]);
+      if (order[0] !== "first") throw new Error(`replies out of order: ${order.join(", ")}`);
+    };
+    const options = { runs: 200, seed: 3, jitter: { relative: 0.5 }, now: new Date(Date.UTC(2030, 0, 1)) };
+    const failure = (await exploreAsync(ordered, options)).failure!;
+    const line = failure.report.split("\n").find((l) => l.includes("await replayAsync("))!;
+    expect(line).toContain(`now: new Date(${Date.UTC(2030, 0, 1)})`);
+    expect(line).toContain(`jitter: {"relative":0.5}`);
+    // The line as printed: its options object, evaluated.
+    const printed = /, (\{ seed: .*\})\);$/.exec(line)![1]!;
+    const replayOptions = new Function(`return (${printed});`)() as Parameters<typeof replayAsync>[2];
+    const replayed = await replayAsync(ordered, failure.schedule, replayOptions);
+    expect(String(replayed.failure?.error)).toBe("Error: replies out of order: second, first");
+  });
+
+  it("tells an async campaign that met no choice point how to jitter its timers", async () => {
+    const result = await exploreAsync(guardedOverwrite, { runs: 5, levels: { ties: false } });
+    expect(result.notice).toContain("give exploreAsync a jitter option");
+  });
+
   it("reports the async failures: leftover timers, an unhandled rejection, a deadlock, leftover tasks", async () => {
     const kinds: string[] = [];
     const run = async (program: (loop: EventLoop) => Promise<unknown>): Promise<void> => {
