@@ -4,6 +4,7 @@ import type { EventLoop } from "@simloop/core";
 import { Event, gather, Lock, Queue, sleep } from "@simloop/coroutines";
 import { CheckArgumentError, createStore, exhaustive, explore, type Program } from "../src/index.ts";
 import { bugs } from "../examples/bugs/index.ts";
+import { nodeBugs } from "../examples/bugs/node/index.ts";
 
 const BIG = 100_000;
 
@@ -148,7 +149,7 @@ describe("exhaustive with reduce", () => {
   });
 
   it("finds every bug of the corpus that exhaustive without it finds", () => {
-    for (const bug of bugs) {
+    for (const bug of [...bugs, ...nodeBugs]) {
       const options = bug.levels === undefined ? {} : { levels: bug.levels };
       const full = explore(bug.buggy, { policy: exhaustive({ runs: 2000, ...options }), runs: 2000, shrink: false });
       const reduced = explore(bug.buggy, {
