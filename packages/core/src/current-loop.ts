@@ -2,13 +2,14 @@
  * asyncio's module functions for the running loop and the current event loop, and the two module-level
  * slots they read (asyncio has the same two): the loop that is running right now, set by the run calls,
  * and the current event loop of `getEventLoop`/`setEventLoop`. Nothing else in the core is module-level
- * state.
+ * state. The two functions that construct a loop, `getEventLoop` and `newEventLoop`, are in
+ * `get-event-loop.ts`: futures and the run calls read these slots, and the loop imports them, so this
+ * file stays below the loop.
  *
  * @module
  */
 import { NoRunningLoopError } from "./errors.ts";
-import { EventLoop } from "./event-loop.ts";
-import type { EventLoopOptions } from "./loop-options.ts";
+import type { EventLoop } from "./event-loop.ts";
 import type { Task } from "./task.ts";
 
 let runningLoop: EventLoop | null = null;
@@ -39,24 +40,9 @@ export function getRunningLoop(): EventLoop {
   return loop;
 }
 
-/**
- * The running loop if there is one; otherwise the current event loop, created (and made current) on
- * first use, as asyncio 3.11's `get_event_loop()` does in the main thread.
- */
-export function getEventLoop(): EventLoop {
-  if (runningLoop !== null) return runningLoop;
-  currentLoop ??= new EventLoop();
-  return currentLoop;
-}
-
 /** Makes `loop` the current event loop (`null` forgets it). */
 export function setEventLoop(loop: EventLoop | null): void {
   currentLoop = loop;
-}
-
-/** Creates a new event loop (not made current: pass it to {@link setEventLoop} for that). */
-export function newEventLoop(options?: EventLoopOptions): EventLoop {
-  return new EventLoop(options);
 }
 
 /**

@@ -17,7 +17,9 @@
  *
  * @module
  */
-import type { Future } from "./future.ts";
+import { ArgumentError } from "./errors.ts";
+import type { EventLoop } from "./event-loop.ts";
+import { Future } from "./future.ts";
 import type { Task } from "./task.ts";
 
 /**
@@ -50,6 +52,22 @@ export class PendingDelivery<T = unknown> {
   get withdrawn(): boolean {
     return this._future.done();
   }
+}
+
+/**
+ * @internal `loop.deliver(complete, { label })` on an open loop: a pending delivery, requested by the
+ * running task, and the future it will settle.
+ * @throws {@link ArgumentError} if `complete` is not a function.
+ */
+export function requestDelivery<T>(loop: EventLoop, complete: () => T, label: string): Future<T> {
+  if (typeof complete !== "function") {
+    throw new ArgumentError(
+      `deliver() expects a function that computes the completion's result, got ${complete === null ? "null" : typeof complete}. Pass \`() => value\`.`,
+    );
+  }
+  const future = new Future<T>(loop, `deliver ${label}`);
+  (loop._deliveries ??= []).push(new PendingDelivery<T>(future, complete, label, loop._currentTask));
+  return future;
 }
 
 /** @internal The callback that delivers: runs `complete` and settles the future with its outcome. */

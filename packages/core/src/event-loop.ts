@@ -33,7 +33,7 @@ import {
   runBatchInterleaved,
 } from "./choice-points.ts";
 import { deadlockError } from "./deadlock-report.ts";
-import { PendingDelivery } from "./delivery.ts";
+import { requestDelivery, type PendingDelivery } from "./delivery.ts";
 import {
   ArgumentError,
   CloseRunningLoopError,
@@ -70,7 +70,16 @@ import {
 import type { ChoiceRecord, PolicyLevels, SchedulingPolicy } from "./policy.ts";
 import { Random } from "./random.ts";
 import { ReadyQueue } from "./ready-queue.ts";
-import { MODE_FOREVER, MODE_IDLE, runFor, runInMode, runUntilComplete, runUntilTime, step } from "./run-until.ts";
+import {
+  MODE_FOREVER,
+  MODE_IDLE,
+  recordRecent,
+  runFor,
+  runInMode,
+  runUntilComplete,
+  runUntilTime,
+  step,
+} from "./run-until.ts";
 import { Task, isGenerator, isGeneratorFunction, type Coroutine, type TaskOptions } from "./task.ts";
 import { TimerQueue } from "./timer-queue.ts";
 import type { Sites } from "./site.ts";
@@ -85,8 +94,6 @@ type AnyFunction = (...args: any[]) => unknown;
 /** The default `maxUnretrieved`: enough for any report, about 1 MB of failed tasks at most. */
 const DEFAULT_MAX_UNRETRIEVED = 1000;
 const MIN_SCHEDULED_TIMER_HANDLES = 100;
-/** @internal How many of the last dispatches the step budget's error lists (a power of two). */
-export const RECENT = 16;
 
 /** What `_checkedCallback` holds before any callback passed the check: no value a caller can pass. */
 const UNCHECKED: unknown = Object.freeze({});
@@ -383,15 +390,7 @@ export class EventLoop {
    */
   deliver<T>(complete: () => T, options: { readonly label?: string } = {}): Future<T> {
     this._checkClosed("deliver");
-    if (typeof complete !== "function") {
-      throw new ArgumentError(
-        `deliver() expects a function that computes the completion's result, got ${complete === null ? "null" : typeof complete}. Pass \`() => value\`.`,
-      );
-    }
-    const label = options.label ?? "io";
-    const future = new Future<T>(this, `deliver ${label}`);
-    (this._deliveries ??= []).push(new PendingDelivery<T>(future, complete, label, this._currentTask));
-    return future;
+    return requestDelivery(this, complete, options.label ?? "io");
   }
 
   /**
@@ -814,11 +813,7 @@ export class EventLoop {
     this._currentHandle = handle;
     // The last dispatches are only ever read by the step budget's error: without a budget, the two
     // stores (one a write barrier into an old array) are skipped (decision 0017).
-    if (this._maxSteps !== Infinity) {
-      const slot = this._recentCount++ & (RECENT - 1);
-      this._recent[slot] = handle;
-      this._recentTimes[slot] = this._now;
-    }
+    if (this._maxSteps !== Infinity) recordRecent(this, handle);
     const instruments = this._instruments;
     if (instruments !== null) instruments.beforeDispatch(handle);
     try {

@@ -11,7 +11,7 @@
 import { UnhandledErrorsError } from "./errors.ts";
 import { describeError } from "./describe.ts";
 import type { EventLoop } from "./event-loop.ts";
-import { UNTRACKED, type Future } from "./future.ts";
+import type { Future } from "./future.ts";
 import type { Handle } from "./handle.ts";
 import type { Task } from "./task.ts";
 
@@ -70,24 +70,4 @@ export function throwUnhandled(loop: EventLoop): void {
   const contexts = unhandled.slice(loop._unhandledThrowFrom);
   loop._unhandledThrowFrom = unhandled.length;
   throw new UnhandledErrorsError(contexts);
-}
-
-/** @internal A future failed and nobody has retrieved its exception yet: listed, or counted once the list is full. */
-export function noteUnretrieved(loop: EventLoop, future: Future<unknown>): void {
-  const kept = (loop._unretrieved ??= new Set());
-  if (kept.size < loop._maxUnretrieved) kept.add(future);
-  else {
-    future._state |= UNTRACKED;
-    loop._unretrievedDropped++;
-  }
-}
-
-/** @internal Its exception was retrieved: off the list, or off the count. */
-export function forgetUnretrieved(loop: EventLoop, future: Future<unknown>): void {
-  if ((future._state & UNTRACKED) !== 0) {
-    future._state &= ~UNTRACKED;
-    loop._unretrievedDropped--;
-  } else {
-    loop._unretrieved?.delete(future);
-  }
 }

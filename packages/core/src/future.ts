@@ -15,6 +15,9 @@
  * overwrites (so it is also released then). `yield*` iterates a small awaiter object instead of a
  * generator.
  *
+ * A future that fails with an exception nobody retrieves is kept on its loop's list
+ * (`loop.unretrievedFutures()`), as asyncio's futures log "exception was never retrieved" when collected.
+ *
  * @module
  */
 import {
@@ -27,7 +30,6 @@ import {
   WrongLoopError,
 } from "./errors.ts";
 import type { EventLoop } from "./event-loop.ts";
-import { forgetUnretrieved, noteUnretrieved } from "./exception-handler.ts";
 import { runningLoopOrNull } from "./current-loop.ts";
 import type { Task } from "./task.ts";
 import { NO_EXCEPTION, type Waitable } from "./waitable.ts";
@@ -438,5 +440,25 @@ class FutureAwaiter<T> implements IterableIterator<Future<T>, T, unknown> {
 
   [Symbol.iterator](): FutureAwaiter<T> {
     return this;
+  }
+}
+
+/** @internal A future failed and nobody has retrieved its exception yet: listed, or counted once the list is full. */
+export function noteUnretrieved(loop: EventLoop, future: Future<unknown>): void {
+  const kept = (loop._unretrieved ??= new Set());
+  if (kept.size < loop._maxUnretrieved) kept.add(future);
+  else {
+    future._state |= UNTRACKED;
+    loop._unretrievedDropped++;
+  }
+}
+
+/** @internal Its exception was retrieved: off the list, or off the count. */
+export function forgetUnretrieved(loop: EventLoop, future: Future<unknown>): void {
+  if ((future._state & UNTRACKED) !== 0) {
+    future._state &= ~UNTRACKED;
+    loop._unretrievedDropped--;
+  } else {
+    loop._unretrieved?.delete(future);
   }
 }

@@ -16,7 +16,8 @@ export type { Coroutine, TaskOptions, Yieldable } from "./task.ts";
 export { Handle, TimerHandle } from "./handle.ts";
 export { WaitableTimer } from "./waitable-timer.ts";
 export type { HandleKind } from "./handle.ts";
-export { allTasks, currentTask, getEventLoop, getRunningLoop, newEventLoop, setEventLoop } from "./current-loop.ts";
+export { allTasks, currentTask, getRunningLoop, setEventLoop } from "./current-loop.ts";
+export { getEventLoop, newEventLoop } from "./get-event-loop.ts";
 export { asyncioOrder, NO_LEVELS } from "./policy.ts";
 export { PendingDelivery } from "./delivery.ts";
 export type {

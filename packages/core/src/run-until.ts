@@ -16,13 +16,16 @@ import {
   LoopStoppedError,
   StepBudgetExceededError,
 } from "./errors.ts";
-import { RECENT, type EventLoop } from "./event-loop.ts";
+import type { EventLoop } from "./event-loop.ts";
 import type { Handle } from "./handle.ts";
 import { describeValue } from "./describe.ts";
 import { throwUnhandled } from "./exception-handler.ts";
 import { currentLoopOrNull, runningLoopOrNull, setRunningLoop } from "./current-loop.ts";
 import { Future } from "./future.ts";
 import { isGenerator, type Coroutine } from "./task.ts";
+
+/** How many of the last dispatches the step budget's error lists (a power of two). */
+const RECENT = 16;
 
 /** @internal Run until stopped. */
 export const MODE_FOREVER = 0;
@@ -187,6 +190,13 @@ export function runFor(loop: EventLoop, duration: number, inclusive: boolean): v
     );
   }
   runUntilTime(loop, when, inclusive);
+}
+
+/** @internal Keeps `handle` among the last dispatches (the loop calls it only under a step budget). */
+export function recordRecent(loop: EventLoop, handle: Handle): void {
+  const slot = loop._recentCount++ & (RECENT - 1);
+  loop._recent[slot] = handle;
+  loop._recentTimes[slot] = loop._now;
 }
 
 /** @internal The last dispatches (kept only under a step budget), oldest first, for the budget's error. */

@@ -41,9 +41,9 @@ import {
   MUST_CANCEL,
   PENDING,
   STATE_MASK,
+  noteUnretrieved,
 } from "./future.ts";
 import type { TimerHandle } from "./handle.ts";
-import { noteUnretrieved } from "./exception-handler.ts";
 import { removePendingTask } from "./pending-tasks.ts";
 import { NO_EXCEPTION, isWaitable, type Waitable } from "./waitable.ts";
 

@@ -55,6 +55,101 @@ const packages = readdirSync(packagesDir)
     name: (JSON.parse(readFileSync(join(packagesDir, dir, "package.json"), "utf8")) as { name: string }).name,
   }));
 
+/**
+ * The relative modules a source imports at run time: `import type` and `export type` are erased, and so
+ * is an import whose every name is marked `type`.
+ */
+export function runtimeImports(text: string): string[] {
+  const code = text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
+  const found: string[] = [];
+  for (const match of code.matchAll(/^(?:import|export)\s+(type\s+)?([^"';]*?)\s*from\s*["'](\.[^"']+)["']/gm)) {
+    if (match[1] !== undefined) continue;
+    const clause = match[2] as string;
+    const names = /\{([^}]*)\}/.exec(clause);
+    const outside = clause.replace(/\{[^}]*\}/, "").replace(/[\s,]/g, "");
+    const runtimeName =
+      names !== null && names[1]!.split(",").some((n) => n.trim() !== "" && !/^type\s/.test(n.trim()));
+    if (outside !== "" || runtimeName || names === null) found.push(match[3] as string);
+  }
+  for (const match of code.matchAll(/^import\s*["'](\.[^"']+)["']/gm)) found.push(match[1] as string);
+  return found;
+}
+
+/** A cycle in `graph` (module → the modules it imports), as the path that closes it, or `null`. */
+export function findCycle(graph: ReadonlyMap<string, readonly string[]>): string[] | null {
+  const state = new Map<string, "open" | "done">();
+  const path: string[] = [];
+  const visit = (node: string): string[] | null => {
+    state.set(node, "open");
+    path.push(node);
+    for (const next of graph.get(node) ?? []) {
+      if (state.get(next) === "open") return [...path.slice(path.indexOf(next)), next];
+      if (state.get(next) === undefined && graph.has(next)) {
+        const cycle = visit(next);
+        if (cycle !== null) return cycle;
+      }
+    }
+    path.pop();
+    state.set(node, "done");
+    return null;
+  };
+  for (const node of graph.keys()) {
+    if (state.get(node) !== undefined) continue;
+    const cycle = visit(node);
+    if (cycle !== null) return cycle;
+  }
+  return null;
+}
+
+describe("core's files import one another without a cycle at run time", () => {
+  it("has no runtime import cycle among core's sources", () => {
+    const src = join(packagesDir, "core", "src");
+    const graph = new Map<string, string[]>();
+    for (const file of sourceFiles(src)) {
+      const from = relative(src, file);
+      graph.set(
+        from,
+        runtimeImports(readFileSync(file, "utf8")).map((specifier) => relative(src, resolve(dirname(file), specifier))),
+      );
+    }
+    expect(graph.size).toBeGreaterThan(20);
+    expect(
+      findCycle(graph)?.join(" → ") ?? null,
+      "a runtime import cycle: move the shared piece down, or import only its type",
+    ).toBeNull();
+  });
+
+  it("tells runtime imports from type-only ones, and finds a cycle (a test of the test)", () => {
+    const text = [
+      'import { a, type B } from "./a.ts";',
+      'import type { C } from "./c.ts";',
+      'import { type D, type E } from "./d.ts";',
+      'import * as f from "./f.ts";',
+      'export { g } from "./g.ts";',
+      'export type { H } from "./h.ts";',
+      'import "./side-effect.ts";',
+      'import {\n  i,\n  type J,\n} from "./i.ts";',
+      'import { x } from "vitest";',
+    ].join("\n");
+    expect(runtimeImports(text)).toEqual(["./a.ts", "./f.ts", "./g.ts", "./i.ts", "./side-effect.ts"]);
+    const graph = new Map([
+      ["a", ["b"]],
+      ["b", ["c"]],
+      ["c", ["a"]],
+      ["d", ["a"]],
+    ]);
+    expect(findCycle(graph)).toEqual(["a", "b", "c", "a"]);
+    expect(
+      findCycle(
+        new Map([
+          ["a", ["b"]],
+          ["b", []],
+        ]),
+      ),
+    ).toBeNull();
+  });
+});
+
 describe("the dependency arrows, read from the imports of every package's sources", () => {
   it("knows every package", () => {
     for (const { name } of packages) expect(allowed[name], `no arrows declared for ${name}`).toBeDefined();
