@@ -312,6 +312,14 @@ const W5_NOTE =
   "every W5 callback queues promise jobs, so a skip (no macrotask after a callback that queued nothing) could not " +
   "apply to it.";
 
+/** The note under W6's table: what is run, and what bounds the drop-in. */
+const W6_NOTE =
+  "Both systems run `fc.assert(fc.asyncProperty(scheduler, twin), { numRuns, seed: 1 })` on the lost-update Promise " +
+  "twin of the corpus (recording the balance instead of throwing, so every run executes); only the scheduler differs. " +
+  "What bounds the drop-in: each run drives a fresh loop in async mode, so every virtual callback (each release, the " +
+  "twin's `setImmediate`, the idle check) costs a real `MessageChannel` macrotask, and each decision is recorded; " +
+  "`fc.scheduler()` releases from microtasks (50 ticks per release) and pays a real `setImmediate` per settle round.";
+
 /** Renders `docs/performance.md`. */
 export function renderMarkdown(input: MarkdownInput): string {
   const { machine } = input;
@@ -375,6 +383,7 @@ export function renderMarkdown(input: MarkdownInput): string {
       lines.push("", "![W1: events/s against N](performance-growth.svg)");
     }
     if (w.id === "W5") lines.push("", W5_NOTE);
+    if (w.id === "W6") lines.push("", W6_NOTE);
     if (w.id === "W3b" && input.memory !== null) {
       const m = input.memory;
       lines.push(

@@ -5,7 +5,7 @@
  * - `--write`: regenerate `docs/performance.md` and `docs/performance-growth.svg`;
  * - `--only W1,W3`: run only these workloads (`W3` selects W3a and W3b, `W4` selects W4 and W4f, the
  *   runs-to-find comparison of `./runs-to-find.ts`; `alloc` selects the allocation per event of
- *   `./allocation.ts`; `W5` the async timers of `./async-timers.ts`; `W7` the job shop against SimPy of
+ *   `./allocation.ts`; `W5` the async timers of `./async-timers.ts`; `W6` the drop-in scheduler of `./drop-in.ts`; `W7` the job shop against SimPy of
  *   `./job-shop.ts`).
  *
  * The root `bench` script builds the packages, then runs `node --expose-gc --import tsx
@@ -46,6 +46,7 @@ import { evaluateTargets } from "./targets.ts";
 import { evaluateBounds } from "./bounds.ts";
 import { timersWorkload } from "./timers.ts";
 import { consoleJobShop, jobShopTarget, measureJobShop, W7_ID, type JobShopResult } from "./job-shop.ts";
+import { dropInWorkload, loadSimloopScheduler, W6_ID, W6_PENDING } from "./drop-in.ts";
 
 interface Flags {
   readonly quick: boolean;
@@ -67,7 +68,7 @@ function parseFlags(argv: readonly string[]): Flags {
       only = value.split(",").map((s) => s.trim().toUpperCase());
     } else if (arg !== "--") {
       throw new Error(
-        `Unknown flag ${arg}. Usage: run.ts [--quick] [--write] [--only W1,W2,W3a,W3b,W4,W4f,W5,W7,alloc]`,
+        `Unknown flag ${arg}. Usage: run.ts [--quick] [--write] [--only W1,W2,W3a,W3b,W4,W4f,W5,W6,W7,alloc]`,
       );
     }
   }
@@ -126,6 +127,13 @@ async function main(): Promise<void> {
     else workloads.push(asyncTimersWorkload(runAsync, flags.quick));
   }
 
+  let w6Pending = false;
+  if (selected(flags, W6_ID)) {
+    const simloopScheduler = await loadSimloopScheduler();
+    if (simloopScheduler === null) w6Pending = true;
+    else workloads.push(dropInWorkload(simloopScheduler, flags.quick));
+  }
+
   const results = new Map<string, WorkloadResult>();
   for (const workload of workloads) {
     const result = await measureWorkload(workload, { progress });
@@ -134,6 +142,7 @@ async function main(): Promise<void> {
   }
   if (w4Note === W4_PENDING) log(`\nW4 — exploration: ${W4_PENDING}`);
   if (w5Pending) log(`\nW5 — async timers: ${W5_PENDING}`);
+  if (w6Pending) log(`\nW6 — exploring async code: ${W6_PENDING}`);
 
   let runsToFind: RunsToFindResult | "pending" | null = null;
   if (selected(flags, W4F_ID)) {

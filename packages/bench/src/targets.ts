@@ -191,6 +191,13 @@ export function evaluateTargets(
       measured: "pending",
     });
   }
+  const w6 = results.get("W6");
+  if (w6 !== undefined) {
+    const n = w6.workload.sizes[0] as number;
+    out.push(
+      ratioTarget(w6, "simloop", "fast-check", n, "simloopScheduler() ≥ 0.5× fc.scheduler()'s runs/s", (r) => r >= 0.5),
+    );
+  }
   if (allocation !== null) {
     for (const row of allocation.rows) {
       const allowed = allowedBytes(row);

@@ -13,7 +13,7 @@
 import fc from "fast-check";
 import type { EventLoop } from "@simloop/core";
 import { gather, sleep } from "@simloop/coroutines";
-import { explore, type PolicyName, type Program } from "../src/index.ts";
+import { explore, simloopScheduler, type PolicyName, type Program } from "../src/index.ts";
 import { bugs, huntOptions, type BugCase } from "./bugs/index.ts";
 import { nodeBugs } from "./bugs/node/index.ts";
 import { nodePromiseTwins } from "./node-promise-twins.ts";
@@ -140,13 +140,14 @@ export async function measureSchedulerRunsToFind(
   budget = 1000,
   tickers = 0,
   twins: readonly PromiseTwin[] = promiseTwins,
+  scheduler: () => fc.Arbitrary<Sched> = () => fc.scheduler(),
 ): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const twin of twins) {
     const program = tickers === 0 ? twin.buggy : noisyPromise(twin.buggy, tickers);
     const runs: number[] = [];
     for (let seed = 1; seed <= seeds; seed++) {
-      const result = await fc.check(fc.asyncProperty(fc.scheduler(), program), {
+      const result = await fc.check(fc.asyncProperty(scheduler(), program), {
         seed,
         numRuns: budget,
         endOnFailure: true,
@@ -159,7 +160,26 @@ export async function measureSchedulerRunsToFind(
 }
 
 /**
+ * {@link measureSchedulerRunsToFind} with simloop's drop-in, `simloopScheduler()`, in place of
+ * `fc.scheduler()`: the same twins, unchanged, the same runner, seeds and budget.
+ *
+ * @example
+ * ```ts
+ * await measureDropInRunsToFind(20); // { "lost-update": 1, … }
+ * ```
+ */
+export function measureDropInRunsToFind(
+  seeds = 20,
+  budget = 1000,
+  tickers = 0,
+  twins: readonly PromiseTwin[] = promiseTwins,
+): Promise<Record<string, number>> {
+  return measureSchedulerRunsToFind(seeds, budget, tickers, twins, () => simloopScheduler());
+}
+
+/**
  * The table as Markdown; † marks an fc.scheduler figure whose Promise twin is {@link PromiseTwin.inexact}.
+ * With `dropIn`, a last column gives simloop's drop-in (`simloopScheduler()`) on the same twins.
  *
  * @example
  * ```ts
@@ -170,16 +190,19 @@ export function formatTable(
   rows: readonly RunsToFindRow[],
   scheduler: Readonly<Record<string, number>>,
   twins: readonly PromiseTwin[] = promiseTwins,
+  dropIn?: Readonly<Record<string, number>>,
 ): string {
   const show = (n: number | undefined): string => (n === undefined ? "n/a" : n === Infinity ? "not found" : String(n));
   const columns = [DEFAULTS, ...MEASURED];
+  const extra = dropIn === undefined ? "" : " simloopScheduler (Promise version) |";
   const lines = [
-    `| bug | depth | ${columns.join(" | ")} | fc.scheduler (Promise version) |`,
-    `|---|---:|${columns.map(() => "---:").join("|")}|---:|`,
+    `| bug | depth | ${columns.join(" | ")} | fc.scheduler (Promise version) |${extra}`,
+    `|---|---:|${columns.map(() => "---:").join("|")}|---:|${dropIn === undefined ? "" : "---:|"}`,
   ];
   for (const row of rows) {
     const inexact = twins.find((twin) => twin.id === row.bug)?.inexact === true && row.bug in scheduler;
     const cells = [...columns.map((p) => show(row.medians[p])), `${show(scheduler[row.bug])}${inexact ? " †" : ""}`];
+    if (dropIn !== undefined) cells.push(show(dropIn[row.bug]));
     lines.push(`| ${row.bug} | ${row.depth} | ${cells.join(" | ")} |`);
   }
   return lines.join("\n");
@@ -188,13 +211,16 @@ export function formatTable(
 const isMain = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, "/"));
 if (isMain) {
   const scheduler = await measureSchedulerRunsToFind();
-  process.stdout.write(`Plain programs:\n\n${formatTable(measureRunsToFind(), scheduler)}\n\n`);
+  const dropIn = await measureDropInRunsToFind();
+  process.stdout.write(`Plain programs:\n\n${formatTable(measureRunsToFind(), scheduler, promiseTwins, dropIn)}\n\n`);
   const noisyScheduler = await measureSchedulerRunsToFind(20, 1000, 3);
+  const noisyDropIn = await measureDropInRunsToFind(20, 1000, 3);
   process.stdout.write(
-    `With 3 background tickers:\n\n${formatTable(measureRunsToFind(20, 1000, 3), noisyScheduler)}\n\n`,
+    `With 3 background tickers:\n\n${formatTable(measureRunsToFind(20, 1000, 3), noisyScheduler, promiseTwins, noisyDropIn)}\n\n`,
   );
   const nodeScheduler = await measureSchedulerRunsToFind(20, 1000, 0, nodePromiseTwins);
+  const nodeDropIn = await measureDropInRunsToFind(20, 1000, 0, nodePromiseTwins);
   process.stdout.write(
-    `Modelled on Node.js issues:\n\n${formatTable(measureRunsToFind(20, 1000, 0, nodeBugs), nodeScheduler, nodePromiseTwins)}\n`,
+    `Modelled on Node.js issues:\n\n${formatTable(measureRunsToFind(20, 1000, 0, nodeBugs), nodeScheduler, nodePromiseTwins, nodeDropIn)}\n`,
   );
 }

@@ -56,17 +56,18 @@ let ownGlobals: VirtualGlobals | null = null;
 
 function bindTo(scheduler: SimloopScheduler, options: InstallOptions): void {
   if (bound === scheduler) return;
-  if (bound !== null) unbindFrom(bound);
+  if (bound !== null) unbindFrom(bound, false);
   const globals = installedGlobals() ?? (ownGlobals = install(options));
   globals.bind(scheduler.loop);
   bound = scheduler;
 }
 
-function unbindFrom(scheduler: SimloopScheduler): void {
+/** Unbinds the globals from `scheduler`'s loop; uninstalls them too when it installed them and `uninstall`. */
+function unbindFrom(scheduler: SimloopScheduler, uninstall = true): void {
   if (bound !== scheduler) return;
   bound = null;
   installedGlobals()?.unbind();
-  if (ownGlobals !== null) {
+  if (uninstall && ownGlobals !== null) {
     ownGlobals.uninstall();
     ownGlobals = null;
   }
@@ -160,7 +161,8 @@ export class SimloopScheduler<TMetaData = unknown> extends LoopScheduler<TMetaDa
   _retire(): void {
     this._retired = true;
     this._driver.stop();
-    unbindFrom(this);
+    // The next scheduler binds the same installation: installing once per campaign, not per run.
+    unbindFrom(this, false);
   }
 
   /** Something may need driving: a session begins (the globals bound to this loop) unless one is open. */
