@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { createHook } from "node:async_hooks";
+import { AsyncResource, createHook } from "node:async_hooks";
 import { ALL_VIRTUAL_GLOBALS, type InstallOptions } from "@simloop/async";
 import { startWatching } from "../determinism.ts";
 
@@ -65,8 +65,9 @@ export interface AsyncRunWatch {
 export function watchAsyncRun(options: InstallOptions): AsyncRunWatch {
   const resources = new Set<string>();
   const hook = createHook({
-    init(_id, type) {
-      if (!NOT_ESCAPES.has(type)) resources.add(type);
+    init(_id, type, _trigger, resource) {
+      // An AsyncResource is JavaScript's own context bookkeeping (p-queue's PQueueTask, AsyncResource.bind), not I/O.
+      if (!NOT_ESCAPES.has(type) && !(resource instanceof AsyncResource)) resources.add(type);
     },
   });
   hook.enable();
