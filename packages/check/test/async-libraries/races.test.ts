@@ -100,7 +100,7 @@ for (const { library, race, buggy, fixed, value, failure, deviations } of races)
       const schedule = found.schedule.toString();
       // The replay line, as printed, carries the jitter the schedule's decisions need.
       expect(found.report).toContain(
-        `await replayAsync(buggy, ${JSON.stringify(schedule)}, { seed: ${found.runSeed}, jitter: { absolute: 25 } });`,
+        `await replayAsync(buggy, ${JSON.stringify(schedule)}, { seed: ${found.runSeed}, jitter: ${JSON.stringify(jitter)} });`,
       );
       const replayed = await replayAsync(buggy, schedule, { seed: found.runSeed, jitter });
       expect(replayed.divergence).toBeNull();
