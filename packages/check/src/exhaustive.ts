@@ -9,6 +9,13 @@
  * exactly once (from the schedule without its last deviation), depth-first within a level. Each child
  * is run in full, so the option counts it reports are real.
  *
+ * An uncertain duration is a decision whose alternatives are its critical points (`critical-points.ts`).
+ * For one the loop follows (`uncertain(min, max)`), the deadlines it reports grow during the run and
+ * depend on the value drawn (the run with the duration at its maximum sees every timer armed before it
+ * fires), so any run may reveal new alternatives for a draw of its prefix: they are added as siblings,
+ * and a set of the prefixes generated keeps each schedule to one run. A bare `loop.jitter` number is
+ * tried at its two bounds only, and a campaign that drew one does not claim every schedule.
+ *
  * @module
  */
 import type { ChoicePoint, EventLoop, JitterPoint } from "@simloop/core";
@@ -16,7 +23,8 @@ import { CheckArgumentError } from "./errors.ts";
 import { RecordingPolicy, type Coverage, type RunObservation } from "./exploration-policy.ts";
 import { FootprintRecorder, type SharedState } from "./footprints.ts";
 import { resolveLevels, type LevelOptions } from "./levels.ts";
-import type { Decision } from "./schedule.ts";
+import { criticalPoints } from "./critical-points.ts";
+import { isDeviation, type Decision } from "./schedule.ts";
 
 /** Options of {@link exhaustive}. */
 export interface ExhaustiveOptions {
@@ -44,13 +52,16 @@ export interface ExhaustiveOptions {
 }
 
 interface Prefix {
+  /** Answers by position: an index for a choice point, the value for a jitter draw. */
   readonly picks: readonly number[];
   readonly deviations: number;
 }
 
-function branching(decision: Decision): number {
-  if (decision.kind === "jitter") return decision.min === decision.max ? 1 : 2;
-  return decision.options;
+/** The answers other than asyncio's at `decision`: option indices, or a draw's other critical points. */
+function alternatives(decision: Decision): number[] {
+  if (decision.kind !== "jitter") return Array.from({ length: decision.options - 1 }, (_, j) => j + 1);
+  const min = decision.min ?? 0;
+  return criticalPoints(min, decision.max ?? min, decision.deadlines).filter((v) => v !== min);
 }
 
 class ExhaustivePolicy extends RecordingPolicy {
@@ -61,12 +72,16 @@ class ExhaustivePolicy extends RecordingPolicy {
   private levelPos = 0;
   private next: Prefix[] = [];
   private current: Prefix = { picks: [], deviations: 0 };
+  /** The prefixes generated so far (a followed draw may reveal a sibling a second time). */
+  private readonly generated = new Set<string>([""]);
   private dropped = false;
   private exhausted = false;
   private explored = 0;
   private deepest = 0;
-  /** Whether a run drew an uncertain duration with a range: only its bounds were tried. */
-  private boundsOnly = false;
+  /** The most bare `loop.jitter` draws (with a range) in one run: each tried at its two bounds only. */
+  private bareDraws = 0;
+  /** Whether a run drew a duration the loop followed (`uncertain`). */
+  private followed = false;
   /** With `reduce`: what each run touched. */
   private readonly recorder: FootprintRecorder | null;
   /** With `reduce`: the alternatives not run because they were equivalent to a run one. */
@@ -132,58 +147,78 @@ class ExhaustivePolicy extends RecordingPolicy {
 
   override endRun(_observation: RunObservation): void {
     this.explored++;
-    if (!this.boundsOnly) {
-      for (const d of this.schedule().decisions) if (d.kind === "jitter" && d.min !== d.max) this.boundsOnly = true;
+    const decisions = this._recorded();
+    let bare = 0;
+    for (const d of decisions) {
+      if (d.kind !== "jitter" || d.min === d.max) continue;
+      if (d.deadlines === undefined) bare++;
+      else this.followed = true;
     }
-    const { picks, deviations } = this.current;
-    if (deviations + 1 > this.maxDeviations) return;
-    const decisions = this.schedule().decisions;
-    const base = decisions.map((d) => (d.kind === "jitter" ? (d.pick === d.min ? 0 : 1) : d.pick));
-    const room = this.budget - this.explored;
+    this.bareDraws = Math.max(this.bareDraws, bare);
+    const prefix = this.current.picks.length;
+    const base = decisions.map((d) => d.pick);
     const equivalent = this.recorder === null ? null : this.recorder.reducibleDecisions();
-    for (let i = picks.length; i < decisions.length; i++) {
-      const width = branching(decisions[i] as Decision);
-      if (equivalent !== null && equivalent.has(i)) {
-        this.pruned += width - 1;
-        continue;
+    // Deviations among the decisions before i.
+    let before = 0;
+    for (let i = 0; i < decisions.length; i++) {
+      const decision = decisions[i] as Decision;
+      // Past the prefix, every decision branches; within it, only a followed draw can show new values.
+      if ((i >= prefix || decision.deadlines !== undefined) && before + 1 <= this.maxDeviations) {
+        const others = alternatives(decision);
+        if (i >= prefix && equivalent !== null && equivalent.has(i)) this.pruned += others.length;
+        else
+          for (const alternative of others) if (!this.enqueue([...base.slice(0, i), alternative], before + 1)) return;
       }
-      for (let j = 1; j < width; j++) {
-        if (this.next.length + (this.level.length - this.levelPos) >= room) {
-          this.dropped = true;
-          return;
-        }
-        this.next.push({ picks: [...base.slice(0, i), j], deviations: deviations + 1 });
-      }
+      if (isDeviation(decision)) before++;
     }
+  }
+
+  /** Queues a prefix once; false when the run budget has no room left for it. */
+  private enqueue(picks: number[], deviations: number): boolean {
+    const key = picks.join(",");
+    if (this.generated.has(key)) return true;
+    if (this.next.length + (this.level.length - this.levelPos) >= this.budget - this.explored) {
+      this.dropped = true;
+      return false;
+    }
+    this.generated.add(key);
+    (deviations > this.current.deviations ? this.next : this.level).push({ picks, deviations });
+    return true;
   }
 
   protected pick(point: ChoicePoint): number {
     const pick = this.current.picks[this.step] ?? 0;
-    return pick < point.options ? pick : 0;
+    return Number.isInteger(pick) && pick < point.options ? pick : 0;
   }
 
   protected draw(point: JitterPoint): number {
-    return (this.current.picks[this.step] ?? 0) === 0 ? point.min : point.max;
+    const value = this.current.picks[this.step];
+    return value !== undefined && value >= point.min && value <= point.max ? value : point.min;
   }
 
   override coverage(): Coverage {
     const covered = this.exhausted && !this.dropped;
-    const complete = covered && !this.boundsOnly;
+    const complete = covered && this.bareDraws === 0;
     const bound = Number.isFinite(this.maxDeviations) ? ` with <= ${this.maxDeviations} deviation(s)` : "";
     const reduced =
       this.recorder === null
         ? ""
         : ` (${this.pruned} reordering(s) of independent steps skipped as equivalent to a run one)`;
+    const followed = this.followed
+      ? ", each uncertain duration at its critical points (its bounds, each other deadline in its range, and between them)"
+      : "";
     return {
       policy: this.name,
       summary: complete
-        ? `explored every schedule${bound}${this.recorder === null ? "" : ", up to the order of independent steps"}: ${this.explored} run(s)${reduced}`
+        ? `explored every schedule${bound}${this.recorder === null ? "" : ", up to the order of independent steps"}: ${this.explored} run(s)${reduced}${followed}`
         : covered
-          ? `explored ${this.explored} schedule(s)${bound}, trying each uncertain duration (loop.jitter) at its two bounds only: ` +
-            `the values in between were NOT covered, so this is not every schedule`
+          ? `explored ${this.explored} schedule(s)${bound}, trying ${this.bareDraws} bare loop.jitter value(s) per run at their two bounds only: ` +
+            `the values in between were NOT covered, so this is not every schedule ` +
+            `(give the timer uncertain(min, max) instead, so that the loop can follow it)`
           : `explored ${this.explored} schedule(s) up to ${this.deepest} deviation(s); the space${bound} was NOT covered (run budget ${this.budget})`,
       complete,
       ...(this.recorder === null ? {} : { pruned: this.pruned }),
+      ...(this.bareDraws > 0 ? { boundsOnly: this.bareDraws } : {}),
     };
   }
 }
@@ -191,8 +226,11 @@ class ExhaustivePolicy extends RecordingPolicy {
 /**
  * Runs every schedule, fewest deviations first (iterative deepening on the deviation count), until the
  * space within `maxDeviations` is covered or the `runs` budget is spent; `coverage().complete` says which.
- * Jitter draws are explored at their two bounds only, so a campaign that drew one never claims every
- * schedule: `complete` is false and the summary says the values in between were not covered.
+ * An uncertain duration given to a timer (`uncertain(min, max)`) is tried at each of its critical points
+ * (its bounds, each other deadline in its range, and between them: every order its deadline can take, as
+ * docs/check.md defines it). A bare `loop.jitter` number is tried at its two bounds only, so a campaign
+ * that drew one never claims every schedule: `complete` is false, `boundsOnly` counts them, and the
+ * summary says the values in between were not covered.
  *
  * @example
  * ```ts

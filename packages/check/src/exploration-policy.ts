@@ -25,10 +25,16 @@ export interface Coverage {
   readonly policy: string;
   /** One line for reports, such as "a bug of depth <= 2 would have been found with probability >= 0.99". */
   readonly summary: string;
-  /** Exhaustive: whether every schedule within the deviation bound was run. */
+  /** Exhaustive: whether every schedule within the deviation bound was run (as docs/check.md defines it). */
   readonly complete?: boolean;
   /** Exhaustive with `reduce`: the alternatives not run because they were equivalent to a run one. */
   readonly pruned?: number;
+  /**
+   * Exhaustive: the most bare `loop.jitter` draws (with a range) met in one run, each tried at its two
+   * bounds only; when present, `complete` is false. Durations given to a timer as `uncertain(min, max)`
+   * are followed by the loop and tried at every critical point instead.
+   */
+  readonly boundsOnly?: number;
   /** PCT: the probability bound of the summary. */
   readonly confidence?: number;
   /** PCT: the bug depth the bound is about. */
@@ -188,7 +194,7 @@ export abstract class RecordingPolicy implements ExplorationPolicy {
   /** Draws an uncertain duration (through {@link RecordingPolicy.draw}) and records it with its bounds. */
   chooseDuration(point: JitterPoint): number {
     const value = this.draw(point);
-    this._decisions.push({
+    const decision: Decision = {
       kind: "jitter",
       options: 0,
       pick: value,
@@ -196,7 +202,8 @@ export abstract class RecordingPolicy implements ExplorationPolicy {
       max: point.max,
       time: point.time,
       iteration: point.iteration,
-    });
+    };
+    this._decisions.push(point.deadlines === undefined ? decision : { ...decision, deadlines: point.deadlines });
     return value;
   }
 

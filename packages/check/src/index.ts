@@ -31,6 +31,7 @@ export type { RandomOptions } from "./random-policy.ts";
 export { pct, pctBound } from "./pct.ts";
 export type { PctOptions } from "./pct.ts";
 export { exhaustive } from "./exhaustive.ts";
+export { criticalPoints } from "./critical-points.ts";
 export type { ExhaustiveOptions } from "./exhaustive.ts";
 export type { SharedState } from "./footprints.ts";
 export { replaying } from "./replaying-policy.ts";

@@ -39,6 +39,12 @@ export interface Decision {
   readonly iteration?: number;
   /** The candidates, for reports (not serialised): timer or callback labels with their tasks, or the task. */
   readonly labels?: readonly string[];
+  /**
+   * Jitter drawn for a timer the loop follows (`uncertain(min, max)`; not serialised): the durations
+   * inside the range at which other timers were due, as the loop reported them (core's
+   * `JitterPoint.deadlines`). Absent for a bare `loop.jitter` number and in a parsed schedule.
+   */
+  readonly deadlines?: readonly number[];
 }
 
 const LETTER: Record<DecisionKind, string> = { tie: "t", interleave: "i", fault: "f", jitter: "j", delivery: "d" };

@@ -469,7 +469,7 @@ describe("explore: the defaults explore declared uncertainty, and say when nothi
     // Either it finds the failure, or it does not claim the space covered.
     if (result.ok) {
       expect(result.coverage.complete).toBe(false);
-      expect(result.coverage.summary).toMatch(/at its two bounds only: the values in between were NOT covered/);
+      expect(result.coverage.summary).toMatch(/at their two bounds only: the values in between were NOT covered/);
       expect(result.coverage.summary).not.toMatch(/explored every schedule/);
     }
     const plain = explore(lostUpdateBug.fixed, { policy: "exhaustive" });

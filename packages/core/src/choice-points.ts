@@ -137,9 +137,11 @@ export function maybeInjectFault(loop: EventLoop, task: Task<unknown>): void {
 
 /**
  * @internal `loop.jitter(min, max)`: the policy (jitter level) draws the duration, else it is `min`.
+ * `deadlines`: for a duration the loop follows to its timer (`uncertain`), the durations inside the range
+ * at which other timers are due (see {@link JitterPoint.deadlines}).
  * @throws {@link ArgumentError} unless `min` and `max` are finite with `min <= max`.
  */
-export function drawJitter(loop: EventLoop, min: number, max: number): number {
+export function drawJitter(loop: EventLoop, min: number, max: number, deadlines?: readonly number[]): number {
   if (!Number.isFinite(min) || !Number.isFinite(max) || min > max) {
     throw new ArgumentError(
       `Expected finite bounds with min <= max, got min=${describeValue(min)}, max=${describeValue(max)}.`,
@@ -155,6 +157,7 @@ export function drawJitter(loop: EventLoop, min: number, max: number): number {
     max,
     task: loop._currentTask,
   };
+  if (deadlines !== undefined) (point as { deadlines?: readonly number[] }).deadlines = deadlines;
   let value: number;
   try {
     value = policy.chooseDuration(point);

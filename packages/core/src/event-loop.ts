@@ -82,6 +82,7 @@ import {
 } from "./run-until.ts";
 import { Task, isGenerator, isGeneratorFunction, type Coroutine, type TaskOptions } from "./task.ts";
 import { TimerQueue } from "./timer-queue.ts";
+import { Uncertain, drawDelay } from "./uncertain.ts";
 import type { Sites } from "./site.ts";
 import { NO_EXCEPTION, type Waitable } from "./waitable.ts";
 import { Trace, recordNote, traceInstrument } from "./trace.ts";
@@ -162,8 +163,7 @@ export class EventLoop {
   _deliveries: PendingDelivery[] | null = null;
   /** Set for one iteration when the run call's bound is before the next timer: a delivery may not wait for it. */
   _timersOutOfReach = false;
-  // The last dispatches, for the step-budget error: written in slot order from 0, so plain arrays stay
-  // packed; kept only when a budget is set.
+  // The last dispatches, for the step-budget error (slot order from 0: packed arrays); only with a budget.
   readonly _recent: Handle[] = [];
   readonly _recentTimes: number[] = [];
   _recentCount = 0;
@@ -277,14 +277,13 @@ export class EventLoop {
   }
 
   /**
-   * Schedules `callback(...args)` at `time() + delay`. A negative delay is due at once.
+   * Schedules `callback(...args)` at `time() + delay` (negative: due at once; `uncertain`: drawn now, followed).
    * @throws {@link ArgumentError} for a non-finite delay; {@link LoopClosedError} on a closed loop.
    */
-  callLater<A extends unknown[]>(delay: number, callback: (...args: A) => unknown, ...args: A): TimerHandle;
-  callLater(delay: number, callback: AnyFunction): TimerHandle {
-    // One finiteness test covers both a bad delay and a deadline that overflows (`now + delay` is
-    // ±Infinity): the deadline is what the heap would hold.
-    if (typeof delay !== "number") throw badDelayError(delay, this._now);
+  callLater<A extends unknown[]>(delay: number | Uncertain, callback: (...args: A) => unknown, ...args: A): TimerHandle;
+  callLater(delay: number | Uncertain, callback: AnyFunction): TimerHandle {
+    // One finiteness test covers a bad delay and an overflowing deadline (the deadline the heap holds).
+    if (typeof delay !== "number") delay = drawDelay(this, delay);
     const when = this._now + delay;
     if (!Number.isFinite(when)) throw badDelayError(delay, this._now);
     const argc = arguments.length - 2;
@@ -299,11 +298,12 @@ export class EventLoop {
   }
 
   /**
-   * Schedules `callback(...args)` at virtual time `when`. A time in the past is due at once.
+   * Schedules `callback(...args)` at virtual time `when` (past: due at once; `uncertain`: drawn now, followed).
    * @throws {@link ArgumentError} for a non-finite time; {@link LoopClosedError} on a closed loop.
    */
-  callAt<A extends unknown[]>(when: number, callback: (...args: A) => unknown, ...args: A): TimerHandle;
-  callAt(when: number, callback: AnyFunction): TimerHandle {
+  callAt<A extends unknown[]>(when: number | Uncertain, callback: (...args: A) => unknown, ...args: A): TimerHandle;
+  callAt(when: number | Uncertain, callback: AnyFunction): TimerHandle {
+    if (typeof when !== "number" && when instanceof Uncertain) when = this._now + drawDelay(this, when, true);
     if (typeof when !== "number" || !Number.isFinite(when)) {
       throw new ArgumentError(
         `Expected \`when\` to be a finite number, got \`${describeValue(when)}\` (${typeof when}).`,
@@ -358,8 +358,8 @@ export class EventLoop {
   }
 
   /**
-   * Draws a duration the program declares uncertain, in `[min, max]`. Under a policy with the `jitter`
-   * level the policy chooses it (and the choice is recorded); otherwise it is `min`.
+   * Draws a duration the program declares uncertain, in `[min, max]`: the policy's pick at the `jitter` level
+   * (recorded), else `min`. Prefer `uncertain(min, max)` given to the timer: the loop can follow that one.
    * @throws {@link ArgumentError} unless `min` and `max` are finite with `min <= max`.
    */
   jitter(min: number, max: number): number {

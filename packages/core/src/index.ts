@@ -15,6 +15,7 @@ export { Task, isGenerator } from "./task.ts";
 export type { Coroutine, TaskOptions, Yieldable } from "./task.ts";
 export { Handle, TimerHandle } from "./handle.ts";
 export { WaitableTimer } from "./waitable-timer.ts";
+export { Uncertain, UncertainValueError, isUncertain, uncertain } from "./uncertain.ts";
 export type { HandleKind } from "./handle.ts";
 export { allTasks, currentTask, getRunningLoop, setEventLoop } from "./current-loop.ts";
 export { getEventLoop, newEventLoop } from "./get-event-loop.ts";

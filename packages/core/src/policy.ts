@@ -15,8 +15,8 @@
  * - `interleave`: within a batch, callbacks from two or more sources are queued; the policy picks whose
  *   next callback runs. Each source keeps its own FIFO order (Trio leaves this order unspecified).
  * - `faults`: a task created with `cancellable: true` has just suspended; option 1 cancels it there.
- * - `jitter`: a duration the program declared uncertain (`loop.jitter(min, max)`) is drawn by
- *   `chooseDuration` within its bounds.
+ * - `jitter`: a duration the program declared uncertain (`uncertain(min, max)` given to a timer, or a bare
+ *   `loop.jitter(min, max)`) is drawn by `chooseDuration` within its bounds.
  * - `io`: completions requested with `loop.deliver(complete)` are pending and the loop has nothing ready
  *   at the current instant: the policy picks which pending completion is delivered now, or (last option,
  *   when a timer is pending) lets the next timer fire first. No virtual time is attached to a delivery.
@@ -36,7 +36,7 @@ export interface PolicyLevels {
   readonly ties: boolean;
   /** The order of different sources within a batch (opt-in). */
   readonly interleave: boolean;
-  /** Durations declared uncertain with `loop.jitter` (opt-in). */
+  /** Durations declared uncertain (`uncertain(min, max)`, `loop.jitter`). */
   readonly jitter: boolean;
   /** Cancelling tasks marked `cancellable` at their suspension points (opt-in). */
   readonly faults: boolean;
@@ -107,6 +107,15 @@ export interface JitterPoint {
   readonly max: number;
   /** The task that asked, if any. */
   readonly task: Task<unknown> | null;
+  /**
+   * Present when the loop follows the duration to its timer (`uncertain(min, max)` given to `callLater`,
+   * `callAt` or a sleep), absent for a bare `loop.jitter` number: the durations strictly inside
+   * `(min, max)` at which other timers are due, unsorted, possibly repeated. It holds the timers pending
+   * when the duration is drawn, and the loop appends, for the rest of the run, the deadline of every timer
+   * armed with a fixed deadline while this one is pending (uncertain ones are ordered when they are drawn).
+   * Read it at the end of the run to know every order the deadline could take; do not modify it.
+   */
+  readonly deadlines?: readonly number[];
 }
 
 /** One recorded answer: what was asked and what the policy picked. */

@@ -25,6 +25,7 @@ import type { EventLoop } from "./event-loop.ts";
 import { ARGC_SHIFT, FLAG_CANCELLED, KIND_TIMER, TimerHandle } from "./handle.ts";
 import type { Task, Yieldable } from "./task.ts";
 import { NO_EXCEPTION, type Waitable } from "./waitable.ts";
+import { Uncertain, drawDelay } from "./uncertain.ts";
 
 /**
  * The timer's label in traces and reports, as asyncio's `futures._set_result_unless_cancelled`: the
@@ -66,11 +67,12 @@ const DONE_NOTHING: IteratorReturnResult<undefined> = Object.freeze({ value: und
  */
 export class WaitableTimer<T> extends TimerHandle implements Generator<Yieldable, T, unknown>, Waitable {
   /**
-   * A wait of `delay`, not armed yet: nothing happens until a task runs it.
-   * @throws {@link ArgumentError} if `delay` is not a finite number.
+   * A wait of `delay`, not armed yet: nothing happens until a task runs it. An `uncertain(min, max)`
+   * delay is drawn when it is armed, and the loop follows it to this timer (see `uncertain.ts`).
+   * @throws {@link ArgumentError} if `delay` is neither a finite number nor an `Uncertain`.
    */
-  constructor(delay: number, value: T) {
-    if (typeof delay !== "number" || !Number.isFinite(delay)) {
+  constructor(delay: number | Uncertain, value: T) {
+    if (!(delay instanceof Uncertain) && (typeof delay !== "number" || !Number.isFinite(delay))) {
       throw new ArgumentError(
         `Expected \`delay\` to be a finite number, got \`${describeValue(delay)}\` (${typeof delay}).`,
       );
@@ -87,7 +89,9 @@ export class WaitableTimer<T> extends TimerHandle implements Generator<Yieldable
     switch (this._flags & STATE_BITS) {
       case START: {
         const loop = getRunningLoop();
-        loop._armTimer(this, this._a as number); // throws (unarmed, still at START) on a closed loop
+        const delay = this._a as number | Uncertain;
+        // Both throw (unarmed, still at START) on a closed loop.
+        loop._armTimer(this, typeof delay === "number" ? delay : drawDelay(loop, delay));
         this._a = null;
         this._setState(ARMED);
         // As `yield* future` would: only a task may wait on it.

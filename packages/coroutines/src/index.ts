@@ -23,6 +23,8 @@ export type { TaskGroupTaskOptions } from "./task-group.ts";
 export { run } from "./run.ts";
 export type { RunOptions } from "./run.ts";
 export { CancelledError, TimeoutError, allTasks, currentTask, isCancellation } from "@simloop/core";
+// Durations known only by their bounds, for `sleep` (and the loop's `callLater`/`callAt`).
+export { Uncertain, UncertainValueError, isUncertain, uncertain } from "@simloop/core";
 export { Lock } from "./lock.ts";
 export type { LockStatistics } from "./lock.ts";
 export { Event } from "./event.ts";

@@ -14,25 +14,29 @@
  *
  * @module
  */
-import { ArgumentError, WaitableTimer, describeValue, type Coroutine, type Yieldable } from "@simloop/core";
+import { ArgumentError, Uncertain, WaitableTimer, describeValue, type Coroutine, type Yieldable } from "@simloop/core";
 
 /**
  * Suspends the calling task for `delay` units of virtual time and returns `value`:
- * `yield* sleep(3)`, `const x = yield* sleep(1, "x")`.
- * @throws {@link ArgumentError} (inside the coroutine) if `delay` is not a finite number.
+ * `yield* sleep(3)`, `const x = yield* sleep(1, "x")`. A duration known only by its bounds,
+ * `sleep(uncertain(5, 50))`, always arms a timer: the loop draws the duration when the sleep starts (the
+ * policy's pick at the `jitter` level, else the minimum) and knows that this timer carries that range.
+ * @throws {@link ArgumentError} (inside the coroutine) if `delay` is neither a finite number nor an
+ * `Uncertain`.
  *
  * @example
  * ```ts
  * function* ticker() {
  *   for (let i = 0; i < 3; i++) yield* sleep(1);
- *   return loop.time(); // 3
+ *   yield* sleep(uncertain(1, 2)); // somewhere in [4, 5]
+ *   return loop.time();
  * }
  * ```
  */
-export function sleep(delay: number): Coroutine<undefined>;
-export function sleep<T>(delay: number, value: T): Coroutine<T>;
-export function sleep<T>(delay: number, value?: T): Coroutine<T | undefined> {
-  return typeof delay === "number" && delay > 0 && delay !== Infinity
+export function sleep(delay: number | Uncertain): Coroutine<undefined>;
+export function sleep<T>(delay: number | Uncertain, value: T): Coroutine<T>;
+export function sleep<T>(delay: number | Uncertain, value?: T): Coroutine<T | undefined> {
+  return (typeof delay === "number" ? delay > 0 && delay !== Infinity : delay instanceof Uncertain)
     ? new WaitableTimer<T | undefined>(delay, value)
     : new YieldOnce<T | undefined>(delay, value);
 }

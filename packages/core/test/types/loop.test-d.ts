@@ -1,5 +1,14 @@
 import { describe, expectTypeOf, it } from "vitest";
-import { EventLoop, type Coroutine, type Future, type Handle, type Task, type TimerHandle } from "../../src/index.ts";
+import {
+  EventLoop,
+  WaitableTimer,
+  uncertain,
+  type Coroutine,
+  type Future,
+  type Handle,
+  type Task,
+  type TimerHandle,
+} from "../../src/index.ts";
 
 // Type tests: checked by `tsc -p packages/core` (the package tsconfig includes test/), never executed
 // for their values.
@@ -39,5 +48,25 @@ describe("the loop's types", () => {
     loop.createTask(yieldsNumber());
     // @ts-expect-error a generator function is not a coroutine: call it
     loop.createTask(yieldsNumber);
+  });
+});
+
+describe("uncertain durations' types", () => {
+  it("are accepted where a timer is armed, and are not numbers", () => {
+    expectTypeOf(loop.callLater(uncertain(1, 2), () => {})).toEqualTypeOf<TimerHandle>();
+    expectTypeOf(loop.callAt(uncertain(1, 2), (a: string) => a, "x")).toEqualTypeOf<TimerHandle>();
+    expectTypeOf(new WaitableTimer(uncertain(1, 2), "v")).toEqualTypeOf<WaitableTimer<string>>();
+    const reply = uncertain(5, 50);
+    // @ts-expect-error arithmetic on an uncertain duration: its value is the loop's to draw
+    void (reply + 1);
+    // @ts-expect-error nor is it a number for Math
+    Math.max(reply, 3);
+    // @ts-expect-error nor is it a number for the program's own delays
+    const delay: number = reply;
+    void delay;
+    // @ts-expect-error a look-alike object is not an uncertain duration
+    loop.callLater({ min: 1, max: 2 }, () => {});
+    // @ts-expect-error loop.jitter draws a bare number: it takes numbers only
+    loop.jitter(reply, 3);
   });
 });

@@ -17,6 +17,7 @@ import {
   run,
   shield,
   sleep,
+  uncertain,
   taskGroup,
   timeout,
   wait,
@@ -37,6 +38,11 @@ function* stringJob(): Coroutine<string> {
 export function* combinators(): Coroutine<void> {
   expectTypeOf(yield* sleep(1, "x")).toEqualTypeOf<string>();
   expectTypeOf(yield* sleep(1)).toEqualTypeOf<undefined>();
+  expectTypeOf(yield* sleep(uncertain(1, 2), "x")).toEqualTypeOf<string>();
+  // @ts-expect-error an uncertain duration is not a number: waitFor's timeout takes a number
+  yield* waitFor(stringJob(), uncertain(1, 2));
+  // @ts-expect-error nor can the program compute with it
+  yield* sleep(uncertain(1, 2) * 2);
 
   const task = loop.createTask(numberJob());
   expectTypeOf(task).toEqualTypeOf<Task<number>>();
