@@ -16,7 +16,7 @@
  *
  * @module
  */
-import type { EventLoop, Random } from "@simloop/core";
+import { uncertain, type EventLoop, type Random, type Uncertain } from "@simloop/core";
 import cryptoModule from "node:crypto";
 import { syncBuiltinESMExports } from "node:module";
 import timersModule from "node:timers";
@@ -78,9 +78,10 @@ export interface InstallOptions {
   readonly random?: boolean;
   /**
    * Timer delays the scheduling policy may lengthen, without touching the code under test: each
-   * `setTimeout`/`setInterval` arming of `d` ms draws its delay with `loop.jitter(d, d + extra)`, where
-   * `extra` is the larger of `absolute` ms and `relative × d`. Without a policy at the `jitter` level
-   * the delay stays `d`. Default: none.
+   * `setTimeout`/`setInterval` arming of `d` ms is armed with the delay `uncertain(d, d + extra)`, where
+   * `extra` is the larger of `absolute` ms and `relative × d`; the loop follows it to the timer, so
+   * `exhaustive` orders it among the other deadlines. Without a policy at the `jitter` level the delay
+   * stays `d`. Default: none.
    */
   readonly jitter?: TimerJitter;
 }
@@ -176,7 +177,7 @@ export class VirtualGlobals {
       byId: new Map(),
       nextId: 1,
       unrefArmed: 0,
-      delayOf: delayJitter(loop, this.options.jitter),
+      delayOf: delayJitter(this.options.jitter),
     };
     setBinding(binding);
   }
@@ -268,10 +269,11 @@ function checkJitter(jitter: TimerJitter): void {
   }
 }
 
-function delayJitter(loop: EventLoop, jitter: TimerJitter | undefined): ((delay: number) => number) | null {
+/** The `jitter` option as each timer's uncertain delay (the loop follows it to the timer), or `null`. */
+function delayJitter(jitter: TimerJitter | undefined): ((delay: number) => Uncertain) | null {
   if (jitter === undefined) return null;
   const { absolute = 0, relative = 0 } = jitter;
-  return (delay) => loop.jitter(delay, delay + Math.max(absolute, relative * delay));
+  return (delay) => uncertain(delay, delay + Math.max(absolute, relative * delay));
 }
 
 const RealDate = globalThis.Date;

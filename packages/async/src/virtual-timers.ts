@@ -8,8 +8,9 @@
  * queued meanwhile); the callback is called with the timer as `this`; an interval is re-armed after
  * its callback returns (or throws), from the time it fired, unless the callback cleared or refreshed
  * it; `refresh()` re-arms a timer that already fired, and does nothing to a cleared one. Under the
- * install's `jitter` option every arming (a timeout, each period of an interval, a refresh) draws its
- * delay through `loop.jitter`, so a policy at the jitter level may lengthen it within the bounds.
+ * install's `jitter` option every arming (a timeout, each period of an interval, a refresh) is given an
+ * `uncertain(d, d + extra)` delay, which the loop follows to its timer, so a policy at the jitter level
+ * may lengthen it within the bounds (and `exhaustive` order it among the other deadlines).
  *
  * @module
  */
@@ -141,8 +142,13 @@ export class VirtualTimeout implements PendingTimer {
   _arm(delay: number): void {
     const binding = this._binding;
     const loop = binding.loop;
-    const delayOf = binding.delayOf;
-    this._setHandle(loop.callAt(loop.time() + (delayOf === null ? delay : delayOf(delay)), fireTimeout, this));
+    const armed = binding.delayOf === null ? delay : binding.delayOf(delay);
+    // An uncertain delay (the `jitter` option) goes to callLater, which follows it to this timer.
+    this._setHandle(
+      typeof armed === "number"
+        ? loop.callAt(loop.time() + armed, fireTimeout, this)
+        : loop.callLater(armed, fireTimeout, this),
+    );
     binding.pending.add(this);
   }
 
@@ -165,9 +171,13 @@ export class VirtualTimeout implements PendingTimer {
       if (this._repeat !== null && !this._cleared && this._handle === null) {
         const loop = binding.loop;
         if (!loop.isClosed()) {
-          const delayOf = binding.delayOf;
-          const period = delayOf === null ? this._repeat : delayOf(this._repeat);
-          this._setHandle(loop.callAt(start + period, fireTimeout, this));
+          const period = binding.delayOf === null ? this._repeat : binding.delayOf(this._repeat);
+          // `start` is the time now: the callback ran without the clock moving.
+          this._setHandle(
+            typeof period === "number"
+              ? loop.callAt(start + period, fireTimeout, this)
+              : loop.callLater(period, fireTimeout, this),
+          );
         }
       }
     }

@@ -1,4 +1,4 @@
-import type { SchedulingPolicy } from "@simloop/core";
+import type { JitterPoint, SchedulingPolicy } from "@simloop/core";
 import { describe, expect, it } from "vitest";
 import { install, runProgramAsync } from "../src/index.ts";
 
@@ -123,6 +123,27 @@ describe("the install's jitter option", () => {
       "jitter 100..110=110",
       "jitter 10..15=15",
       "jitter 10..15=15",
+    ]);
+  });
+
+  it("gives each timer an uncertain delay the loop follows: the draw lists the other deadlines in its range", async () => {
+    const points: JitterPoint[] = [];
+    const recording: SchedulingPolicy = { ...longest, chooseDuration: (point) => (points.push(point), point.min) };
+    const race = async (): Promise<string[]> => {
+      const order: string[] = [];
+      await Promise.all([
+        new Promise<void>((resolve) => setTimeout(() => resolve(void order.push("slow")), 100)),
+        new Promise<void>((resolve) => setTimeout(() => resolve(void order.push("fast")), 90)),
+      ]);
+      return order;
+    };
+    const result = await runProgramAsync(race, { policy: recording, jitter: { relative: 0.2 } });
+    expect(result.value).toEqual(["fast", "slow"]);
+    // The second timer (90..108) is drawn with the first one's deadline (100, its minimum) pending inside
+    // its range; a bare loop.jitter number would come with no deadlines at all.
+    expect(points.map((p) => [p.min, p.max, p.deadlines])).toEqual([
+      [100, 120, []],
+      [90, 108, [100]],
     ]);
   });
 

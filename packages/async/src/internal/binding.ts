@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { EventLoop, Random } from "@simloop/core";
+import type { EventLoop, Random, Uncertain } from "@simloop/core";
 
 /** @internal Something that holds a virtual timer a run may end with (a timeout, an interval, an immediate). */
 export interface PendingTimer {
@@ -34,8 +34,11 @@ export interface Binding {
   unrefArmed: number;
   /** The next timer id. */
   nextId: number;
-  /** The delay a timer is armed with, given the one asked for (the `jitter` option), or `null`: as asked. */
-  readonly delayOf: ((delay: number) => number) | null;
+  /**
+   * The delay a timer is armed with, given the one asked for (the `jitter` option: an uncertain one the
+   * loop follows to the timer), or `null`: as asked.
+   */
+  readonly delayOf: ((delay: number) => number | Uncertain) | null;
 }
 
 let bound: Binding | null = null;
