@@ -1,24 +1,24 @@
 /**
  * Dining philosophers: each of three philosophers takes the fork on their left, then the one on their
  * right. With the reaching times asyncio's order picks (the shortest) they all eat; exploring the
- * uncertain durations (`loop.jitter`) finds the timing in which all three hold their left fork and wait
+ * uncertain durations (`uncertain(min, max)`) finds the timing in which all three hold their left fork and wait
  * forever for the right one (simloop reports it as a deadlock naming who waits on what); taking the
- * lower-numbered fork first breaks the cycle, and the exhaustive exploration of every tie order and
- * interleaving then finds no failure.
+ * lower-numbered fork first breaks the cycle, and the exhaustive exploration of every tie order,
+ * interleaving and place of each reaching time among the other deadlines then finds no failure.
  */
-import type { Coroutine, EventLoop } from "@simloop/core";
-import { Lock, gather, sleep } from "@simloop/coroutines";
+import type { Coroutine } from "@simloop/core";
+import { Lock, gather, sleep, uncertain } from "@simloop/coroutines";
 import { explore } from "@simloop/check";
 
 const SEATS = 3;
 
-function* philosopher(loop: EventLoop, seat: number, forks: Lock[], ordered: boolean): Coroutine<void> {
+function* philosopher(seat: number, forks: Lock[], ordered: boolean): Coroutine<void> {
   const left = seat;
   const right = (seat + 1) % SEATS;
   const [first, second] = ordered ? [Math.min(left, right), Math.max(left, right)] : [left, right];
   yield* sleep(1 + seat / 4); // think: hungry at t=1, 1.25, 1.5
   yield* forks[first]!.acquire();
-  yield* sleep(loop.jitter(0.1, 0.6)); // reaching for the second fork takes a moment, somewhere in [0.1, 0.6]
+  yield* sleep(uncertain(0.1, 0.6)); // reaching for the second fork takes a moment, somewhere in [0.1, 0.6]
   yield* forks[second]!.acquire();
   yield* sleep(1); // eat
   forks[second]!.release();
@@ -26,9 +26,9 @@ function* philosopher(loop: EventLoop, seat: number, forks: Lock[], ordered: boo
 }
 
 function table(ordered: boolean) {
-  return function* dinner(loop: EventLoop): Coroutine<void> {
+  return function* dinner(): Coroutine<void> {
     const forks = Array.from({ length: SEATS }, () => new Lock());
-    yield* gather(...forks.map((_, seat) => philosopher(loop, seat, forks, ordered)));
+    yield* gather(...forks.map((_, seat) => philosopher(seat, forks, ordered)));
   };
 }
 

@@ -8,7 +8,8 @@
  * 1. reset chunks of deviations to FIFO at once, halving the chunk size down to single deviations (delta
  *    debugging, Zeller 2002), then every pair of deviations;
  * 2. reset one deviation while moving a jitter draw elsewhere: to its maximum, to a deadline of the run
- *    (a time something fired at, so that the draw ties with it), or by the time the reset draw gave up
+ *    (a time something fired at, or for an `uncertain` duration a deadline the loop reported inside its
+ *    range, so that the draw ties with it), or by the time the reset draw gave up
  *    (its slack moves to the other draw) — one late event often stands in for two;
  * 3. lower each remaining pick toward 1, and each jitter draw to its minimum, to a smaller deadline of
  *    the run, or halfway down.
@@ -60,7 +61,9 @@ const SNAPS = 6;
 
 /**
  * The durations that would make the draw of `decision` end exactly when something of the run fired:
- * times of the trace after the draw, within the draw's bounds, nearest to its pick first.
+ * times of the trace after the draw, and for a duration the loop followed to its timer (`uncertain`)
+ * the other deadlines it reported inside the range (its critical points), within the draw's bounds,
+ * nearest to its pick first.
  */
 function snapPoints(decision: Decision, trace: readonly TraceEvent[]): number[] {
   const min = decision.min ?? 0;
@@ -69,6 +72,9 @@ function snapPoints(decision: Decision, trace: readonly TraceEvent[]): number[] 
   const points = new Set<number>();
   for (const event of trace) {
     const duration = event.time - at;
+    if (duration > min && duration <= max && duration !== decision.pick) points.add(duration);
+  }
+  for (const duration of decision.deadlines ?? []) {
     if (duration > min && duration <= max && duration !== decision.pick) points.add(duration);
   }
   return [...points].sort((a, b) => Math.abs(a - decision.pick) - Math.abs(b - decision.pick)).slice(0, SNAPS);

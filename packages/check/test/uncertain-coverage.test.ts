@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 import type { EventLoop } from "@simloop/core";
 import { gather, sleep, uncertain } from "@simloop/coroutines";
-import { criticalPoints, explore, exhaustive, runProgram } from "../src/index.ts";
+import {
+  criticalPoints,
+  explore,
+  exhaustive,
+  replaying,
+  resolveLevels,
+  runProgram,
+  shrinkSchedule,
+} from "../src/index.ts";
 
 /**
  * A window that opens at t=3 and whose closing timer is armed at t=6 for t=7 (so it is not pending when
@@ -123,6 +131,28 @@ describe("exhaustive claims only what it covers", () => {
     // Its bounds, the middle of each gap, and t=3 four times: the tie with "a" is a choice of its own
     // (either first, then the other in the same iteration or deferred to the next one at t=3).
     expect(values.sort()).toEqual(["a,b@3", "a,b@3", "a,b@4", "a,b@5", "b,a@1", "b,a@2", "b,a@3", "b,a@3"]);
+  });
+});
+
+describe("shrinking an uncertain duration", () => {
+  it("snaps it to a deadline the loop reported, even one that never fired in the run", () => {
+    // A lease timer due at t=5 is cancelled at t=4, so the failing run's trace never shows t=5; the
+    // failure needs the reply at t=5 or later (the program reads the clock).
+    function* late(loop: EventLoop) {
+      const lease = loop.callLater(5, () => {});
+      loop.callLater(4, () => lease.cancel());
+      yield* sleep(uncertain(0, 10));
+      if (loop.time() >= 5) throw new Error(`the reply came at t=${loop.time()}, after the lease`);
+    }
+    const levels = resolveLevels();
+    const policy = replaying("j0~10=9", levels);
+    policy.beginRun(0);
+    const start = runProgram(late, { policy });
+    expect(start.failure?.kind).toBe("error");
+    const shrunk = shrinkSchedule(late, start.schedule, start, { levels, kind: "error" });
+    // From 9: the minimum (0), the trace's t=4 and halfway (4.5) all pass; the lease's deadline fails.
+    expect(shrunk.schedule.toString()).toBe("v2:j0~10=5");
+    expect(shrunk.minimal).toBe(true);
   });
 });
 
