@@ -13,11 +13,13 @@ import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { CheckArgumentError, ScheduleParseError } from "./errors.ts";
-import { explore, type ExploreOptions, type PolicyName } from "./explore.ts";
+import type { ExploreOptions, PolicyName } from "./explore.ts";
 import type { LevelOptions } from "./levels.ts";
 import { exploreParallel } from "./parallel.ts";
 import { formatTimeline } from "./report.ts";
+import { exploreProgram, isAsyncProgram } from "./program-kind.ts";
 import { replay } from "./replay.ts";
+import { replayAsync } from "./replay-async.ts";
 import type { Program } from "./run-program.ts";
 import { shardRuns } from "./simloop-test.ts";
 
@@ -235,7 +237,8 @@ async function exploreCommand(args: readonly string[], output: CliOutput, cwd: s
     failure = result.failure;
     summary = `${result.totalRuns} runs on ${workers} workers, ${result.distinctSchedules} distinct schedules (${result.policy}, seed ${seed}${shard})`;
   } else {
-    const result = explore(program, options);
+    // An async program (an async function) is explored with exploreAsync (decision 0029).
+    const result = await exploreProgram(program, options);
     ok = result.ok;
     failure = result.failure;
     summary = `${result.runs} runs, ${result.distinctSchedules} distinct schedules (${result.policy}, seed ${seed}${shard}); ${result.coverage.summary}`;
@@ -266,7 +269,10 @@ async function replayCommand(args: readonly string[], output: CliOutput, cwd: st
   const seed = integer("seed", values.seed, 0) ?? 0;
   const levels = levelsOf(values.levels);
   const { program } = await loadProgram(specifier, values.export, cwd);
-  const outcome = replay(program, schedule, { seed, ...(levels === undefined ? {} : { levels }) });
+  const replayOptions = { seed, ...(levels === undefined ? {} : { levels }) };
+  const outcome = isAsyncProgram(program)
+    ? await replayAsync(program, schedule, replayOptions)
+    : replay(program, schedule, replayOptions);
   output.out(`Timeline (t=virtual time, #iteration):\n${formatTimeline(outcome.trace, outcome.schedule).join("\n")}`);
   if (outcome.failure === undefined) {
     output.out(`simloop replay: passed: schedule ${JSON.stringify(schedule)} with seed ${seed} ran without failure`);

@@ -81,7 +81,16 @@ export { loopProgramArb, runLoopProgram } from "./program-arb.ts";
 export type { LoopOp, LoopProgram, LoopProgramLog, TaskStep } from "./program-arb.ts";
 export { exploreParallel } from "./parallel.ts";
 export type { ParallelFailure, ParallelOptions, ParallelResult } from "./parallel.ts";
-export { rerunPattern, runSimloopCheck, shardRuns, simloopTest, withEnvironment, withSeed } from "./simloop-test.ts";
+export { asyncProgram, exploreProgram, isAsyncProgram } from "./program-kind.ts";
+export {
+  rerunPattern,
+  runSimloopCheck,
+  runSimloopCheckAsync,
+  shardRuns,
+  simloopTest,
+  withEnvironment,
+  withSeed,
+} from "./simloop-test.ts";
 export type { Environment, SimloopTestOptions, TestContextLike, TestFunction } from "./simloop-test.ts";
 export { consoleOutput, progressLine, summaryLine } from "./progress.ts";
 export type { CampaignSummary, ProgressOutput } from "./progress.ts";

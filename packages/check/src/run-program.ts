@@ -17,6 +17,7 @@ import {
   type TraceOptions,
 } from "@simloop/core";
 import {
+  CheckArgumentError,
   ExceptionHandlerCalledError,
   InvariantViolationError,
   LeftoverTasksError,
@@ -159,8 +160,9 @@ export function execute(
   let failure: RunFailure | undefined;
   let value: unknown;
   try {
-    value = loop.runUntilComplete(program(loop));
+    value = loop.runUntilComplete(mainOf(program, loop));
   } catch (error) {
+    if (error instanceof AsyncProgramError) throw error;
     failure = { kind: classifyError(error), error };
   }
   return { loop, failure: finishRun(loop, failure, options), value, tasks: steppers === null ? 0 : steppers.size };
@@ -170,6 +172,21 @@ export function execute(
 export function observeRun(policy: SchedulingPolicy | undefined, loop: EventLoop): void {
   const observe = (policy as ExplorationPolicy | undefined)?.observe;
   if (observe !== undefined) observe.call(policy, loop);
+}
+
+/** A plain function given as a generator program returned a Promise. */
+class AsyncProgramError extends CheckArgumentError {}
+
+/** The program's coroutine; a Promise instead is an async program given to a generator entry. */
+function mainOf(program: Program, loop: EventLoop): Coroutine<unknown> {
+  const main: unknown = program(loop);
+  if (main !== null && typeof main === "object" && typeof (main as PromiseLike<unknown>).then === "function") {
+    (main as PromiseLike<unknown>).then(undefined, () => {}); // its rejection is not the run's business
+    throw new AsyncProgramError(
+      `${program.name || "The program"} returned a Promise: it is an async program. Explore it with exploreAsync (replay it with replayAsync); for simloopTest, exploreParallel and simloop explore, write it as an async function or wrap it in asyncProgram(fn).`,
+    );
+  }
+  return main as Coroutine<unknown>;
 }
 
 /** @internal The loop's trace option for {@link execute}'s `trace` argument. */

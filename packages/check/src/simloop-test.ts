@@ -7,12 +7,18 @@
  * @module
  */
 import { CheckArgumentError, ExplorationFailedError } from "./errors.ts";
+import type { AsyncProgram } from "@simloop/async";
+import { assertExploreAsync, type ExploreAsyncOptions } from "./explore-async.ts";
 import { assertExplore, type ExploreOptions, type ExploreResult } from "./explore.ts";
+import { isAsyncProgram } from "./program-kind.ts";
 import { consoleOutput } from "./progress.ts";
 import type { Program } from "./run-program.ts";
 
-/** Options of {@link simloopTest} and {@link runSimloopCheck}: those of `explore`, and where warnings go. */
-export interface SimloopTestOptions extends ExploreOptions {
+/**
+ * Options of {@link simloopTest} and {@link runSimloopCheck}: those of `explore` (of `exploreAsync` for
+ * an async program: install options, `watchdog`, `allowLeftoverTimers`), and where warnings go.
+ */
+export interface SimloopTestOptions extends ExploreAsyncOptions {
   /**
    * Receives each warning of the campaign (a sampled passing run that is not deterministic), as one
    * message naming the test. Default `console.warn`, which vitest shows with the test.
@@ -62,10 +68,10 @@ function intFrom(environment: Environment, name: string): number | undefined {
  * withEnvironment({ runs: 100 }, { SIMLOOP_RUNS: "5000" }).runs; // 5000
  * ```
  */
-export function withEnvironment(options: ExploreOptions, environment: Environment = env()): ExploreOptions {
+export function withEnvironment<O extends ExploreOptions>(options: O, environment: Environment = env()): O {
   const seed = intFrom(environment, "SIMLOOP_SEED");
   const runs = intFrom(environment, "SIMLOOP_RUNS");
-  let out: ExploreOptions = {
+  let out: O = {
     ...options,
     ...(seed === undefined ? {} : { seed }),
     ...(runs === undefined ? {} : { runs }),
@@ -117,7 +123,8 @@ export function rerunPattern(name: string): string {
 }
 
 /**
- * Defines a test that explores `program` and fails with the full report (seed, shrunk schedule,
+ * Defines a test that explores `program` (a generator program, or an async one: an `async function`,
+ * or a function wrapped in `asyncProgram`, explored with `exploreAsync`) and fails with the full report (seed, shrunk schedule,
  * timeline, replay line) plus the line to rerun it alone. Every campaign prints one summary line
  * (runs, distinct schedules, coverage) and, when long, its progress: pass `output: false` to keep it
  * silent, or an output of your own (see `progress.ts`). `SIMLOOP_SEED`, `SIMLOOP_RUNS` and
@@ -132,19 +139,22 @@ export function rerunPattern(name: string): string {
 export function simloopTest(
   test: TestFunction,
   name: string,
-  program: Program,
+  program: Program | AsyncProgram,
   options: SimloopTestOptions = {},
   timeout?: number,
 ): void {
+  // A campaign that explored nothing (or only ties) passes, but says so next to the test.
+  const annotate = (result: ExploreResult, context: TestContextLike | undefined): Promise<void> | undefined => {
+    if (result.notice === undefined || typeof context?.annotate !== "function") return undefined;
+    return Promise.resolve(context.annotate(`simloop: ${result.notice}`, "warning")).then(() => undefined);
+  };
   test(
     name,
     (context) => {
-      const result = runSimloopCheck(program, { name, ...options });
-      // A campaign that explored nothing (or only ties) passes, but says so next to the test.
-      if (result.notice !== undefined && typeof context?.annotate === "function") {
-        return Promise.resolve(context.annotate(`simloop: ${result.notice}`, "warning")).then(() => undefined);
+      if (isAsyncProgram(program)) {
+        return runSimloopCheckAsync(program, { name, ...options }).then((result) => annotate(result, context));
       }
-      return undefined;
+      return annotate(runSimloopCheck(program as Program, { name, ...options }), context);
     },
     timeout,
   );
@@ -165,23 +175,59 @@ export function runSimloopCheck(
   options: SimloopTestOptions = {},
   environment?: Environment,
 ): ExploreResult {
-  const { onWarning, ...exploreOptions } = options;
+  const { onWarning: _onWarning, ...exploreOptions } = options;
   // The vitest helper shows progress and a summary line by default (`output: false` keeps it silent).
   const effective = withEnvironment({ output: consoleOutput(), ...exploreOptions }, environment);
   try {
-    const result = assertExplore(program, effective);
-    const name = options.name ?? (program.name === "" ? "program" : program.name);
-    for (const warning of result.warnings) {
-      (onWarning ?? console.warn)(
-        `simloop check warning: ${name}: ${warning.message}\n(strictDeterminism: true makes it a failure.)`,
-      );
-    }
-    return result;
+    return warned(assertExplore(program, effective), program, options);
   } catch (error) {
-    if (!(error instanceof ExplorationFailedError)) throw error;
-    const rerun = `Rerun it alone: SIMLOOP_SEED=${effective.seed ?? 0} SIMLOOP_RUNS=${effective.runs ?? 100} npx vitest run -t ${rerunPattern(options.name ?? program.name)}`;
-    throw new ExplorationFailedError(`${error.message}\n\n${rerun}`, error.kind, error.schedule, error.cause);
+    throw withRerunLine(error, program, options, effective);
   }
+}
+
+/**
+ * {@link runSimloopCheck} for an async program: explores it with `assertExploreAsync`.
+ * @throws (as a rejection) {@link ExplorationFailedError} when a failing schedule is found.
+ * @example
+ * ```ts
+ * test("no stale token", () => runSimloopCheckAsync(tokenRace, { runs: 200 }));
+ * ```
+ */
+export async function runSimloopCheckAsync(
+  program: AsyncProgram,
+  options: SimloopTestOptions = {},
+  environment?: Environment,
+): Promise<ExploreResult> {
+  const { onWarning: _onWarning, ...exploreOptions } = options;
+  const effective = withEnvironment({ output: consoleOutput(), ...exploreOptions }, environment);
+  try {
+    return warned(await assertExploreAsync(program, effective), program, options);
+  } catch (error) {
+    throw withRerunLine(error, program, options, effective);
+  }
+}
+
+/** Passes each warning of `result` to `onWarning` (default `console.warn`), naming the test. */
+function warned(result: ExploreResult, program: { readonly name: string }, options: SimloopTestOptions): ExploreResult {
+  const name = options.name ?? (program.name === "" ? "program" : program.name);
+  for (const warning of result.warnings) {
+    (options.onWarning ?? console.warn)(
+      `simloop check warning: ${name}: ${warning.message}\n(strictDeterminism: true makes it a failure.)`,
+    );
+  }
+  return result;
+}
+
+/** A failure with the line that reruns the test alone appended; any other error as it was. */
+function withRerunLine(
+  error: unknown,
+  program: { readonly name: string },
+  options: SimloopTestOptions,
+  effective: ExploreOptions,
+): unknown {
+  if (!(error instanceof ExplorationFailedError)) return error;
+  const rerun = `Rerun it alone: SIMLOOP_SEED=${effective.seed ?? 0} SIMLOOP_RUNS=${effective.runs ?? 100} npx vitest run -t ${rerunPattern(options.name ?? program.name)}`;
+  return new ExplorationFailedError(`${error.message}\n\n${rerun}`, error.kind, error.schedule, error.cause);
 }
 
 /**

@@ -10,7 +10,8 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parentPort, workerData } from "node:worker_threads";
-import { explore, type ExploreOptions } from "../explore.ts";
+import type { ExploreOptions } from "../explore.ts";
+import { exploreProgram } from "../program-kind.ts";
 import type { Program } from "../run-program.ts";
 import { PHASE, PROGRESS_PHASE, PROGRESS_RUN } from "./progress.ts";
 import { toWire, type WorkerRequest } from "./wire.ts";
@@ -67,7 +68,8 @@ if (typeof program !== "function") {
   throw new Error(`exploreParallel: ${request.moduleUrl} has no exported program named "${request.exportName}".`);
 }
 Atomics.store(progress, PROGRESS_PHASE, PHASE.exploring);
-const result = explore(program as Program, {
+// An async program (an async function) is explored with exploreAsync (decision 0029).
+const result = await exploreProgram(program as Program, {
   ...(request.options as ExploreOptions),
   // The run the worker is in, for the parent's watchdog and exit report: the next one once a run ends.
   onProgress: ({ run }) => Atomics.store(progress, PROGRESS_RUN, run + 1),
