@@ -162,7 +162,7 @@ export function execute(
   try {
     value = loop.runUntilComplete(mainOf(program, loop));
   } catch (error) {
-    if (error instanceof AsyncProgramError) throw error;
+    if (isRefusal(error)) throw error;
     failure = { kind: classifyError(error), error };
   }
   return { loop, failure: finishRun(loop, failure, options), value, tasks: steppers === null ? 0 : steppers.size };
@@ -176,6 +176,15 @@ export function observeRun(policy: SchedulingPolicy | undefined, loop: EventLoop
 
 /** A plain function given as a generator program returned a Promise. */
 class AsyncProgramError extends CheckArgumentError {}
+
+/** Whether `error` is {@link AsyncProgramError} (`instanceof` throws for a revoked Proxy: not one). */
+function isRefusal(error: unknown): boolean {
+  try {
+    return error instanceof AsyncProgramError;
+  } catch {
+    return false;
+  }
+}
 
 /** The program's coroutine; a Promise instead is an async program given to a generator entry. */
 function mainOf(program: Program, loop: EventLoop): Coroutine<unknown> {
