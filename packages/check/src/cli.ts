@@ -237,7 +237,7 @@ async function exploreCommand(args: readonly string[], output: CliOutput, cwd: s
     failure = result.failure;
     summary = `${result.totalRuns} runs on ${workers} workers, ${result.distinctSchedules} distinct schedules (${result.policy}, seed ${seed}${shard})`;
   } else {
-    // An async program (an async function) is explored with exploreAsync (decision 0029).
+    // An async program (an async function) is explored with exploreAsync (decision 0030).
     const result = await exploreProgram(program, options);
     ok = result.ok;
     failure = result.failure;

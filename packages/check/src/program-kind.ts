@@ -2,7 +2,7 @@
  * Which kind a program is, where one entry takes both (`simloopTest`, `exploreParallel`, the `simloop`
  * command): an `async function` is an async program (recognised by its constructor, `AsyncFunction`),
  * anything else a generator program. A plain function that returns a Promise cannot be told from a
- * generator program before it runs: wrap it in {@link asyncProgram} (decision 0029).
+ * generator program before it runs: wrap it in {@link asyncProgram} (decision 0030).
  *
  * @module
  */

@@ -14,7 +14,7 @@ import { guardedOverwrite, staleOverwrite } from "./fixtures/async-programs.ts";
 
 const fixture = new URL("./fixtures/async-programs.ts", import.meta.url);
 
-describe("async programs where both kinds are taken (decision 0029)", () => {
+describe("async programs where both kinds are taken (decision 0030)", () => {
   it("recognises an async function by its constructor, and a wrapped plain function", () => {
     expect(isAsyncProgram(staleOverwrite)).toBe(true);
     expect(isAsyncProgram(async () => {})).toBe(true);

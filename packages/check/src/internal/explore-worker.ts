@@ -68,7 +68,7 @@ if (typeof program !== "function") {
   throw new Error(`exploreParallel: ${request.moduleUrl} has no exported program named "${request.exportName}".`);
 }
 Atomics.store(progress, PROGRESS_PHASE, PHASE.exploring);
-// An async program (an async function) is explored with exploreAsync (decision 0029).
+// An async program (an async function) is explored with exploreAsync (decision 0030).
 const result = await exploreProgram(program as Program, {
   ...(request.options as ExploreOptions),
   // The run the worker is in, for the parent's watchdog and exit report: the next one once a run ends.
