@@ -10,41 +10,13 @@ import {
   type ExploreResult,
   type PolicyName,
 } from "../src/index.ts";
+// A stale overwrite, as written without simloop, and its fixed twin (a write never replaces a newer version).
+import { guardedOverwrite, staleOverwrite } from "./fixtures/async-programs.ts";
 
 // Taken at import, before any install: a real timer, outside virtual time.
 const realSetTimeout = globalThis.setTimeout;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/**
- * A stale overwrite, as written without simloop: two refreshes of one key, each stamped with a
- * version, each storing its value after a 10 ms backend call. FIFO stores them in order; when the
- * second call's reply comes first (a tie at t=10), the older value overwrites the newer one.
- */
-async function staleOverwrite(): Promise<void> {
-  const cache = new Map<string, number>();
-  let version = 0;
-  const refresh = async (): Promise<void> => {
-    const mine = ++version;
-    await sleep(10);
-    cache.set("k", mine);
-  };
-  await Promise.all([refresh(), refresh()]);
-  if (cache.get("k") !== version) throw new Error(`stale value: cache holds version ${cache.get("k")} of ${version}`);
-}
-
-/** The fixed twin: a write never replaces a newer version. */
-async function guardedOverwrite(): Promise<void> {
-  const cache = new Map<string, number>();
-  let version = 0;
-  const refresh = async (): Promise<void> => {
-    const mine = ++version;
-    await sleep(10);
-    if ((cache.get("k") ?? 0) < mine) cache.set("k", mine);
-  };
-  await Promise.all([refresh(), refresh()]);
-  if (cache.get("k") !== version) throw new Error(`stale value: cache holds version ${cache.get("k")} of ${version}`);
-}
 
 /** The globals a campaign replaces, as they are now. */
 function globalsNow(): unknown[] {
