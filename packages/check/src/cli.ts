@@ -13,7 +13,7 @@ import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { CheckArgumentError, ScheduleParseError } from "./errors.ts";
-import type { ExploreOptions, PolicyName } from "./explore.ts";
+import type { ExploreOptions, PolicyName } from "./explore-options.ts";
 import type { LevelOptions } from "./levels.ts";
 import { exploreParallel } from "./parallel.ts";
 import { formatTimeline } from "./report.ts";

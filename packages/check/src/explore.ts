@@ -44,15 +44,6 @@ import { resolveLevels } from "./levels.ts";
 import { ProgressReporter } from "./progress.ts";
 import type { Program } from "./run-program.ts";
 
-export type {
-  ExploreFailure,
-  ExploreOptions,
-  ExploreProgress,
-  ExploreResult,
-  ExploreWarning,
-  PolicyName,
-} from "./explore-options.ts";
-
 /** @internal Who `program` is, for reports (`name` is the `name` option, else the function's name). */
 export function identify(program: { readonly name: string }, options: ExploreOptions, async: boolean): ProgramIdentity {
   const functionName = typeof program.name === "string" ? program.name : "";

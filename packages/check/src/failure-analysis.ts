@@ -9,7 +9,7 @@ import type { PolicyLevels, SchedulingPolicy } from "@simloop/core";
 import { compareTraces, type TraceDifference } from "./determinism.ts";
 import { NondeterminismError } from "./errors.ts";
 import type { Coverage } from "./exploration-policy.ts";
-import type { ExploreFailure, ExploreOptions } from "./explore.ts";
+import type { ExploreFailure, ExploreOptions } from "./explore-options.ts";
 import { verbatim } from "./internal/verbatim.ts";
 import { describeLevels } from "./levels.ts";
 import { replaying } from "./replaying-policy.ts";

@@ -68,7 +68,7 @@ export type {
   ExploreResult,
   ExploreWarning,
   PolicyName,
-} from "./explore.ts";
+} from "./explore-options.ts";
 export { assertExploreAsync, DEFAULT_RUN_WATCHDOG_MS, exploreAsync } from "./explore-async.ts";
 export type { ExploreAsyncOptions } from "./explore-async.ts";
 export { replayAsync } from "./replay-async.ts";

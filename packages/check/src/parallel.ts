@@ -26,7 +26,7 @@ import { Schedule } from "./schedule.ts";
 import { CheckArgumentError, WatchdogTimeoutError, WorkerExitError, type WorkerStoppedError } from "./errors.ts";
 import { runSeed } from "./exploration-policy.ts";
 import { newProgress, PHASE, PROGRESS_PHASE, PROGRESS_RUN } from "./internal/progress.ts";
-import type { ExploreFailure, ExploreOptions, ExploreResult } from "./explore.ts";
+import type { ExploreFailure, ExploreOptions, ExploreResult } from "./explore-options.ts";
 import { resolveLevels } from "./levels.ts";
 import type { WireResult, WorkerRequest } from "./internal/wire.ts";
 

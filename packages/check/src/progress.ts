@@ -10,7 +10,7 @@
  *
  * @module
  */
-import type { ExploreProgress } from "./explore.ts";
+import type { ExploreProgress } from "./explore-options.ts";
 import type { Coverage } from "./exploration-policy.ts";
 
 /** Where a campaign's progress and summary go. */

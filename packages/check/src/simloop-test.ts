@@ -9,7 +9,8 @@
 import { CheckArgumentError, ExplorationFailedError } from "./errors.ts";
 import type { AsyncProgram } from "@simloop/async";
 import { assertExploreAsync, type ExploreAsyncOptions } from "./explore-async.ts";
-import { assertExplore, type ExploreOptions, type ExploreResult } from "./explore.ts";
+import { assertExplore } from "./explore.ts";
+import type { ExploreOptions, ExploreResult } from "./explore-options.ts";
 import { isAsyncProgram } from "./program-kind.ts";
 import { consoleOutput } from "./progress.ts";
 import type { Program } from "./run-program.ts";

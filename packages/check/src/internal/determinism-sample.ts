@@ -10,7 +10,7 @@
 import type { EventLoop } from "@simloop/core";
 import type { TraceDifference } from "../determinism.ts";
 import type { RecordingPolicy } from "../exploration-policy.ts";
-import type { ExploreWarning } from "../explore.ts";
+import type { ExploreWarning } from "../explore-options.ts";
 import type { RunOptions } from "../run-program.ts";
 import type { Decision } from "../schedule.ts";
 import { run as runRequest, type Runs } from "./runs.ts";

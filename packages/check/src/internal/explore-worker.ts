@@ -10,7 +10,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parentPort, workerData } from "node:worker_threads";
-import type { ExploreOptions } from "../explore.ts";
+import type { ExploreOptions } from "../explore-options.ts";
 import { exploreProgram } from "../program-kind.ts";
 import type { Program } from "../run-program.ts";
 import { PHASE, PROGRESS_PHASE, PROGRESS_RUN } from "./progress.ts";

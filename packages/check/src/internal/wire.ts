@@ -5,7 +5,7 @@
  * @module
  */
 import { describeError, describeValue, type TraceEvent } from "@simloop/core";
-import type { ExploreResult, ExploreWarning } from "../explore.ts";
+import type { ExploreResult, ExploreWarning } from "../explore-options.ts";
 import type { Coverage } from "../exploration-policy.ts";
 import type { FailureKind } from "../run-program.ts";
 
