@@ -25,55 +25,80 @@ import { deliver, type PendingDelivery } from "./delivery.ts";
  */
 export function moveDueTimersWithPolicy(loop: EventLoop): void {
   const timers = loop._timers;
-  const ready = loop._ready;
   const now = loop._now;
   while (timers.size > 0 && (timers.peek() as TimerHandle)._when <= now) {
     const when = (timers.peek() as TimerHandle)._when;
-    const group: TimerHandle[] = [];
-    // Each timer's insertion counter, kept to put deferred timers back in their order.
-    const seqs: number[] = [];
+    // A group deferred by the last iteration comes back whole: the same array, unless a timer of it was
+    // cancelled or a new one joined it (then a new array, so a policy keeping state per array starts over).
+    const front = timers.takeFront();
+    let group: TimerHandle[];
+    if (front === null) group = [];
+    else if (front.maybeCancelled) group = keepLive(loop, front.handles);
+    else group = front.handles;
+    let joined = false;
     while (timers.size > 0 && timers.peekWhen() === when) {
-      const seq = timers.peekSeq();
       const handle = timers.pop();
-      handle._flags &= ~FLAG_SCHEDULED;
-      if ((handle._flags & FLAG_CANCELLED) !== 0) loop._timerCancelledCount--;
-      else {
+      // A live timer stays marked scheduled until it fires (a deferral then has nothing to re-mark).
+      if ((handle._flags & FLAG_CANCELLED) !== 0) {
+        handle._flags &= ~FLAG_SCHEDULED;
+        loop._timerCancelledCount--;
+      } else {
+        if (!joined && front !== null && !front.maybeCancelled) group = group.slice();
+        joined = true;
         group.push(handle);
-        seqs.push(seq);
       }
     }
-    let firedInGroup = 0;
-    while (group.length > 0) {
-      const canDefer = firedInGroup > 0;
-      const options = group.length + (canDefer ? 1 : 0);
-      const pick =
-        options < 2
-          ? 0
-          : askPolicy(loop, {
-              kind: "tie",
-              time: now,
-              iteration: loop._iteration,
-              options,
-              // The live group, not a copy: a question costs the same however many timers tie.
-              candidates: group,
-              canDefer,
-            });
-      if (pick === group.length) {
-        for (let i = 0; i < group.length; i++) {
-          const handle = group[i] as TimerHandle;
-          handle._flags |= FLAG_SCHEDULED;
-          timers.push(handle, seqs[i] as number);
-        }
-        return;
-      }
-      // shift() for asyncio's own pick: V8 trims the array's start in place instead of moving it.
-      const handle = pick === 0 ? group.shift() : group.splice(pick, 1)[0];
-      if (pick === 0) seqs.shift();
-      else seqs.splice(pick, 1);
-      ready.push(handle as TimerHandle);
-      firedInGroup++;
-    }
+    if (fireGroup(loop, group)) return;
   }
+}
+
+/** The timers of a deferred group not cancelled meanwhile, in a new array (the others taken off the count). */
+function keepLive(loop: EventLoop, handles: TimerHandle[]): TimerHandle[] {
+  const group: TimerHandle[] = [];
+  for (let i = 0; i < handles.length; i++) {
+    const handle = handles[i] as TimerHandle;
+    if ((handle._flags & FLAG_CANCELLED) !== 0) {
+      handle._flags &= ~FLAG_SCHEDULED;
+      loop._timerCancelledCount--;
+    } else group.push(handle);
+  }
+  return group;
+}
+
+/**
+ * Moves a tie group's timers (still marked scheduled) to the ready queue in the policy's order; returns
+ * true when the policy deferred the rest, handed back to the timer queue whole.
+ */
+function fireGroup(loop: EventLoop, group: TimerHandle[]): boolean {
+  const ready = loop._ready;
+  const now = loop._now;
+  let firedInGroup = 0;
+  while (group.length > 0) {
+    const canDefer = firedInGroup > 0;
+    const options = group.length + (canDefer ? 1 : 0);
+    const pick =
+      options < 2
+        ? 0
+        : askPolicy(loop, {
+            kind: "tie",
+            time: now,
+            iteration: loop._iteration,
+            options,
+            // The live group, not a copy: a question costs the same however many timers tie.
+            candidates: group,
+            canDefer,
+          });
+    if (pick === group.length) {
+      loop._timers.restoreFront(group);
+      return true;
+    }
+    // shift() for asyncio's own pick: V8 trims the array's start in place instead of moving it.
+    const handle = pick === 0 ? group.shift() : group.splice(pick, 1)[0];
+    (handle as TimerHandle)._flags &= ~FLAG_SCHEDULED;
+    ready.push(handle as TimerHandle);
+    firedInGroup++;
+  }
+  return false;
 }
 
 /**

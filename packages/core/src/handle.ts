@@ -217,7 +217,11 @@ export class TimerHandle extends Handle {
   override cancel(): void {
     const flags = this._flags;
     if ((flags & FLAG_CANCELLED) !== 0) return;
-    if ((flags & FLAG_SCHEDULED) !== 0) (this._loop as EventLoop)._timerHandleCancelled();
+    if ((flags & FLAG_SCHEDULED) !== 0) {
+      const loop = this._loop as EventLoop;
+      loop._timerHandleCancelled();
+      loop._timers.cancels++;
+    }
     super.cancel();
   }
 

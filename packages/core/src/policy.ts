@@ -61,7 +61,10 @@ interface ChoiceBase {
  * Timers due at the same instant: pick one (index into `candidates`, in `(when, seq)` order), or, when
  * `canDefer` is true, `candidates.length` to leave them all for the next iteration. `candidates` is the
  * loop's own list of the group, read-only and valid during the call only: the next question of the same
- * group passes the same array without the timer picked (copy it to keep it).
+ * group passes the same array without the timer picked (copy it to keep it), and after a deferral the
+ * next iteration's first question passes the same array again when the group is unchanged (a new array
+ * when one of its timers was cancelled or a new timer joined it), so a policy can keep per-group state
+ * keyed by the array.
  */
 export interface TieChoice extends ChoiceBase {
   readonly kind: "tie";

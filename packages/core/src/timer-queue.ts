@@ -9,6 +9,12 @@
  * counter, so equal deadlines pop in scheduling order (SimPy's `(time, priority, id)` key; asyncio leaves
  * that order undefined).
  *
+ * Beside the heap, a *front run*: timers handed back in key order, all earlier than any timer of the heap
+ * when handed back (a tie group a scheduling policy deferred to the next iteration). They stay in their
+ * own array instead of being pushed back one by one, so a deferral costs O(1) however many timers tie,
+ * and the next iteration takes the group back whole ({@link TimerQueue.takeFront}). Every read compares
+ * the front's head with the heap's top, so a timer pushed later with an earlier key still comes first.
+ *
  * @module
  */
 import type { TimerHandle } from "./handle.ts";
@@ -28,25 +34,81 @@ export class TimerQueue {
   private _keys: Float64Array = EMPTY_KEYS;
   private _items: (TimerHandle | undefined)[] = [];
   private _size = 0;
+  /** The front run (see the module doc): its timers from `_frontHead` on. */
+  private _front: TimerHandle[] = [];
+  private _frontHead = 0;
+  /** The timers left in the front run. */
+  private _frontCount = 0;
+  /** {@link TimerQueue.cancels} when the front run was handed back. */
+  private _frontCancels = 0;
+  /**
+   * How many scheduled timers were cancelled so far (never decreases): a policy that took a deferred
+   * group back whole compares it with its value at the deferral to know whether to look for cancelled ones.
+   */
+  cancels = 0;
 
   /** The number of timers held, cancelled ones included. */
   get size(): number {
-    return this._size;
+    return this._size + this._frontCount;
   }
 
   /** The earliest timer, or `undefined` when empty. */
   peek(): TimerHandle | undefined {
+    if (this._frontCount !== 0 && this._frontFirst()) return this._front[this._frontHead];
     return this._items[0];
   }
 
   /** The earliest deadline, or `Infinity` when empty. */
   peekWhen(): number {
+    if (this._frontCount !== 0 && this._frontFirst()) return (this._front[this._frontHead] as TimerHandle)._when;
     return this._size === 0 ? Infinity : (this._keys[0] as number);
   }
 
   /** The earliest timer's insertion counter; the queue must not be empty. */
   peekSeq(): number {
+    // The front run's counters are not kept: only their order matters, and it precedes the heap's.
+    if (this._frontCount !== 0 && this._frontFirst()) return this._frontHead - this._front.length;
     return this._keys[1] as number;
+  }
+
+  /**
+   * Whether the front run's head comes before the heap's top (the front run must not be empty). On equal
+   * deadlines it does: every timer of the heap with the front's deadline was pushed after the front
+   * was handed back (the others were in the group), so its insertion counter is larger.
+   */
+  private _frontFirst(): boolean {
+    return this._size === 0 || (this._front[this._frontHead] as TimerHandle)._when <= (this._keys[0] as number);
+  }
+
+  /**
+   * Hands back timers just popped, in key order, as the front run: all with the same deadline, every
+   * one earlier than any timer in the heap and than any pushed later with that deadline. The array is
+   * kept, not copied (the caller must not change it afterwards). The front run must be empty.
+   */
+  restoreFront(handles: TimerHandle[]): void {
+    this._front = handles;
+    this._frontHead = 0;
+    this._frontCount = handles.length;
+    this._frontCancels = this.cancels;
+  }
+
+  /**
+   * Takes the whole front run when its head is the earliest timer (the array given to
+   * {@link TimerQueue.restoreFront}, the very same when none was popped meanwhile), or returns `null`.
+   * `maybeCancelled` is false when no timer at all was cancelled since it was handed back.
+   */
+  takeFront(): { handles: TimerHandle[]; maybeCancelled: boolean } | null {
+    if (this._frontCount === 0 || !this._frontFirst()) return null;
+    const handles = this._front;
+    if (this._frontHead > 0) handles.splice(0, this._frontHead);
+    this._dropFront();
+    return { handles, maybeCancelled: this.cancels !== this._frontCancels };
+  }
+
+  private _dropFront(): void {
+    this._front = [];
+    this._frontHead = 0;
+    this._frontCount = 0;
   }
 
   /** Adds a timer, due at its `_when`; `seq` (the loop's insertion counter) orders equal deadlines. */
@@ -57,6 +119,12 @@ export class TimerQueue {
 
   /** Removes and returns the earliest timer. The queue must not be empty. */
   pop(): TimerHandle {
+    if (this._frontCount !== 0 && this._frontFirst()) {
+      // The slot keeps its handle until the run is dropped, once empty (takeFront).
+      const handle = this._front[this._frontHead++] as TimerHandle;
+      if (--this._frontCount === 0) this._dropFront();
+      return handle;
+    }
     const items = this._items;
     const top = items[0] as TimerHandle;
     const n = --this._size;
@@ -149,6 +217,12 @@ export class TimerQueue {
   retain(keep: (handle: TimerHandle) => boolean): void {
     const keys = this._keys;
     const kept: { when: number; seq: number; handle: TimerHandle }[] = [];
+    // The front run keeps its place before the heap's timers of its deadline: counters below theirs.
+    for (let i = this._frontHead; i < this._front.length; i++) {
+      const handle = this._front[i] as TimerHandle;
+      if (keep(handle)) kept.push({ when: handle._when, seq: i - this._front.length, handle });
+    }
+    this._dropFront();
     for (let i = 0; i < this._size; i++) {
       const handle = this._items[i] as TimerHandle;
       if (keep(handle)) kept.push({ when: keys[2 * i] as number, seq: keys[2 * i + 1] as number, handle });
@@ -161,13 +235,14 @@ export class TimerQueue {
 
   /** Every timer held, in no particular order. */
   toArray(): TimerHandle[] {
-    return this._items.slice(0, this._size) as TimerHandle[];
+    return [...this._front.slice(this._frontHead), ...(this._items.slice(0, this._size) as TimerHandle[])];
   }
 
   /** Removes every timer. */
   clear(): void {
     this._items.fill(undefined, 0, this._size);
     this._size = 0;
+    this._dropFront();
   }
 
   private _grow(): void {

@@ -8,6 +8,7 @@ import {
   type JitterPoint,
   type PolicyLevels,
   type SchedulingPolicy,
+  type TimerHandle,
 } from "../src/index.ts";
 import { nap } from "./helpers.ts";
 
@@ -73,6 +74,55 @@ describe("the policy hook", () => {
     loop.runUntilIdle();
     expect(log).toEqual(["a@1", "a's consequence@2", "b@2", "c@2"]);
     expect(loop.time()).toBe(1);
+  });
+
+  it("ties: a deferred group is asked again on the same array, with the timers left in their order", () => {
+    // Fire the first, then defer at every chance: one timer per iteration.
+    const arrays: (readonly unknown[])[] = [];
+    const policy: SchedulingPolicy = {
+      ...scripted({ ties: true }, []),
+      choose(point: ChoicePoint): number {
+        if (point.kind !== "tie") return 0;
+        arrays.push(point.candidates);
+        return point.canDefer ? point.options - 1 : point.candidates.length - 1;
+      },
+    };
+    const loop = new EventLoop({ policy });
+    const log: string[] = [];
+    for (const name of ["a", "b", "c", "d"]) loop.callAt(1, () => log.push(`${name}@${loop.iteration}`));
+    loop.runUntilIdle();
+    expect(log).toEqual(["d@1", "c@2", "b@3", "a@4"]);
+    // Each iteration's first question is asked on the array the last one deferred: no copy per deferral.
+    expect(new Set(arrays).size).toBe(1);
+    expect(loop.pendingTimerCount()).toBe(0);
+  });
+
+  it("ties: a timer of a deferred group cancelled meanwhile does not fire, and one that joins it comes last", () => {
+    const handles: TimerHandle[] = [];
+    const log: string[] = [];
+    const policy = scripted({ ties: true }, [0, 2]);
+    const loop = new EventLoop({ policy });
+    handles.push(
+      loop.callAt(1, () => {
+        // Runs with b and c deferred (fire a, then defer): cancel c, arm a timer due at this instant.
+        log.push("a");
+        handles[2]?.cancel();
+        loop.callAt(1, () => log.push("late"));
+      }),
+    );
+    handles.push(loop.callAt(1, () => log.push("b")));
+    handles.push(loop.callAt(1, () => log.push("c")));
+    expect(loop.pendingTimerCount()).toBe(3);
+    loop.runUntilIdle();
+    expect(log).toEqual(["a", "b", "late"]);
+    expect(loop.pendingTimerCount()).toBe(0);
+    // Iteration 2 asked about b and the late timer only (two options, then one timer and "defer").
+    expect(policy.asked.map((p) => [p.iteration, p.options])).toEqual([
+      [1, 3],
+      [1, 3],
+      [2, 2],
+      [2, 2],
+    ]);
   });
 
   it("ties: only equal deadlines tie; a single due timer is no choice", () => {

@@ -67,6 +67,84 @@ describe("TimerQueue", () => {
     expect(popped).toEqual(expected);
   });
 
+  it("keeps a handed-back group as a front run: pops, peeks, retain and toArray see it in (when, seq) order", () => {
+    // Ops: push a timer at `when`; pop; hand back the earliest group (pop every timer of the earliest
+    // deadline, then restore them as the front run, as a deferring policy does); retain a third.
+    const op = fc.oneof(
+      fc.record({ push: fc.integer({ min: 0, max: 6 }) }),
+      fc.constant("pop" as const),
+      fc.constant("defer" as const),
+      fc.constant("retain" as const),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 120 }), (ops) => {
+        const queue = new TimerQueue();
+        let model: TimerHandle[] = [];
+        let next = 0;
+        // The timers of the front run not popped yet: a new group is handed back only once it is empty.
+        let front = new Set<TimerHandle>();
+        const sort = (): void => void model.sort((a, b) => a._when - b._when || seq(a) - seq(b));
+        for (const o of ops) {
+          if (typeof o === "object") {
+            const handle = make(o.push, next++);
+            push(queue, handle);
+            model.push(handle);
+          } else if (o === "pop") {
+            if (model.length === 0) continue;
+            sort();
+            expect(queue.peek()).toBe(model[0]);
+            expect(queue.peekWhen()).toBe(model[0]?._when);
+            const popped = queue.pop();
+            expect(popped).toBe(model.shift());
+            front.delete(popped);
+          } else if (o === "defer") {
+            if (model.length === 0 || front.size > 0) continue;
+            sort();
+            const when = (model[0] as TimerHandle)._when;
+            const group: TimerHandle[] = [];
+            while (queue.size > 0 && queue.peekWhen() === when) group.push(queue.pop());
+            expect(group).toEqual(model.filter((h) => h._when === when));
+            queue.restoreFront(group);
+            front = new Set(group);
+          } else {
+            queue.retain((handle) => seq(handle) % 3 !== 0);
+            model = model.filter((handle) => seq(handle) % 3 !== 0);
+            front = new Set();
+          }
+          expect(queue.size).toBe(model.length);
+          expect(new Set(queue.toArray())).toEqual(new Set(model));
+        }
+        sort();
+        const rest: TimerHandle[] = [];
+        while (queue.size > 0) rest.push(queue.pop());
+        expect(rest).toEqual(model);
+      }),
+    );
+  });
+
+  it("gives the front run back whole, the same array, when its head is the earliest timer", () => {
+    const queue = new TimerQueue();
+    const group = [make(3, 1), make(3, 2), make(3, 3)];
+    queue.restoreFront(group);
+    push(queue, make(3, 10)); // same deadline, pushed later: after the front run
+    push(queue, make(5, 11));
+    const taken = queue.takeFront();
+    expect(taken?.handles).toBe(group);
+    expect(taken?.maybeCancelled).toBe(false);
+    expect(queue.size).toBe(2);
+    expect(seq(queue.pop())).toBe(10);
+  });
+
+  it("does not give the front run back while an earlier timer waits, and says when a timer was cancelled since", () => {
+    const queue = new TimerQueue();
+    queue.restoreFront([make(3, 1), make(3, 2)]);
+    push(queue, make(2, 12)); // earlier deadline (a callAt in the past): comes first
+    expect(queue.takeFront()).toBeNull();
+    expect(seq(queue.pop())).toBe(12);
+    queue.cancels++;
+    expect(queue.takeFront()?.maybeCancelled).toBe(true);
+  });
+
   it("reports Infinity as the earliest deadline when empty", () => {
     expect(new TimerQueue().peekWhen()).toBe(Infinity);
   });

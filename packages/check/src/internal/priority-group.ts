@@ -48,23 +48,17 @@ export class PriorityGroup {
 
   /**
    * Whether `candidates` is this group after the last answer fired (the same array, one shorter), or
-   * the group the last answer deferred, asked again in the next iteration (a new array holding the same
-   * timers in the same order: checked by identity, a pointer comparison per timer).
+   * the group the last answer deferred, asked again in the next iteration (the loop passes the same
+   * array, as long, when the group is unchanged: see `TieChoice`).
    */
   continues(candidates: readonly Handle[]): boolean {
-    if (this.ref === null) return false;
+    if (this.ref === null || candidates !== this.ref) return false;
     if (this.deferred) {
       if (candidates.length !== this.length) return false;
-      let i = 0;
-      for (let position = 0; position < this.handles.length; position++) {
-        if (this.done[position] === true) continue;
-        if (candidates[i++] !== this.handles[position]) return false;
-      }
-      this.ref = candidates;
       this.deferred = false;
       return true;
     }
-    return candidates === this.ref && this.last >= 0 && candidates.length === this.length - 1;
+    return this.last >= 0 && candidates.length === this.length - 1;
   }
 
   /** Records that the last answer deferred the group to the next iteration. */
