@@ -248,14 +248,22 @@ export abstract class RecordingPolicy implements ExplorationPolicy {
 /**
  * Mixes an exploration seed and a run index into the seed of that run (deterministic, well spread).
  *
+ * The seed and the run index are each scrambled on their own before they are combined, so campaigns
+ * with nearby seeds (1, 2, 3 …) share no run seeds beyond chance: each campaign is a fresh sample.
+ *
  * @example
  * ```ts
  * new EventLoop({ seed: runSeed(1, 7) }); // the loop of run 7 of a campaign with seed 1
  * ```
  */
 export function runSeed(seed: number, run: number): number {
-  let h = (Math.trunc(seed) ^ 0x9e3779b9) >>> 0;
-  h = Math.imul(h ^ (run + 0x7f4a7c15), 0x85ebca6b) >>> 0;
+  return scramble(scramble(Math.trunc(seed) ^ 0x9e3779b9) ^ scramble(run + 0x7f4a7c15));
+}
+
+/** A bijective 32-bit finaliser (every input bit flips about half the output bits). */
+function scramble(x: number): number {
+  let h = x >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
   return (h ^ (h >>> 16)) >>> 0;
 }

@@ -12,6 +12,7 @@ import {
   random,
   replaying,
   runProgram,
+  runSeed,
   Schedule,
   scheduleArb,
   CheckArgumentError,
@@ -171,5 +172,25 @@ describe("choices and scheduleArb (fast-check drives the schedule)", () => {
     const outcome = runProgram(threeSleepers, { policy: bad });
     expect(outcome.failure?.kind).toBe("policy");
     expect(outcome.failure?.error).toBeInstanceOf(PolicyError);
+  });
+});
+
+describe("runSeed", () => {
+  it("gives campaigns with nearby seeds disjoint run seeds (each campaign is a fresh sample)", () => {
+    const seen = new Map<number, string>();
+    for (let seed = 1; seed <= 20; seed++) {
+      for (let run = 0; run < 1000; run++) {
+        const s = runSeed(seed, run);
+        expect(seen.get(s), `runSeed(${seed}, ${run}) = ${s}`).toBeUndefined();
+        seen.set(s, `${seed}/${run}`);
+      }
+    }
+    expect(runSeed(42, 0)).toBe(runSeed(42, 0));
+  });
+
+  it("spreads one campaign's run seeds over all 32 bits", () => {
+    const highBits = new Set<number>();
+    for (let run = 0; run < 256; run++) highBits.add(runSeed(7, run) >>> 28);
+    expect(highBits.size).toBe(16);
   });
 });

@@ -74,7 +74,7 @@ const races: readonly Race[] = [
     fixed: () => renameDuringRefresh(FetchingUserCache),
     value: "Ada Lovelace",
     failure: /^after the rename the cache still serves "Ada"$/,
-    deviations: 3,
+    deviations: 2,
   },
 ];
 
