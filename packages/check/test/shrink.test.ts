@@ -52,8 +52,8 @@ describe("shrinking to the minimum", () => {
   });
 
   // Known shortfall: on seed 1, refresh-token-reuse under pct shrinks to 3 deviations where 2 suffice (a
-  // local minimum: its durations are bare loop.jitter numbers, so the shrinker knows no deadline to snap
-  // to). Over 20 seeds it reaches the minimum on 16; issue 10's target is 19.
+  // local minimum, still there since its durations became uncertain(min, max) and the shrinker snaps to
+  // the deadlines the loop reports). Over 20 seeds it reaches the minimum on 16; issue 10's target is 19.
   const shortfalls = new Map([["refresh-token-reuse under pct", 4]]);
   it("reaches each bug's known minimum on 5 of 5 seeds (both corpora, and the first with heartbeat noise)", () => {
     const cases = [

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { EventLoop } from "@simloop/core";
 import { gather, sleep, uncertain } from "@simloop/coroutines";
+import { nodeBugs } from "../examples/bugs/node/index.ts";
 import {
   criticalPoints,
   explore,
@@ -131,6 +132,23 @@ describe("exhaustive claims only what it covers", () => {
     // Its bounds, the middle of each gap, and t=3 four times: the tie with "a" is a choice of its own
     // (either first, then the other in the same iteration or deferred to the next one at t=3).
     expect(values.sort()).toEqual(["a,b@3", "a,b@3", "a,b@4", "a,b@5", "b,a@1", "b,a@2", "b,a@3", "b,a@3"]);
+  });
+});
+
+describe("exhaustive on the corpus modelled on Node.js issues (durations given as uncertain)", () => {
+  it("finds every bug, the narrow windows between other deadlines included, within 40 runs", () => {
+    for (const bug of nodeBugs) {
+      const result = explore(bug.buggy, { policy: "exhaustive", runs: 40, shrink: false, levels: bug.levels ?? {} });
+      expect(result.failure?.kind, bug.id).toBe(bug.kind);
+    }
+  });
+
+  it("proves a twin: every schedule explored, as docs/check.md defines it", () => {
+    const twin = nodeBugs.find((bug) => bug.id === "lock-renewal-after-finish")!.fixed;
+    const result = explore(twin, { policy: "exhaustive", runs: 100 });
+    expect(result.ok).toBe(true);
+    expect(result.coverage.complete).toBe(true);
+    expect(result.coverage.summary).toMatch(/^explored every schedule: 18 run\(s\), each uncertain duration/);
   });
 });
 

@@ -7,7 +7,7 @@
  * @module
  */
 import type { EventLoop } from "@simloop/core";
-import { sleep } from "@simloop/coroutines";
+import { sleep, uncertain } from "@simloop/coroutines";
 import type { BugCase } from "../bug-case.ts";
 
 type Callback = (error: Error | null, reply?: string) => void;
@@ -26,11 +26,11 @@ function send(loop: EventLoop, message: string, callback: Callback, guarded: boo
   const timeout = loop.callLater(1000, () => {
     done(new Error("ETIMEDOUT"));
     open = false; // socket.destroy(): 'close' follows
-    loop.callLater(loop.jitter(1, 10), () => {
+    loop.callLater(uncertain(1, 10), () => {
       if (!replied) done(new Error("socket closed before the reply"));
     });
   });
-  loop.callLater(loop.jitter(5, 1500), () => {
+  loop.callLater(uncertain(5, 1500), () => {
     if (!open) return; // a destroyed socket delivers nothing
     replied = true;
     timeout.cancel();

@@ -1,7 +1,8 @@
 /**
  * The corpus modelled on real issues of Node.js projects: each bug cites the issue or pull request it
- * follows, its twin applies the real fix, and its I/O takes uncertain durations (`loop.jitter(min, max)`,
- * milliseconds) rather than hand-aligned ties, so it is found under the `jitter` level.
+ * follows, its twin applies the real fix, and its I/O takes uncertain durations (`uncertain(min, max)`
+ * given to the sleep or timer, milliseconds) rather than hand-aligned ties, so it is found under the
+ * `jitter` level, and `exhaustive` tries each duration at its critical points.
  *
  * @module
  */

@@ -9,6 +9,7 @@
  * @module
  */
 import type { EventLoop, TimerHandle } from "@simloop/core";
+import { uncertain } from "@simloop/coroutines";
 import type { BugCase } from "../bug-case.ts";
 import { io } from "./io.ts";
 
@@ -54,7 +55,7 @@ class Agent {
     if (this.removeOnTimeout) this.remove(socket);
     socket.destroyed = true;
     // The socket's handle is torn down; its 'close' event comes a little later.
-    this.loop.callLater(this.loop.jitter(1, 30), () => this.remove(socket));
+    this.loop.callLater(uncertain(1, 30), () => this.remove(socket));
   }
 }
 

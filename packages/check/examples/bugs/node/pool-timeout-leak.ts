@@ -9,7 +9,7 @@
  * @module
  */
 import type { EventLoop, Future } from "@simloop/core";
-import { sleep } from "@simloop/coroutines";
+import { sleep, uncertain } from "@simloop/coroutines";
 import type { BugCase } from "../bug-case.ts";
 
 interface Client {
@@ -45,7 +45,7 @@ class Pool {
       timedOut = true;
       ready.setException(new Error("timeout exceeded when trying to connect"));
     });
-    this.loop.callLater(this.loop.jitter(50, 3000), () => {
+    this.loop.callLater(uncertain(50, 3000), () => {
       client.connected = true;
       if (!timedOut) {
         timer.cancel();
