@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { EventLoop, Future, TimerHandle } from "@simloop/core";
+import { EventLoop, Future, Handle, TimerHandle } from "@simloop/core";
 import { sleep } from "@simloop/coroutines";
 import {
   checkInvariants,
@@ -157,9 +157,9 @@ describe("the invariant library notices violations", () => {
     checkInvariants(loop);
     const future = new Future<number>(loop, "plain");
     // A broken core, simulated: the done callback is scheduled while the future is still pending.
-    (loop as unknown as { _scheduleDone(cb: () => void, f: Future<number>): void })._scheduleDone(
-      function onDone() {},
-      future,
+    const KIND_DONE = 4; // handle.ts: a future's done callback
+    (loop as unknown as { _ready: { push(h: Handle): void } })._ready.push(
+      new Handle(KIND_DONE, function onDone() {}, undefined, future, null),
     );
     loop.runUntilIdle();
     expect(invariantViolations(loop).map((v) => v.message)).toEqual([

@@ -14,7 +14,8 @@
  * budget), a seeded PRNG (`random`), an opt-in trace, and the scheduling-policy hook. With no policy
  * the loop never builds a choice point (the FIFO fast path). Around this file: the run calls in
  * `run-until.ts`, the policy's choice points in `choice-points.ts`, the exception handler in
- * `exception-handler.ts`, the deadlock report in `deadlock-report.ts`.
+ * `exception-handler.ts`, the deadlock report in `deadlock-report.ts`, the handles tasks and futures
+ * schedule (steps, wake-ups, done callbacks) in `internal-handles.ts`.
  *
  * @module
  */
@@ -25,20 +26,13 @@ import {
   type DrivenState,
   type ForeignAwaitable,
 } from "./driven-run.ts";
-import {
-  drawJitter,
-  maybeInjectFault,
-  moveDueTimersWithPolicy,
-  offerDelivery,
-  runBatchInterleaved,
-} from "./choice-points.ts";
+import { drawJitter, moveDueTimersWithPolicy, offerDelivery, runBatchInterleaved } from "./choice-points.ts";
 import { deadlockError } from "./deadlock-report.ts";
 import { requestDelivery, type PendingDelivery } from "./delivery.ts";
 import {
   ArgumentError,
   CloseRunningLoopError,
   LoopClosedError,
-  LoopMisuseError,
   PolicyError,
   badDelayError,
   notACallbackMessage,
@@ -53,6 +47,7 @@ import {
   type UnhandledMode,
 } from "./exception-handler.ts";
 import { Future } from "./future.ts";
+import { currentSource, scheduleStep } from "./internal-handles.ts";
 import { addPendingTask, pendingTasks } from "./pending-tasks.ts";
 import {
   ARGC_ARRAY,
@@ -61,10 +56,7 @@ import {
   FLAG_SCHEDULED,
   Handle,
   KIND_CALLBACK,
-  KIND_DONE,
-  KIND_STEP,
   KIND_TIMER,
-  KIND_WAKEUP,
   TimerHandle,
 } from "./handle.ts";
 import type { ChoiceRecord, PolicyLevels, SchedulingPolicy } from "./policy.ts";
@@ -84,7 +76,7 @@ import { Task, isGenerator, isGeneratorFunction, type Coroutine, type TaskOption
 import { TimerQueue } from "./timer-queue.ts";
 import { Uncertain, drawDelay } from "./uncertain.ts";
 import type { Sites } from "./site.ts";
-import { NO_EXCEPTION, type Waitable } from "./waitable.ts";
+import { NO_EXCEPTION } from "./waitable.ts";
 import { Trace, recordNote, traceInstrument } from "./trace.ts";
 import { checkOptions, type EventLoopOptions, type RunUntilOptions } from "./loop-options.ts";
 import { addInstrument, type Instrument, type Instruments } from "./instrument.ts";
@@ -141,7 +133,7 @@ export class EventLoop {
   _timerCancelledCount = 0;
   _stopping = false;
   _running = false;
-  private _closed = false;
+  _closed = false;
   private _taskCounter = 0;
   private _tasksCreated = 0;
   // The pending tasks, in creation order (see `pending-tasks.ts`).
@@ -173,7 +165,7 @@ export class EventLoop {
    * callback that woke a task) tell the two apart; without them, recording the task saves collapsing
    * every source after its dispatch (decision 0017).
    */
-  private readonly _handleSources: boolean;
+  readonly _handleSources: boolean;
   /** Where the user's calls came from, on a trace created with `sites` (see `site.ts`); else `null`. */
   private readonly _sites: Sites | null;
   /**
@@ -251,24 +243,18 @@ export class EventLoop {
     // `arguments` instead of a rest parameter: up to two arguments are stored inline in the handle.
     const argc = arguments.length - 1;
     let handle: Handle;
-    if (argc === 0) handle = new Handle(KIND_CALLBACK, callback, undefined, undefined, this._currentSource());
+    if (argc === 0) handle = new Handle(KIND_CALLBACK, callback, undefined, undefined, currentSource(this));
     else if (argc === 1)
-      handle = new Handle(KIND_CALLBACK | (1 << ARGC_SHIFT), callback, arguments[1], undefined, this._currentSource());
+      handle = new Handle(KIND_CALLBACK | (1 << ARGC_SHIFT), callback, arguments[1], undefined, currentSource(this));
     else if (argc === 2)
-      handle = new Handle(
-        KIND_CALLBACK | (2 << ARGC_SHIFT),
-        callback,
-        arguments[1],
-        arguments[2],
-        this._currentSource(),
-      );
+      handle = new Handle(KIND_CALLBACK | (2 << ARGC_SHIFT), callback, arguments[1], arguments[2], currentSource(this));
     else
       handle = new Handle(
         KIND_CALLBACK | (ARGC_ARRAY << ARGC_SHIFT),
         callback,
         Array.prototype.slice.call(arguments, 1),
         undefined,
-        this._currentSource(),
+        currentSource(this),
       );
     this._ready.push(handle);
     if (this._sites !== null) this._siteOfCallback(handle, callback);
@@ -337,7 +323,7 @@ export class EventLoop {
     const task = new Task<T>(this, coro, name, options.cancellable === true);
     this._tasksCreated++;
     addPendingTask(this, task as Task<unknown>);
-    this._scheduleStep(task as Task<unknown>, NO_EXCEPTION);
+    scheduleStep(this, task as Task<unknown>, NO_EXCEPTION);
     if (this._sites !== null) this._sites._task(task as Task<unknown>, this._currentTask, this._iteration);
     return task;
   }
@@ -613,63 +599,11 @@ export class EventLoop {
     if (!Number.isFinite(when)) throw badDelayError(delay, this._now);
     handle._loop = this;
     handle._when = when;
-    handle._source = this._currentSource();
+    handle._source = currentSource(this);
     handle._flags |= FLAG_SCHEDULED;
     this._timers.push(handle, ++this._timerSeq);
     if (this._sites !== null) this._sites._handle(handle, `sleep(${delay})`, this._currentTask);
     if (this._instruments !== null) this._instruments.scheduled(handle);
-  }
-
-  /** @internal Schedules a task step; `exc` is thrown into the coroutine unless it is `NO_EXCEPTION`. */
-  _scheduleStep(task: Task<unknown>, exc: unknown): void {
-    this._checkClosed("schedule a task step");
-    const handle = new Handle(KIND_STEP, null, task, exc, this._currentSource());
-    this._ready.push(handle);
-    if (this._instruments !== null) this._instruments.scheduled(handle);
-  }
-
-  /** @internal Schedules a task's wake-up from what it waited on (a future or a waitable timer). */
-  _scheduleWakeup(task: Task<unknown>, waited: Waitable): void {
-    this._checkClosed("wake a task");
-    const handle = new Handle(KIND_WAKEUP, null, task, waited, this._currentSource());
-    this._ready.push(handle);
-    if (this._instruments !== null) this._instruments.scheduled(handle);
-  }
-
-  /** @internal Schedules a done callback. */
-  _scheduleDone(callback: AnyFunction, future: Future<unknown>): void {
-    this._checkClosed("schedule a done callback");
-    const handle = new Handle(KIND_DONE, callback, undefined, future, this._currentSource());
-    this._ready.push(handle);
-    if (this._instruments !== null) this._instruments.scheduled(handle);
-  }
-
-  /** @internal */
-  _enterTask(task: Task<unknown>): void {
-    const current = this._currentTask;
-    if (current !== null) {
-      throw new LoopMisuseError(
-        "TASK_REENTERED",
-        `Cannot enter into task ${task.toString()} while another task ${current.toString()} is being executed.`,
-      );
-    }
-    this._currentTask = task;
-  }
-
-  /** @internal */
-  _leaveTask(task: Task<unknown>): void {
-    if (this._currentTask !== task) {
-      throw new LoopMisuseError(
-        "TASK_LEAVE",
-        `Leaving task ${task.toString()} does not match the current task ${String(this._currentTask)}.`,
-      );
-    }
-    this._currentTask = null;
-  }
-
-  /** @internal Asks the policy (faults level) whether to cancel a cancellable task that just suspended. */
-  _maybeInjectFault(task: Task<unknown>): void {
-    if (this._policy !== null) maybeInjectFault(this, task);
   }
 
   // ---------------------------------------------------------------- the iteration
@@ -690,7 +624,7 @@ export class EventLoop {
       callback,
       a,
       argc === 2 ? b : undefined,
-      this._currentSource(),
+      currentSource(this),
     );
     this._timers.push(handle, ++this._timerSeq);
     if (this._sites !== null) {
@@ -704,17 +638,6 @@ export class EventLoop {
   /** Records where the user's code called `callSoon` (a trace with sites only; out of line, so callSoon stays small). */
   private _siteOfCallback(handle: Handle, callback: AnyFunction): void {
     (this._sites as Sites)._handle(handle, `callSoon(${callback.name})`, this._currentTask);
-  }
-
-  /** The running task, else the running handle, else `null`: what a handle created now records as its source. */
-  private _currentSource(): Task<unknown> | Handle | null {
-    const task = this._currentTask;
-    if (task !== null) return task;
-    const handle = this._currentHandle;
-    if (handle === null || this._handleSources) return handle;
-    // Without handle sources every source is a task or null (see `_handleSources`): the handle's own
-    // source is its task, or no task for a callback scheduled from outside the loop.
-    return handle._source;
   }
 
   private _checkCallback(callback: unknown, caller: string): void {

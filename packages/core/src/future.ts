@@ -31,6 +31,7 @@ import {
 } from "./errors.ts";
 import type { EventLoop } from "./event-loop.ts";
 import { runningLoopOrNull } from "./current-loop.ts";
+import { scheduleDone, scheduleWakeup } from "./internal-handles.ts";
 import type { Task } from "./task.ts";
 import { NO_EXCEPTION, type Waitable } from "./waitable.ts";
 
@@ -269,14 +270,14 @@ export class Future<T> implements Waitable {
     if (callbacks === null) return;
     this._callbacks = null;
     if (!Array.isArray(callbacks)) {
-      if (typeof callbacks === "function") loop._scheduleDone(callbacks, this);
-      else loop._scheduleWakeup(callbacks, this);
+      if (typeof callbacks === "function") scheduleDone(loop, callbacks, this);
+      else scheduleWakeup(loop, callbacks, this);
       return;
     }
     for (let i = 0; i < callbacks.length; i++) {
       const entry = callbacks[i] as CallbackEntry;
-      if (typeof entry === "function") loop._scheduleDone(entry, this);
-      else loop._scheduleWakeup(entry, this);
+      if (typeof entry === "function") scheduleDone(loop, entry, this);
+      else scheduleWakeup(loop, entry, this);
     }
   }
 
@@ -364,8 +365,8 @@ export class Future<T> implements Waitable {
 
   private _addEntry(entry: CallbackEntry): void {
     if ((this._state & STATE_MASK) !== PENDING) {
-      if (typeof entry === "function") this._loop._scheduleDone(entry, this);
-      else this._loop._scheduleWakeup(entry, this);
+      if (typeof entry === "function") scheduleDone(this._loop, entry, this);
+      else scheduleWakeup(this._loop, entry, this);
       return;
     }
     const callbacks = this._callbacks;

@@ -44,6 +44,8 @@ import {
   noteUnretrieved,
 } from "./future.ts";
 import type { TimerHandle } from "./handle.ts";
+import { scheduleStep } from "./internal-handles.ts";
+import { maybeInjectFault } from "./choice-points.ts";
 import { removePendingTask } from "./pending-tasks.ts";
 import { NO_EXCEPTION, isWaitable, type Waitable } from "./waitable.ts";
 
@@ -299,7 +301,7 @@ export class Task<T> extends Future<T> {
     }
     this._futWaiter = null;
     const loop = this._loop;
-    loop._enterTask(this);
+    enterTask(loop, this);
     const instruments = loop._instruments;
     if (instruments !== null) instruments.beforeTaskStep(this);
     try {
@@ -329,11 +331,11 @@ export class Task<T> extends Future<T> {
       } catch (error) {
         // Only a yielded value that cannot even be inspected gets here (a Proxy whose traps throw: its
         // waitable test throws before anything is registered). It is a bad yield like any other.
-        loop._scheduleStep(this, new BadYieldError(badYieldMessage(this, r.value), r.value, error));
+        scheduleStep(loop, this, new BadYieldError(badYieldMessage(this, r.value), r.value, error));
       }
     } finally {
       if (instruments !== null) instruments.afterTaskStep(this);
-      loop._leaveTask(this);
+      leaveTask(loop, this);
     }
   }
 
@@ -345,8 +347,8 @@ export class Task<T> extends Future<T> {
   private _handleYield(value: unknown): void {
     const loop = this._loop;
     if (value === undefined) {
-      loop._scheduleStep(this, NO_EXCEPTION);
-      loop._maybeInjectFault(this);
+      scheduleStep(loop, this, NO_EXCEPTION);
+      if (loop._policy !== null) maybeInjectFault(loop, this as Task<unknown>);
       return;
     }
     if (!isWaitable(value)) {
@@ -357,7 +359,7 @@ export class Task<T> extends Future<T> {
         try {
           future = adapt(value);
         } catch (error) {
-          loop._scheduleStep(this, error);
+          scheduleStep(loop, this, error);
           return;
         }
         if (future !== null) {
@@ -366,18 +368,18 @@ export class Task<T> extends Future<T> {
           return;
         }
       }
-      loop._scheduleStep(this, new BadYieldError(badYieldMessage(this, value), value));
+      scheduleStep(loop, this, new BadYieldError(badYieldMessage(this, value), value));
       return;
     }
     const error = value._waitBy(this as Task<unknown>);
     if (error !== null) {
-      loop._scheduleStep(this, error);
+      scheduleStep(loop, this, error);
       return;
     }
     this._futWaiter = value;
     if ((this._state & MUST_CANCEL) !== 0 && value._cancelWait(this._extra?.cancelMessage)) this._state &= ~MUST_CANCEL;
     if (this._extra !== null && this._extra.interrupts !== null) this._detachForInterrupt();
-    loop._maybeInjectFault(this);
+    if (loop._policy !== null) maybeInjectFault(loop, this as Task<unknown>);
   }
 
   /** Stops waiting (if the wake-up is not already queued) and schedules a step. */
@@ -385,7 +387,7 @@ export class Task<T> extends Future<T> {
     const waiter = this._futWaiter;
     if (waiter !== null && waiter._detach(this as Task<unknown>)) {
       this._futWaiter = null;
-      this._loop._scheduleStep(this as Task<unknown>, NO_EXCEPTION);
+      scheduleStep(this._loop, this as Task<unknown>, NO_EXCEPTION);
     }
   }
 
@@ -409,6 +411,29 @@ export class Task<T> extends Future<T> {
     removePendingTask(this._loop, this);
     this._scheduleCallbacks();
   }
+}
+
+/** Makes `task` the loop's running task (asyncio's `_enter_task`). @throws {@link LoopMisuseError} if another one runs. */
+function enterTask(loop: EventLoop, task: Task<unknown>): void {
+  const current = loop._currentTask;
+  if (current !== null) {
+    throw new LoopMisuseError(
+      "TASK_REENTERED",
+      `Cannot enter into task ${task.toString()} while another task ${current.toString()} is being executed.`,
+    );
+  }
+  loop._currentTask = task;
+}
+
+/** Ends `task`'s step (asyncio's `_leave_task`). @throws {@link LoopMisuseError} if it is not the running task. */
+function leaveTask(loop: EventLoop, task: Task<unknown>): void {
+  if (loop._currentTask !== task) {
+    throw new LoopMisuseError(
+      "TASK_LEAVE",
+      `Leaving task ${task.toString()} does not match the current task ${String(loop._currentTask)}.`,
+    );
+  }
+  loop._currentTask = null;
 }
 
 function badYieldMessage(task: Task<unknown>, value: unknown): string {

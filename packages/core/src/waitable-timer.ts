@@ -23,6 +23,7 @@ import { ArgumentError, AwaitOutsideTaskError, BadYieldError, CancelledError, Lo
 import { getRunningLoop } from "./current-loop.ts";
 import type { EventLoop } from "./event-loop.ts";
 import { ARGC_SHIFT, FLAG_CANCELLED, KIND_TIMER, TimerHandle } from "./handle.ts";
+import { scheduleWakeup } from "./internal-handles.ts";
 import type { Task, Yieldable } from "./task.ts";
 import { NO_EXCEPTION, type Waitable } from "./waitable.ts";
 import { Uncertain, drawDelay } from "./uncertain.ts";
@@ -156,7 +157,7 @@ export class WaitableTimer<T> extends TimerHandle implements Generator<Yieldable
     if (state !== WAITING && state !== ARMED) return;
     this._setState(FIRED);
     const task = this._a as Task<unknown> | null;
-    if (task !== null) (this._loop as EventLoop)._scheduleWakeup(task, this);
+    if (task !== null) scheduleWakeup(this._loop as EventLoop, task, this);
   }
 
   /** @internal {@link Waitable}: the task that ran it takes it; any other yield of it is a bad yield. */
@@ -179,7 +180,7 @@ export class WaitableTimer<T> extends TimerHandle implements Generator<Yieldable
     const task = this._a as Task<unknown> | null;
     this._b = message;
     this._setState(WAIT_CANCELLED);
-    if (task !== null) (this._loop as EventLoop)._scheduleWakeup(task, this);
+    if (task !== null) scheduleWakeup(this._loop as EventLoop, task, this);
     return true;
   }
 

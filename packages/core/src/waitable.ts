@@ -16,7 +16,7 @@ export const NO_EXCEPTION: unique symbol = Symbol("no exception");
 export interface Waitable {
   /**
    * The coroutine of `task` yielded this: start waiting (the task is woken with
-   * `loop._scheduleWakeup(task, this)` once this is done) and return `null`; or return the error to
+   * `scheduleWakeup(loop, task, this)` (`internal-handles.ts`) once this is done) and return `null`; or return the error to
    * throw into the coroutine at its next step instead (a bad yield, a future of another loop).
    */
   _waitBy(task: Task<unknown>): Error | null;
