@@ -27,6 +27,7 @@ import {
   type ForeignAwaitable,
 } from "./driven-run.ts";
 import { drawJitter, moveDueTimersWithPolicy, offerDelivery, runBatchInterleaved } from "./choice-points.ts";
+import { dropCancelledHead, dropCancelledTimers } from "./cancelled-timers.ts";
 import { deadlockError } from "./deadlock-report.ts";
 import { requestDelivery, type PendingDelivery } from "./delivery.ts";
 import {
@@ -86,7 +87,6 @@ type AnyFunction = (...args: any[]) => unknown;
 
 /** The default `maxUnretrieved`: enough for any report, about 1 MB of failed tasks at most. */
 const DEFAULT_MAX_UNRETRIEVED = 1000;
-const MIN_SCHEDULED_TIMER_HANDLES = 100;
 
 /** What `_checkedCallback` holds before any callback passed the check: no value a caller can pass. */
 const UNCHECKED: unknown = Object.freeze({});
@@ -494,7 +494,7 @@ export class EventLoop {
   peek(): number {
     if (this._closed) return Infinity;
     if (this._ready.length > 0) return this._now;
-    this._dropCancelledHead();
+    dropCancelledHead(this);
     const when = this._timers.peekWhen();
     return when < this._now ? this._now : when;
   }
@@ -658,18 +658,6 @@ export class EventLoop {
     if (this._closed) throw new LoopClosedError(action);
   }
 
-  /** @internal Drops the cancelled timers at the head of the heap. */
-  _dropCancelledHead(): void {
-    // The count never under-counts the cancelled timers in the heap: at 0 there is nothing to drop, and
-    // the head handle need not even be read.
-    if (this._timerCancelledCount <= 0) return;
-    const timers = this._timers;
-    while (timers.size > 0 && ((timers.peek() as TimerHandle)._flags & FLAG_CANCELLED) !== 0) {
-      this._timerCancelledCount--;
-      timers.pop()._flags &= ~FLAG_SCHEDULED;
-    }
-  }
-
   /**
    * @internal One iteration: asyncio's `_run_once`. Kept small (the timer work is out of line) so that it inlines
    * into the run loop: an iteration with no timer, as in a chain of callbacks, pays for two tests.
@@ -700,16 +688,7 @@ export class EventLoop {
   _collectTimers(awaited: Future<unknown> | null): void {
     const timers = this._timers;
     const ready = this._ready;
-    if (timers.size > MIN_SCHEDULED_TIMER_HANDLES && this._timerCancelledCount * 2 > timers.size) {
-      timers.retain((handle) => {
-        if ((handle._flags & FLAG_CANCELLED) === 0) return true;
-        handle._flags &= ~FLAG_SCHEDULED;
-        return false;
-      });
-      this._timerCancelledCount = 0;
-    } else {
-      this._dropCancelledHead();
-    }
+    dropCancelledTimers(this);
     if (
       ready.length === 0 &&
       !this._stopping &&

@@ -46,11 +46,7 @@ export function scheduleWakeup(loop: EventLoop, task: Task<unknown>, waited: Wai
 }
 
 /** @internal Schedules `callback(future)`, a done callback of a future that has just completed. */
-export function scheduleDone(
-  loop: EventLoop,
-  callback: DoneCallback<never>,
-  future: Future<unknown>,
-): void {
+export function scheduleDone(loop: EventLoop, callback: DoneCallback<never>, future: Future<unknown>): void {
   if (loop._closed) throw new LoopClosedError("schedule a done callback");
   const handle = new Handle(KIND_DONE, callback, undefined, future, currentSource(loop));
   loop._ready.push(handle);

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { dropCancelledHead } from "./cancelled-timers.ts";
 import { hasDeliveries, throwPolicyError } from "./choice-points.ts";
 import {
   ArgumentError,
@@ -37,7 +38,7 @@ export const MODE_UNTIL = 2;
 export const MODE_BEFORE = 3;
 
 function runUntilCompleteCallback(future: Future<unknown>): void {
-  future._loop.stop();
+  future._loop._stopping = true; // loop.stop(), without calling back into the loop's file
 }
 
 /** @internal `loop.runUntilComplete(future)`. */
@@ -82,7 +83,7 @@ export function runUntilTime(loop: EventLoop, when: number, inclusive = true): v
 /** @internal `loop.step()`: one iteration, or false when there is nothing to run. */
 export function step(loop: EventLoop): boolean {
   checkCanRun(loop, "step");
-  loop._dropCancelledHead();
+  dropCancelledHead(loop);
   if (loop._ready.length === 0 && loop._timers.size === 0 && !loop._stopping && !hasDeliveries(loop)) return false;
   enterRun(loop);
   try {
@@ -103,7 +104,7 @@ function run(loop: EventLoop, mode: number, until: number, awaited: Future<unkno
   try {
     for (;;) {
       if (mode !== MODE_FOREVER && !loop._stopping && loop._ready.length === 0) {
-        loop._dropCancelledHead();
+        dropCancelledHead(loop);
         const next = loop._timers.peekWhen();
         if (mode === MODE_IDLE ? next === Infinity : mode === MODE_UNTIL ? next > until : next >= until) {
           // Past the run's bound only a pending delivery can still happen (now, with no time passing).
@@ -123,8 +124,8 @@ function run(loop: EventLoop, mode: number, until: number, awaited: Future<unkno
 
 /** @internal Throws unless `loop` may begin a run call (open, not running, no other loop running). */
 export function checkCanRun(loop: EventLoop, caller: string): void {
-  if (loop.isClosed()) throw new LoopClosedError(caller);
-  if (loop.isRunning()) {
+  if (loop._closed) throw new LoopClosedError(caller);
+  if (loop._running) {
     throw new LoopRunningError(
       "LOOP_RUNNING",
       "This event loop is already running. Run calls cannot be nested: inside a task, `yield*` the future; " +

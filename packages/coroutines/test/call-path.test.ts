@@ -24,16 +24,23 @@ function record(): void {
   stacks.push(new Error().stack ?? "");
 }
 
-/** Wraps every plain method of `proto` (own properties only) with the probe. */
-function probe(proto: object): void {
+/**
+ * Wraps every plain method of `proto` (own properties only) with the probe. The stack it records ends
+ * with a frame for the method itself, in `file` (where the class is defined), so a method that calls
+ * no other probed method still counts as a visit to its file.
+ */
+function probe(proto: object, file: string): void {
   for (const name of Object.getOwnPropertyNames(proto)) {
     if (name === "constructor") continue;
     const descriptor = Object.getOwnPropertyDescriptor(proto, name) as PropertyDescriptor;
     const original = descriptor.value as unknown;
     if (typeof original !== "function") continue;
+    const callee = `    at ${name} (/packages/core/src/${file}:1:1)`;
     const wrapped = {
       [PROBE](this: unknown, ...args: unknown[]): unknown {
-        record();
+        const stack = new Error().stack ?? "";
+        const newline = stack.indexOf("\n");
+        stacks.push(`${stack.slice(0, newline)}\n${callee}${stack.slice(newline)}`);
         return (original as (...a: unknown[]) => unknown).apply(this, args);
       },
     }[PROBE] as (...args: unknown[]) => unknown;
@@ -55,9 +62,18 @@ function probedLoop(): EventLoop {
   const loop = new EventLoop({ instruments: [recorder] });
   const instruments = (loop as unknown as { _instruments: object })._instruments;
   const internals = loop as unknown as { _timers: object; _ready: object };
-  for (const cls of [EventLoop, Future, Task, Handle, TimerHandle, WaitableTimer]) probe(cls.prototype);
-  for (const object of [internals._timers, internals._ready, instruments])
-    probe(Object.getPrototypeOf(object) as object);
+  const classes: [object, string][] = [
+    [EventLoop.prototype, "event-loop.ts"],
+    [Future.prototype, "future.ts"],
+    [Task.prototype, "task.ts"],
+    [Handle.prototype, "handle.ts"],
+    [TimerHandle.prototype, "handle.ts"],
+    [WaitableTimer.prototype, "waitable-timer.ts"],
+    [Object.getPrototypeOf(internals._timers) as object, "timer-queue.ts"],
+    [Object.getPrototypeOf(internals._ready) as object, "ready-queue.ts"],
+    [Object.getPrototypeOf(instruments) as object, "instrument.ts"],
+  ];
+  for (const [proto, file] of classes) probe(proto, file);
   return loop;
 }
 
