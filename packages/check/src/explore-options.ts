@@ -6,6 +6,7 @@
 import type { EventLoop, PolicyLevels, TraceEvent } from "@simloop/core";
 import type { TraceDifference } from "./determinism.ts";
 import type { Coverage, ExplorationPolicy } from "./exploration-policy.ts";
+import type { FailedRunDetails } from "./failure-analysis.ts";
 import type { LevelOptions } from "./levels.ts";
 import type { ProgressOutput } from "./progress.ts";
 import type { FailureKind } from "./run-program.ts";
@@ -89,7 +90,7 @@ export interface ExploreWarning {
 }
 
 /** A failure found by {@link explore}. */
-export interface ExploreFailure {
+export interface ExploreFailure extends FailedRunDetails {
   readonly kind: FailureKind;
   readonly error: unknown;
   /** The shrunk schedule. */

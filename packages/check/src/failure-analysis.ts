@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { PolicyLevels, SchedulingPolicy } from "@simloop/core";
+import type { PolicyLevels, SchedulingPolicy, TaskSite } from "@simloop/core";
 import { compareTraces, type TraceDifference } from "./determinism.ts";
 import { NondeterminismError } from "./errors.ts";
 import type { Coverage } from "./exploration-policy.ts";
@@ -13,7 +13,7 @@ import type { ExploreFailure, ExploreOptions } from "./explore-options.ts";
 import { verbatim } from "./internal/verbatim.ts";
 import { describeLevels } from "./levels.ts";
 import { replaying } from "./replaying-policy.ts";
-import { formatReport } from "./report.ts";
+import { formatReport, replayLine, type ReportInput } from "./report.ts";
 import { run as runRequest, type Runs } from "./internal/runs.ts";
 import {
   classifyError,
@@ -25,6 +25,16 @@ import {
 } from "./run-program.ts";
 import { Schedule, type Decision } from "./schedule.ts";
 import { shrinking, type ShrinkResult } from "./shrink.ts";
+
+/** What a failure keeps of its minimal failing run for the pictures of it (Chrome trace, HTML report). */
+export interface FailedRunDetails {
+  /** That run's decisions, untrimmed, with their candidates' labels. */
+  readonly decisions: Schedule;
+  /** That run's tasks: the function each runs and where it was created. */
+  readonly tasks: readonly TaskSite[];
+  /** The line that replays that run, as the report prints it. */
+  readonly replay: string;
+}
 
 /** @internal The first failing run: its outcome when it was run traced, else its answers, to re-run it traced. */
 export interface Found {
@@ -212,7 +222,7 @@ export function* analyseFailure(
     error = new NondeterminismError(difference.index, difference.first, difference.second, culprits);
   }
   const seed = options.seed ?? 0;
-  const formatted = formatReport({
+  const reportInput: ReportInput = {
     name: program.name,
     program: program.functionName,
     async: program.async,
@@ -233,7 +243,8 @@ export function* analyseFailure(
     tasks: checked.outcome.loop.trace?.sites?.tasks() ?? [],
     coverage: summary.coverage,
     ...replayExtra(levels, options, program.async),
-  });
+  };
+  const formatted = formatReport(reportInput);
   // An async run's deadlock names the real resources it escaped to itself (AsyncDeadlockError).
   const report =
     kind === "deadlock" && !program.async
@@ -251,5 +262,8 @@ export function* analyseFailure(
     ...(shrunk.minimal === undefined ? {} : { minimal: shrunk.minimal }),
     report,
     trace: checked.outcome.trace,
+    decisions: checked.outcome.schedule,
+    tasks: reportInput.tasks ?? [],
+    replay: replayLine(reportInput),
   };
 }

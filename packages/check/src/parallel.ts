@@ -53,7 +53,7 @@ export interface ParallelOptions extends Omit<ExploreOptions, "policy" | "setup"
 }
 
 /** A failure merged from a worker: as in `explore`, with the error as name and message. */
-export interface ParallelFailure extends Omit<ExploreFailure, "kind" | "error"> {
+export interface ParallelFailure extends Omit<ExploreFailure, "kind" | "error" | "decisions" | "tasks" | "replay"> {
   /** The failure kind, as the worker reported it. */
   readonly kind: string;
   /** The error, rebuilt from the worker's name and message. */

@@ -16,6 +16,7 @@ import {
 import type { Coverage } from "./exploration-policy.ts";
 import type { FailureKind } from "./run-program.ts";
 import { isDeviation, Schedule, type Decision } from "./schedule.ts";
+import { formatLanes, LANES_LEGEND, pendingOf } from "./lanes.ts";
 import { eventWords, taskLegend } from "./words.ts";
 
 /** What {@link formatReport} needs. */
@@ -56,6 +57,11 @@ export interface ReportInput {
   readonly replayExtra?: string;
   /** The program is an async one: the replay line calls `replayAsync`. Default false. */
   readonly async?: boolean;
+  /**
+   * Whether to print the run's lanes (one text row per task, see `formatLanes`). Default: when they
+   * are short enough (at most 16 tasks and 100 characters wide).
+   */
+  readonly lanes?: boolean;
 }
 
 const KIND_TITLE: Record<FailureKind, string> = {
@@ -305,6 +311,12 @@ export function formatReport(input: ReportInput): string {
     for (const e of states)
       out.push(`  t=${e.time} ${e.source}: ${e.label.slice(6) || "state"} = ${stateText(e.detail)}`);
   }
+  const lanes = lanesSection(input);
+  if (lanes.length > 0) {
+    out.push("");
+    out.push(`Lanes of the minimal failing run (a column per instant of virtual time; ${LANES_LEGEND}):`);
+    for (const line of lanes) out.push(`  ${line}`);
+  }
   out.push("");
   out.push(
     "Timeline of the minimal failing run (t = virtual time; #n = loop iteration, callbacks with one n ran in one batch):",
@@ -313,11 +325,41 @@ export function formatReport(input: ReportInput): string {
     out.push(`  ${line}`);
   out.push("");
   out.push("Replay (runs this exact failing run again, in a test or a script):");
+  out.push(`  ${replayLine(input)}`);
+  return out.join("\n");
+}
+
+/**
+ * The report's replay line: code that runs the failing run again, with the program in scope.
+ *
+ * @example
+ * ```ts
+ * replayLine(input); // 'replay(buggy, "v2:t2=1", { seed: 3713564832 });'
+ * ```
+ */
+export function replayLine(
+  input: Pick<ReportInput, "name" | "program" | "schedule" | "runSeed" | "replayExtra" | "async">,
+): string {
   const extra = input.replayExtra === undefined ? "" : `, ${input.replayExtra}`;
   const program = replayTarget(input.program ?? input.name);
   const call = input.async === true ? "await replayAsync" : "replay";
-  out.push(`  ${call}(${program}, ${JSON.stringify(schedule.toString())}, { seed: ${input.runSeed}${extra} });`);
-  return out.join("\n");
+  return `${call}(${program}, ${JSON.stringify(input.schedule.toString())}, { seed: ${input.runSeed}${extra} });`;
+}
+
+/** The lanes for the report: when asked for, or by default when short enough; else none. */
+function lanesSection(input: ReportInput): string[] {
+  if (input.lanes === false) return [];
+  const pending = isInstance(input.error, DeadlockError)
+    ? pendingOf((input.error as DeadlockError).pending)
+    : undefined;
+  const lines = formatLanes(input.trace, {
+    ...(input.tasks === undefined ? {} : { tasks: input.tasks }),
+    decisions: (input.decisions ?? input.schedule).decisions,
+    ...(pending === undefined ? {} : { pending }),
+  });
+  if (input.lanes === true) return lines;
+  const short = lines.length <= 18 && lines.every((line) => line.length <= 100);
+  return short ? lines : [];
 }
 
 function minimality(minimal: boolean | undefined): string {

@@ -128,8 +128,15 @@ export function eventWords(
   }
 }
 
-/** A step's cause, `label (Task-n)` or a task name, in the user's words. */
-function causeWords(cause: string): string {
+/**
+ * A step's cause, `label (Task-n)` or a task name, in the user's words.
+ *
+ * @example
+ * ```ts
+ * causeWords("onChildDone (Task-4)"); // "gather, after Task-4"
+ * ```
+ */
+export function causeWords(cause: string): string {
   const match = /^(.*) \((.*)\)$/.exec(cause);
   if (match === null) return cause;
   const label = match[1] as string;

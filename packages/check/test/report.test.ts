@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { EventLoop, type TraceEvent } from "@simloop/core";
 import { explore, toChromeTrace, formatTimeline, runProgram, Schedule } from "../src/index.ts";
 import { lockOrderDeadlockBug } from "../examples/bugs/lock-order-deadlock.ts";
 import { semaphoreDoubleReleaseBug } from "../examples/bugs/semaphore-double-release.ts";
@@ -31,6 +32,14 @@ describe("the failure report", () => {
         t=1 Task-2: pool = {"capacity":1,"free":2,"inUse":0}
         t=1 Task-4: pool = {"capacity":1,"free":1,"inUse":1}
         t=2 Task-4: pool = {"capacity":1,"free":2,"inUse":0}
+
+      Lanes of the minimal failing run (a column per instant of virtual time; ▶ starts, ● runs, ✓ done; between its runs a task is ~ sleeping, . waiting (woken by another task, a future, a lock), ? still waiting when the run ended; ◆ a deviation from asyncio's order):
+                                t=0  t=1  t=1.5  t=2
+        decisions                    ◆
+        Task-1 (doubleRelease)  ▶................●✓
+        Task-2 (query)          ▶~~~~●✓
+        Task-3 (healthCheck)    ▶~~~~●~~~~●✓
+        Task-4 (query)          ▶....●~~~~~~~~~~~●✓
 
       Timeline of the minimal failing run (t = virtual time; #n = loop iteration, callbacks with one n ran in one batch):
         t=0      #1    step      Task-1 (doubleRelease) starts
@@ -94,6 +103,13 @@ describe("the failure report", () => {
         - task 'Task-2' waits on <Future pending Lock.acquire>, created by task 'Task-2'
         - task 'Task-3' waits on <Future pending Lock.acquire>, created by task 'Task-3'
 
+      Lanes of the minimal failing run (a column per instant of virtual time; ▶ starts, ● runs, ✓ done; between its runs a task is ~ sleeping, . waiting (woken by another task, a future, a lock), ? still waiting when the run ended; ◆ a deviation from asyncio's order):
+                            t=0  t=1
+        decisions                ◆
+        Task-1 (lockOrder)  ▶?????????
+        Task-2 (transfer)   ▶~~~~●????
+        Task-3 (audit)      ▶~~~~●????
+
       Timeline of the minimal failing run (t = virtual time; #n = loop iteration, callbacks with one n ran in one batch):
         t=0      #1    step      Task-1 (lockOrder) starts
         t=0      #2    step      Task-2 (transfer) starts
@@ -125,23 +141,23 @@ describe("toChromeTrace", () => {
     expect(JSON.parse(JSON.stringify(chrome))).toEqual(chrome);
     const threads = chrome.traceEvents.filter((e) => e.ph === "M").map((e) => e.args?.["name"]);
     expect(threads).toEqual(["Task-1", "Task-2", "Task-3", "Task-4", "loop"]);
+    const named = toChromeTrace(result.failure!.trace, { tasks: result.failure!.tasks });
+    expect(named.traceEvents.filter((e) => e.ph === "M").map((e) => e.args?.["name"])).toEqual([
+      "Task-1 (doubleRelease)",
+      "Task-2 (query)",
+      "Task-3 (healthCheck)",
+      "Task-4 (query)",
+      "loop",
+    ]);
     expect(chrome.traceEvents.filter((e) => e.cat === "choice").length).toBeGreaterThan(0);
     expect(chrome.traceEvents.filter((e) => e.cat === "note").map((e) => e.name)).toContain("state:pool");
     const stamps = chrome.traceEvents.filter((e) => e.ph !== "M").map((e) => e.ts as number);
     expect(stamps).toEqual([...stamps].sort((a, b) => a - b));
-    expect(chrome.traceEvents.slice(0, 3)).toMatchInlineSnapshot(`
+    expect(chrome.traceEvents.filter((e) => e.ph !== "M").slice(0, 3)).toMatchInlineSnapshot(`
       [
         {
           "args": {
-            "name": "Task-1",
-          },
-          "name": "thread_name",
-          "ph": "M",
-          "pid": 1,
-          "tid": 1,
-        },
-        {
-          "args": {
+            "cause": "main",
             "iteration": 1,
             "source": "Task-1",
           },
@@ -171,7 +187,83 @@ describe("toChromeTrace", () => {
           "tid": 1,
           "ts": 1,
         },
+        {
+          "args": {
+            "from": 0,
+            "state": "waiting",
+            "to": 2,
+          },
+          "cat": "wait",
+          "dur": 2003,
+          "name": "waits, woken by gather, after Task-4",
+          "ph": "X",
+          "pid": 1,
+          "tid": 1,
+          "ts": 1,
+        },
       ]
     `);
+  });
+
+  it("draws a task's waits as spans from its suspension to its wake, named by the sleep or the waker", () => {
+    const result = explore(semaphoreDoubleReleaseBug.buggy, { policy: "pct", runs: 50, seed: 1 });
+    const chrome = toChromeTrace(result.failure!.trace, { tasks: result.failure!.tasks });
+    const tid = (name: string): number =>
+      chrome.traceEvents.find((e) => e.ph === "M" && String(e.args?.["name"]).startsWith(`${name} `))!.tid;
+    const waits = (name: string) =>
+      chrome.traceEvents
+        .filter((e) => e.cat === "wait" && e.tid === tid(name))
+        .map((e) => ({ name: e.name, from: e.args?.["from"], to: e.args?.["to"], state: e.args?.["state"] }));
+    expect(waits("Task-3")).toEqual([
+      { name: "sleep(1) in healthCheck (semaphore-double-release.ts:48)", from: 0, to: 1, state: "sleeping" },
+      { name: "sleep(0.5) in healthCheck (semaphore-double-release.ts:50)", from: 1, to: 1.5, state: "sleeping" },
+    ]);
+    expect(waits("Task-1")).toEqual([
+      { name: "waits, woken by gather, after Task-4", from: 0, to: 2, state: "waiting" },
+    ]);
+    // A span covers virtual time: Task-3's second sleep lasts half a unit (500 µs at the default scale).
+    const half = chrome.traceEvents.find((e) => e.cat === "wait" && e.name.startsWith("sleep(0.5)"))!;
+    expect(half.dur).toBeGreaterThan(490);
+    expect(half.dur).toBeLessThanOrEqual(500);
+    expect(half.ph).toBe("X");
+  });
+
+  it("names a choice by the candidate it picked, with the candidates and the deviation marked", () => {
+    const result = explore(semaphoreDoubleReleaseBug.buggy, { policy: "pct", runs: 50, seed: 1 });
+    const failure = result.failure!;
+    const choices = toChromeTrace(failure.trace, { decisions: failure.decisions }).traceEvents.filter(
+      (e) => e.cat === "choice",
+    );
+    expect(choices.map((e) => e.name)).toEqual([
+      "◆ tie #0: sleep(1) in healthCheck (semaphore-double-release.ts:48), Task-3",
+      "tie #1: sleep(1) in query (semaphore-double-release.ts:29), Task-2",
+    ]);
+    expect(choices[0]?.args?.["candidates"]).toEqual([
+      "sleep(1) in query (semaphore-double-release.ts:29), Task-2",
+      "sleep(1) in healthCheck (semaphore-double-release.ts:48), Task-3",
+    ]);
+    expect(choices[0]?.args?.["deviation"]).toBe(true);
+    // Without the decisions, the pick number is all there is.
+    expect(toChromeTrace(failure.trace).traceEvents.find((e) => e.cat === "choice")?.name).toBe("tie #0: pick 1");
+  });
+
+  it("keeps more than 1,000 events at one instant inside that instant, in trace order", () => {
+    const loop = new EventLoop({ trace: true });
+    for (let i = 0; i < 2500; i++) loop.callSoon(() => {});
+    loop.callLater(1, () => {});
+    loop.callLater(1.001, () => {});
+    loop.runUntilIdle();
+    const events: readonly TraceEvent[] = loop.trace!.events();
+    for (const scale of [1000, 1]) {
+      const stamps = toChromeTrace(events, { scale })
+        .traceEvents.filter((e) => e.ph === "X")
+        .map((e) => e.ts as number);
+      expect(stamps).toHaveLength(2502);
+      for (let i = 1; i < stamps.length; i++) expect(stamps[i]).toBeGreaterThan(stamps[i - 1] as number);
+      // Every event at t=0 stays before the instant t=1 starts; t=1 and t=1.001 stay apart too.
+      expect(stamps[2499]).toBeLessThan(1 * scale);
+      expect(stamps[2500]).toBe(1 * scale);
+      expect(stamps[2501]).toBe(1.001 * scale);
+    }
   });
 });

@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { EventLoop } from "@simloop/core";
+import { sleep } from "@simloop/coroutines";
+import { formatReport, runProgram, Schedule } from "../src/index.ts";
+import { formatLanes, pendingOf, runLanes } from "../src/lanes.ts";
+
+function* sleeper(_loop: EventLoop) {
+  for (let i = 0; i < 40; i++) yield* sleep(1);
+}
+
+describe("the lanes of a run", () => {
+  it("say what each task waited for between its steps", () => {
+    const outcome = runProgram(sleeper, { sites: true });
+    const lane = runLanes(outcome.trace).lanes[0]!;
+    expect(lane.steps).toHaveLength(41);
+    expect(lane.spans).toHaveLength(40);
+    expect(lane.spans[0]).toMatchObject({ start: 0, end: 1, state: "sleeping" });
+    expect(lane.spans[0]!.what).toMatch(/^sleep\(1\) in sleeper \(lanes\.test\.ts:\d+\)$/);
+  });
+
+  it("mark a task still waiting at the end with what it waits on", () => {
+    expect(
+      pendingOf(["task 'Task-2' waits on <Future pending>, created by task 'Task-2'", "runUntilComplete() waits on x"]),
+    ).toEqual(new Map([["Task-2", "waits on <Future pending>, created by task 'Task-2'"]]));
+  });
+
+  it("are printed in a report only when short enough, unless asked for", () => {
+    const outcome = runProgram(sleeper, { sites: true });
+    expect(formatLanes(outcome.trace)[1]).toMatch(/^Task-1 +▶~+●~+●/);
+    const input = {
+      name: "sleeper",
+      kind: "error" as const,
+      error: new Error("boom"),
+      policy: "random",
+      levels: "ties",
+      seed: 0,
+      run: 0,
+      runSeed: 0,
+      runs: 1,
+      schedule: Schedule.fifo,
+      original: Schedule.fifo,
+      shrinkRuns: 0,
+      trace: outcome.trace,
+    };
+    // 41 instants do not fit in 100 characters.
+    expect(formatReport(input)).not.toContain("Lanes of the minimal failing run");
+    expect(formatReport({ ...input, lanes: true })).toContain("Lanes of the minimal failing run");
+    const short = runProgram(function* (_loop: EventLoop) {
+      yield* sleep(1);
+    });
+    expect(formatReport({ ...input, trace: short.trace })).toContain("Lanes of the minimal failing run");
+    expect(formatReport({ ...input, trace: short.trace, lanes: false })).not.toContain("Lanes");
+  });
+});
