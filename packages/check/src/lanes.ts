@@ -6,7 +6,9 @@
  *
  * A step takes no virtual time: a task "runs" at an instant. Between two steps it is suspended, and
  * the step that resumes it tells why: woken by its sleep's timer, it was sleeping; woken by anything
- * else, it was waiting (on a future, a lock, another task).
+ * else, it was waiting (on a future, a lock, another task). A run with no task at all (an async
+ * program, whose callbacks belong to none) has a lane per call that armed its callbacks instead
+ * (`setTimeout(10) in refresh (cache.ts:7)`), marking the instants they ran.
  *
  * @module
  */
@@ -136,6 +138,8 @@ export function runLanes(trace: readonly TraceEvent[], options: LaneOptions = {}
       first: previous === undefined,
     });
   }
+  // A run without tasks (an async program's callbacks belong to none): a lane per call that armed them.
+  if (building.size === 0) callbackLanes(trace, building);
   const start = trace[0]?.time ?? 0;
   const end = trace[trace.length - 1]?.time ?? start;
   const lanes: TaskLane[] = [];
@@ -161,6 +165,20 @@ export function runLanes(trace: readonly TraceEvent[], options: LaneOptions = {}
     });
   }
   return { lanes, start, end };
+}
+
+/** The lanes of a run that has no task: one per callback site (or label), its instants as steps. */
+function callbackLanes(trace: readonly TraceEvent[], building: Map<string, Building>): void {
+  for (const event of trace) {
+    if (event.kind !== "timer" && event.kind !== "callback") continue;
+    const name = event.site ?? event.label;
+    let lane = building.get(name);
+    if (lane === undefined) {
+      lane = { steps: [], spans: [] };
+      building.set(name, lane);
+    }
+    lane.steps.push({ time: event.time, index: event.index, iteration: event.iteration, first: false });
+  }
 }
 
 /**

@@ -357,6 +357,8 @@ function lanesSection(input: ReportInput): string[] {
     decisions: (input.decisions ?? input.schedule).decisions,
     ...(pending === undefined ? {} : { pending }),
   });
+  // No lane below the header and the decisions row: nothing to draw.
+  if (!lines.some((line, i) => i > 0 && !line.startsWith("decisions"))) return [];
   if (input.lanes === true) return lines;
   const short = lines.length <= 18 && lines.every((line) => line.length <= 100);
   return short ? lines : [];

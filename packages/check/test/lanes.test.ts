@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { EventLoop } from "@simloop/core";
 import { sleep } from "@simloop/coroutines";
-import { formatReport, runProgram, Schedule } from "../src/index.ts";
+import { exploreAsync, formatReport, runProgram, Schedule, toChromeTrace } from "../src/index.ts";
 import { formatLanes, pendingOf, runLanes } from "../src/lanes.ts";
+import { staleOverwrite } from "./fixtures/async-programs.ts";
 
 function* sleeper(_loop: EventLoop) {
   for (let i = 0; i < 40; i++) yield* sleep(1);
@@ -50,5 +51,25 @@ describe("the lanes of a run", () => {
     });
     expect(formatReport({ ...input, trace: short.trace })).toContain("Lanes of the minimal failing run");
     expect(formatReport({ ...input, trace: short.trace, lanes: false })).not.toContain("Lanes");
+  });
+
+  it("of an async program (no task) are one per call that armed a callback, and its failure carries the pictures' inputs", async () => {
+    const result = await exploreAsync(staleOverwrite, { runs: 200, seed: 1 });
+    const failure = result.failure!;
+    expect(failure.replay).toBe(
+      `await replayAsync(staleOverwrite, "${failure.schedule.toString()}", { seed: ${failure.runSeed} });`,
+    );
+    expect(failure.decisions.decisions.length).toBeGreaterThanOrEqual(failure.schedule.decisions.length);
+    const { lanes } = runLanes(failure.trace);
+    expect(lanes.length).toBeGreaterThan(0);
+    expect(lanes.every((lane) => lane.steps.length > 0 && lane.spans.length === 0)).toBe(true);
+    // The report draws them under the deviation's mark.
+    const section = failure.report.split("\n\n").find((part) => part.startsWith("Lanes of the minimal failing run"));
+    expect(section?.split("\n")[2]).toMatch(/^ {2}decisions +◆/);
+    expect(section?.split("\n")[3]).toMatch(/ ●$/);
+    const choice = toChromeTrace(failure.trace, { decisions: failure.decisions }).traceEvents.find(
+      (e) => e.cat === "choice",
+    );
+    expect(choice?.name).toMatch(/^◆ tie #0: /);
   });
 });
