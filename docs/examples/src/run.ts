@@ -10,5 +10,5 @@ if (example === undefined) {
   console.error(`Unknown example ${JSON.stringify(name)}; the examples are: ${Object.keys(examples).join(", ")}.`);
   process.exitCode = 2;
 } else {
-  example((line) => console.log(line));
+  await example((line) => console.log(line));
 }

@@ -1,33 +1,10 @@
 import { runAsync } from "@simloop/async";
 import { assertExploreAsync, ExplorationFailedError, replayAsync } from "@simloop/check";
 import { describe, expect, it } from "vitest";
-import { ConfigBackend, ConfigCache, FixedConfigCache, type Config } from "../src/config-cache.ts";
+import { scenario } from "../src/config-cache-explored.ts";
+import { ConfigBackend, ConfigCache, FixedConfigCache } from "../src/config-cache.ts";
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/**
- * The scenario, in the module's own terms: a first `get()` loads (50 ms); at t=50 the configuration
- * changes and the webhook invalidates the cache. A later `get()` must serve the new configuration.
- */
-const scenario = (Cache: typeof ConfigCache) =>
-  async function staleAfterInvalidate(): Promise<Config> {
-    const backend = new ConfigBackend(50);
-    const cache = new Cache(() => backend.fetch(), 60_000);
-    const first = cache.get();
-    setTimeout(() => {
-      backend.publish();
-      cache.invalidate();
-    }, 50);
-    await first;
-    await sleep(100);
-    const served = await cache.get();
-    if (served.version !== backend.version) {
-      throw new Error(
-        `stale configuration: the cache serves version ${served.version}, the backend has ${backend.version}`,
-      );
-    }
-    return served;
-  };
 
 describe("an unmodified async module (config-cache.ts), on virtual time", () => {
   it("loads once for concurrent callers, serves the entry until its TTL, and reloads after it", async () => {

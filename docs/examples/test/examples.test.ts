@@ -7,9 +7,9 @@ const golden = (name: string): URL => new URL(`../golden/${name}.out`, import.me
 
 describe("the examples print their golden output", () => {
   for (const [name, run] of Object.entries(examples)) {
-    it(name, () => {
+    it(name, async () => {
       const lines: string[] = [];
-      run((line) => lines.push(line));
+      await run((line) => lines.push(line));
       const output = `${lines.join("\n")}\n`;
       if (process.env["UPDATE_GOLDEN"] === "1") writeFileSync(golden(name), output);
       expect(output).toBe(readFileSync(golden(name), "utf8"));
