@@ -115,20 +115,6 @@ class ExhaustivePolicy extends RecordingPolicy {
     if (this.recorder !== null) this.recorder.attach(loop);
   }
 
-  /** Answers a choice point and, with `reduce`, tells the recorder. */
-  override choose(point: ChoicePoint): number {
-    const index = this.step;
-    const pick = super.choose(point);
-    if (this.recorder !== null) this.recorder.choice(point, index);
-    return pick;
-  }
-
-  /** Draws an uncertain duration and, with `reduce`, tells the recorder. */
-  override chooseDuration(point: JitterPoint): number {
-    if (this.recorder !== null) this.recorder.drew(point.time);
-    return super.chooseDuration(point);
-  }
-
   override beginRun(run: number): boolean {
     if (run >= this.budget) return false;
     while (this.levelPos >= this.level.length) {
@@ -186,12 +172,16 @@ class ExhaustivePolicy extends RecordingPolicy {
     return true;
   }
 
+  // The recorder is told from pick and draw (the decision's index is `step` until it is recorded), so
+  // that choose and chooseDuration stay RecordingPolicy's own: explore's fast path (no trace, no labels).
   protected pick(point: ChoicePoint): number {
+    if (this.recorder !== null) this.recorder.choice(point, this.step);
     const pick = this.current.picks[this.step] ?? 0;
     return Number.isInteger(pick) && pick < point.options ? pick : 0;
   }
 
   protected draw(point: JitterPoint): number {
+    if (this.recorder !== null) this.recorder.drew(point.time);
     const value = this.current.picks[this.step];
     return value !== undefined && value >= point.min && value <= point.max ? value : point.min;
   }

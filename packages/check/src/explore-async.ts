@@ -73,7 +73,7 @@ export function executeAsync(
 ): (request: RunRequest) => Promise<RunResult> {
   return async (request) => {
     const { policy, seed, options, trace } = request;
-    let steppers: Set<string> | null = null;
+    let steppers: { readonly size: number } | null = null;
     const watch = request.watch ? watchAsyncRun(settings.install) : null;
     let outcome;
     try {
@@ -101,7 +101,7 @@ export function executeAsync(
       thrown === undefined || thrown.kind === "unhandled"
         ? undefined
         : { kind: thrown.kind === "error" ? classifyError(thrown.error) : thrown.kind, error: thrown.error };
-    const counted = steppers as Set<string> | null;
+    const counted = steppers as { readonly size: number } | null;
     return {
       loop: outcome.loop,
       failure: finishRun(outcome.loop, failure, options),

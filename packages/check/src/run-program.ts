@@ -13,6 +13,7 @@ import {
   StepBudgetExceededError,
   type Coroutine,
   type SchedulingPolicy,
+  type Task,
   type TraceEvent,
   type TraceOptions,
 } from "@simloop/core";
@@ -198,18 +199,23 @@ function mainOf(program: Program, loop: EventLoop): Coroutine<unknown> {
   return main as Coroutine<unknown>;
 }
 
-/** @internal The loop's trace option for {@link execute}'s `trace` argument. */
+/** @internal The loop's trace option for {@link execute}'s `trace` argument (counting the tasks needs none). */
 export function traceOptionOf(trace: boolean | "steppers", options: RunOptions): boolean | TraceOptions {
-  return trace === "steppers" ? STEPPERS_TRACE : trace && options.sites === true ? SITES_TRACE : trace;
+  return trace === "steppers" ? false : trace && options.sites === true ? SITES_TRACE : trace;
 }
 
-/** @internal The labels of the tasks that step on `loop` from now on (its trace must be on). */
-export function countStepsOf(loop: EventLoop): Set<string> {
-  const seen = new Set<string>();
-  loop.trace?.subscribe((event) => {
-    if (event.kind === "step") seen.add(event.label);
-  });
-  return seen;
+/**
+ * @internal The tasks that step on `loop` from now on, counted by name as a trace's step events would
+ * be: an instrument notes each task that steps (no trace is kept), and `size` is read once the run ended.
+ */
+export function countStepsOf(loop: EventLoop): { readonly size: number } {
+  const stepped = new Set<Task<unknown>>();
+  loop.addInstrument({ beforeTaskStep: (task) => void stepped.add(task) });
+  return {
+    get size(): number {
+      return new Set(Array.from(stepped, (task) => task.getName())).size;
+    },
+  };
 }
 
 /**
@@ -226,8 +232,6 @@ export function finishRun(
   return failure ?? endOfRunFailure(loop, options.allowLeftoverTasks === true);
 }
 
-/** A trace that keeps only its last event: enough for a listener that sees them all. */
-const STEPPERS_TRACE = Object.freeze({ limit: 1 });
 /** A full trace that records the user's call sites. */
 const SITES_TRACE = Object.freeze({ sites: true });
 
