@@ -5,7 +5,8 @@
  *
  * A policy's figure is a campaign's time over the runs it executed: its runs (FIFO has a single
  * schedule, so a FIFO campaign runs once whatever its budget) and the passing runs its determinism
- * self-check ran again (runs 0, 1, 3, 7, … of the campaign). Each cost is the median over `reps`
+ * self-check ran again (runs 0, 1, 3, 7, … of the campaign). Times are the process's CPU time (a loaded
+ * machine's other processes do not count; its garbage collector's helper threads do). Each cost is the median over `reps`
  * repetitions of the ratio to the program alone timed in the same repetition (a loaded machine moves
  * both sides of a ratio together); compare figures of one invocation only. The step budget is raised
  * so that 1,000 tasks fit (a finite one, as explore's default, so each dispatch pays what it does there).
@@ -59,20 +60,27 @@ function median(values: readonly number[]): number {
     : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
-/** Milliseconds of one run of the program alone: a fresh loop, no policy (the fastest of three). */
-function alone(program: Program): number {
-  let best = Infinity;
-  for (let i = 0; i < 3; i++) {
-    const t0 = performance.now();
-    const loop = new EventLoop();
-    loop.runUntilComplete(program(loop) as Parameters<EventLoop["runUntilComplete"]>[0]);
-    best = Math.min(best, performance.now() - t0);
-  }
-  return best;
+/** The process's CPU time in milliseconds (user and system): robust to other processes on a loaded machine. */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
 }
 
-/** Milliseconds per executed run of one campaign under `column` (see the module doc). */
-function explored(program: Program, tasks: number, column: CrowdColumn): number {
+/**
+ * Milliseconds per run of the program alone: `runs` fresh loops with no policy, back to back (as a
+ * campaign runs them, so that both sides pay their garbage collection the same way).
+ */
+function alone(program: Program, runs: number): number {
+  const t0 = cpuMs();
+  for (let i = 0; i < runs; i++) {
+    const loop = new EventLoop();
+    loop.runUntilComplete(program(loop) as Parameters<EventLoop["runUntilComplete"]>[0]);
+  }
+  return (cpuMs() - t0) / runs;
+}
+
+/** Milliseconds per executed run of one campaign under `column` (see the module doc), and the runs executed. */
+function explored(program: Program, tasks: number, column: CrowdColumn): { ms: number; executed: number } {
   const options: ExploreOptions = {
     ...(column === "defaults" ? {} : { policy: column }),
     runs: runsFor(tasks),
@@ -80,13 +88,13 @@ function explored(program: Program, tasks: number, column: CrowdColumn): number 
     shrink: false,
     maxSteps: 100_000_000,
   };
-  const t0 = performance.now();
+  const t0 = cpuMs();
   const result = explore(program, options);
-  const elapsed = performance.now() - t0;
+  const elapsed = cpuMs() - t0;
   if (!result.ok) throw new Error(`the crowd of ${tasks} failed under ${column}: ${String(result.failure?.error)}`);
   let executed = result.runs;
   for (let i = 0; i < result.runs; i++) if (sampled(i)) executed++;
-  return elapsed / executed;
+  return { ms: elapsed / executed, executed };
 }
 
 /** One row: the task count, the program alone (ms), and per column the ms per explored run and the ratio. */
@@ -98,7 +106,7 @@ export interface CrowdRow {
 
 /**
  * One row per task count: the program alone and each column, medians over `reps` repetitions (each
- * column's ratio paired with the program alone timed just before it), or no entry for a column skipped.
+ * column's ratio paired with the program alone timed just after it, as many runs as the campaign executed), or no entry for a column skipped.
  *
  * @example
  * ```ts
@@ -112,7 +120,7 @@ export function measureCrowd(
 ): CrowdRow[] {
   return counts.map((tasks) => {
     const program = crowd(tasks, SLEEPS);
-    alone(program); // warm up
+    alone(program, 1); // warm up
     const alones: number[] = [];
     const columns: Partial<Record<CrowdColumn, { ms: number; ratio: number }>> = {};
     for (const column of CROWD_COLUMNS) {
@@ -121,11 +129,11 @@ export function measureCrowd(
       const ms: number[] = [];
       const ratios: number[] = [];
       for (let r = 0; r < reps; r++) {
-        const base = alone(program);
-        const t = explored(program, tasks, column);
+        const run = explored(program, tasks, column);
+        const base = alone(program, run.executed);
         alones.push(base);
-        ms.push(t);
-        ratios.push(t / base);
+        ms.push(run.ms);
+        ratios.push(run.ms / base);
       }
       columns[column] = { ms: median(ms), ratio: median(ratios) };
     }
