@@ -204,15 +204,8 @@ export function drawJitter(loop: EventLoop, min: number, max: number, deadlines?
     );
     return min;
   }
-  recordChoice(loop, {
-    kind: "jitter",
-    time: loop._now,
-    iteration: loop._iteration,
-    options: 0,
-    pick: value,
-    min,
-    max,
-  });
+  loop._choices.pushJitter(loop._now, loop._iteration, value, min, max);
+  traceChoice(loop, "jitter", loop._now, loop._iteration, 0, value);
   return value;
 }
 
@@ -282,29 +275,30 @@ function askPolicy(loop: EventLoop, point: ChoicePoint): number {
     );
     return 0;
   }
-  recordChoice(loop, {
-    kind: point.kind,
-    time: point.time,
-    iteration: point.iteration,
-    options: point.options,
-    pick,
-  });
+  loop._choices.push(point.kind, point.time, point.iteration, point.options, pick);
+  traceChoice(loop, point.kind, point.time, point.iteration, point.options, pick);
   return pick;
 }
 
-function recordChoice(loop: EventLoop, record: ChoiceRecord): void {
-  loop._choices.push(record);
+/** Records an answer in the trace, if the loop keeps one. */
+function traceChoice(
+  loop: EventLoop,
+  kind: ChoiceRecord["kind"],
+  time: number,
+  iteration: number,
+  options: number,
+  pick: number,
+): void {
   const trace = loop.trace;
-  if (trace !== null) {
-    trace.record({
-      time: record.time,
-      iteration: record.iteration,
-      kind: "choice",
-      source: loop._currentTask?.getName() ?? "loop",
-      label: record.kind,
-      detail: { options: record.options, pick: record.pick },
-    });
-  }
+  if (trace === null) return;
+  trace.record({
+    time,
+    iteration,
+    kind: "choice",
+    source: loop._currentTask?.getName() ?? "loop",
+    label: kind,
+    detail: { options, pick },
+  });
 }
 
 /** Keeps the first policy error; the batch finishes in FIFO order and the run call throws it. */

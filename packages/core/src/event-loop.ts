@@ -60,7 +60,7 @@ import {
   KIND_TIMER,
   TimerHandle,
 } from "./handle.ts";
-import type { ChoiceRecord, PolicyLevels, SchedulingPolicy } from "./policy.ts";
+import { ChoiceLog, type ChoiceRecord, type PolicyLevels, type SchedulingPolicy } from "./policy.ts";
 import { Random } from "./random.ts";
 import { ReadyQueue } from "./ready-queue.ts";
 import {
@@ -149,7 +149,7 @@ export class EventLoop {
   readonly _maxSteps: number;
   readonly _policy: SchedulingPolicy | null;
   readonly _levels: PolicyLevels | null;
-  readonly _choices: ChoiceRecord[] = [];
+  readonly _choices: ChoiceLog = new ChoiceLog();
   _policyError: PolicyError | null = null;
   /** Completions requested with `deliver` and not delivered yet, in request order (`null` until the first). */
   _deliveries: PendingDelivery[] | null = null;
@@ -397,7 +397,7 @@ export class EventLoop {
 
   /** Every answer the policy gave on this loop, in order (empty without a policy). */
   choiceLog(): readonly ChoiceRecord[] {
-    return this._choices;
+    return this._choices.records();
   }
 
   /** Records a `note` event in the trace (if tracing), attributed to the running task. */

@@ -180,3 +180,72 @@ export const asyncioOrder: SchedulingPolicy = Object.freeze({
   choose: (): number => 0,
   chooseDuration: (point: JitterPoint): number => point.min,
 });
+
+// The loop's record of every answer its policy gave (`loop.choiceLog()`), kept as numbers in one growing
+// array of doubles rather than one object per answer: a run that asks tens of thousands of questions
+// then allocates no object per answer and leaves the garbage collector nothing to promote. The records
+// are built when asked for, once each.
+
+/** The numbers kept per answer: kind, time, iteration, options, pick. */
+const STRIDE = 5;
+
+const KINDS: readonly ChoiceRecord["kind"][] = ["tie", "interleave", "fault", "delivery", "jitter"];
+const KIND_CODES: Readonly<Record<ChoiceRecord["kind"], number>> = {
+  tie: 0,
+  interleave: 1,
+  fault: 2,
+  delivery: 3,
+  jitter: 4,
+};
+
+/** @internal The answers of one loop's policy, in order (nothing allocated until the first: most loops have no policy). */
+export class ChoiceLog {
+  private _data: number[] | null = null;
+  /** A jitter answer's bounds, by its index. */
+  private _bounds: Map<number, { readonly min: number; readonly max: number }> | null = null;
+  /** The records built so far (the first `_records.length` answers). */
+  private _records: ChoiceRecord[] | null = null;
+
+  /** The number of answers recorded. */
+  get length(): number {
+    return this._data === null ? 0 : this._data.length / STRIDE;
+  }
+
+  /** Records an answer. */
+  push(kind: ChoiceRecord["kind"], time: number, iteration: number, options: number, pick: number): void {
+    const data = (this._data ??= []);
+    // Indexed stores rather than one push of five (which the optimizer leaves to a builtin call).
+    const at = data.length;
+    data[at] = KIND_CODES[kind];
+    data[at + 1] = time;
+    data[at + 2] = iteration;
+    data[at + 3] = options;
+    data[at + 4] = pick;
+  }
+
+  /** Records a jitter draw of `value` in `[min, max]`. */
+  pushJitter(time: number, iteration: number, value: number, min: number, max: number): void {
+    (this._bounds ??= new Map()).set(this.length, { min, max });
+    this.push("jitter", time, iteration, 0, value);
+  }
+
+  /** Every answer as a record, in order: the same array each call, completed with the answers since. */
+  records(): readonly ChoiceRecord[] {
+    const records = (this._records ??= []);
+    const data = this._data;
+    if (data === null) return records;
+    for (let i = records.length; i < data.length / STRIDE; i++) {
+      const at = i * STRIDE;
+      const base = {
+        kind: KINDS[data[at] as number] as ChoiceRecord["kind"],
+        time: data[at + 1] as number,
+        iteration: data[at + 2] as number,
+        options: data[at + 3] as number,
+        pick: data[at + 4] as number,
+      };
+      const bounds = this._bounds?.get(i);
+      records.push(bounds === undefined ? base : { ...base, min: bounds.min, max: bounds.max });
+    }
+    return records;
+  }
+}
