@@ -27,6 +27,7 @@ import type { LevelOptions } from "./levels.ts";
 import { pct } from "./pct.ts";
 import { random } from "./random-policy.ts";
 import { countSteppers, outcomeOf, type RunOptions } from "./run-program.ts";
+import { DecisionLog } from "./internal/decision-log.ts";
 import { DistinctSchedules } from "./internal/distinct-schedules.ts";
 import { run as runRequest, type Runs } from "./internal/runs.ts";
 import type { ProgressReporter } from "./progress.ts";
@@ -97,10 +98,14 @@ const KIND_BIT: Readonly<Record<Decision["kind"], number>> = {
 };
 
 /** Notes the kinds of the decisions of a run (stops looking once anything but a tie was met). */
-function tallyKinds(campaign: Campaign, decisions: readonly Decision[]): void {
+function tallyKinds(campaign: Campaign, decisions: readonly Decision[] | DecisionLog): void {
   let kinds = campaign.kinds;
   if (kinds > 1) return;
-  for (let i = 0; i < decisions.length; i++) kinds |= KIND_BIT[(decisions[i] as Decision).kind];
+  if (decisions instanceof DecisionLog) {
+    for (let i = 0; i < decisions.length && kinds <= 1; i++) kinds |= KIND_BIT[decisions.kindAt(i)];
+  } else {
+    for (let i = 0; i < decisions.length; i++) kinds |= KIND_BIT[(decisions[i] as Decision).kind];
+  }
   campaign.kinds = kinds;
 }
 
@@ -267,10 +272,11 @@ function* recordingCampaign(campaign: Campaign, policy: RecordingPolicy): Runs<v
       if (outOfTime(campaign) || !policy.beginRun(run)) break;
       const loopSeed = runSeed(seed, run);
       const { loop, failure, tasks } = yield* runRequest(policy, loopSeed, base, traced);
-      const decisions = policy._recorded();
+      // Read from the policy's log: no object per decision unless the run is kept or re-run.
+      const decisions = policy._log();
       campaign.runs++;
       campaign.decisionPoints += decisions.length;
-      distinct.addDecisions(decisions);
+      distinct.addLog(decisions);
       tallyKinds(campaign, decisions);
       policy.endRun({
         decisions: decisions.length,
@@ -279,15 +285,16 @@ function* recordingCampaign(campaign: Campaign, policy: RecordingPolicy): Runs<v
       });
       if (onProgress !== undefined) onProgress({ run, runs: budget, distinctSchedules: distinct.size });
       if (failure !== undefined) {
-        campaign.found = { failure, run, runSeed: loopSeed, answers: decisions.slice(), policy };
+        campaign.found = { failure, run, runSeed: loopSeed, answers: decisions.decisions().slice(), policy };
         return;
       }
       if (campaign.warnings.length === 0 && sampled(i)) {
         const mode = campaign.program.async ? "async" : "generator";
-        const warning = yield* passingRunCheck(mode, campaign.name, policy, run, loopSeed, base, decisions, loop);
+        const answers = decisions.decisions();
+        const warning = yield* passingRunCheck(mode, campaign.name, policy, run, loopSeed, base, answers, loop);
         if (warning !== undefined) campaign.warnings.push(warning);
         if (warning !== undefined && campaign.strict) {
-          campaign.found = { ...nondeterministicRun(warning), answers: decisions.slice(), policy };
+          campaign.found = { ...nondeterministicRun(warning), answers: answers.slice(), policy };
           return;
         }
       }

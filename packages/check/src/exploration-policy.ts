@@ -7,6 +7,7 @@
  */
 import type { ChoicePoint, EventLoop, Handle, JitterPoint, PolicyLevels, SchedulingPolicy, Task } from "@simloop/core";
 import { Schedule, type Decision } from "./schedule.ts";
+import { DecisionLog } from "./internal/decision-log.ts";
 import { handleWords } from "./words.ts";
 
 /** What an exploration tells a policy about a finished run. */
@@ -160,7 +161,7 @@ export abstract class RecordingPolicy implements ExplorationPolicy {
   readonly observesTasks?: boolean;
   /** Whether to keep candidate labels (costs a little per decision; `explore` turns it off while exploring). */
   protected labelled = true;
-  private _decisions: Decision[] = [];
+  private readonly _decisions = new DecisionLog();
   /** The runs begun so far. */
   protected runs = 0;
 
@@ -177,17 +178,17 @@ export abstract class RecordingPolicy implements ExplorationPolicy {
   /** Answers a choice point (through {@link RecordingPolicy.pick}) and records the decision. */
   choose(point: ChoicePoint): number {
     const pick = this.pick(point);
-    const decision: Decision = this.labelled
-      ? {
-          kind: point.kind,
-          options: point.options,
-          pick,
-          time: point.time,
-          iteration: point.iteration,
-          labels: candidateLabels(point),
-        }
-      : { kind: point.kind, options: point.options, pick, time: point.time, iteration: point.iteration };
-    this._decisions.push(decision);
+    if (!this.labelled) this._decisions.push(point.kind, point.options, pick, point.time, point.iteration);
+    else {
+      this._decisions.pushWhole({
+        kind: point.kind,
+        options: point.options,
+        pick,
+        time: point.time,
+        iteration: point.iteration,
+        labels: candidateLabels(point),
+      });
+    }
     return pick;
   }
 
@@ -203,7 +204,7 @@ export abstract class RecordingPolicy implements ExplorationPolicy {
       time: point.time,
       iteration: point.iteration,
     };
-    this._decisions.push(point.deadlines === undefined ? decision : { ...decision, deadlines: point.deadlines });
+    this._decisions.pushWhole(point.deadlines === undefined ? decision : { ...decision, deadlines: point.deadlines });
     return value;
   }
 
@@ -214,7 +215,7 @@ export abstract class RecordingPolicy implements ExplorationPolicy {
 
   /** Starts a run: forgets the previous run's decisions. Returns false when the policy has no run left. */
   beginRun(_run: number): boolean {
-    this._decisions = [];
+    this._decisions.clear();
     this.runs++;
     return true;
   }
@@ -224,11 +225,16 @@ export abstract class RecordingPolicy implements ExplorationPolicy {
 
   /** The decisions of the current run, as a schedule. */
   schedule(): Schedule {
-    return new Schedule(this._decisions);
+    return new Schedule(this._decisions.decisions());
   }
 
-  /** @internal The decisions of the current run, live (no copy): for `explore`'s per-run bookkeeping. */
+  /** @internal The decisions of the current run (built once each, no copy): for `explore`'s per-run bookkeeping. */
   _recorded(): readonly Decision[] {
+    return this._decisions.decisions();
+  }
+
+  /** @internal The decisions of the current run as recorded, read without building an object per decision. */
+  _log(): DecisionLog {
     return this._decisions;
   }
 

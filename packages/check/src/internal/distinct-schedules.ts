@@ -14,6 +14,7 @@
  * @module
  */
 import { isDeviation, type Decision, type Schedule } from "../schedule.ts";
+import type { DecisionLog } from "./decision-log.ts";
 
 /** @internal Distinct schedules counted exactly (up to key collisions) before the count becomes an estimate. */
 export const EXACT_LIMIT = 65_536;
@@ -110,6 +111,38 @@ export class DistinctSchedules {
       }
       this.addNumber(d.pick);
     }
+    this.keep();
+  }
+
+  /**
+   * Adds a run's decisions as a policy's log holds them ({@link DecisionLog}): the same key as
+   * {@link DistinctSchedules.addDecisions} gives them, read without building an object per decision.
+   */
+  addLog(log: DecisionLog): void {
+    let end = log.length;
+    while (end > 0 && !log.deviatesAt(end - 1)) end--;
+    this.a = 0x3c6ef372;
+    this.b = 0x1b873593;
+    this.add(end);
+    for (let i = 0; i < end; i++) {
+      const kind = log.kindAt(i);
+      if (kind === "jitter") {
+        const d = log.at(i);
+        this.add(-1);
+        this.addNumber(d.min ?? 0);
+        this.addNumber(d.max ?? 0);
+      } else {
+        this.addNumber(
+          log.optionsAt(i) * 4 + (kind === "tie" ? 1 : kind === "interleave" ? 2 : kind === "fault" ? 3 : 0),
+        );
+      }
+      this.addNumber(log.pickAt(i));
+    }
+    this.keep();
+  }
+
+  /** Keeps the key of the schedule just hashed. */
+  private keep(): void {
     const key = finish(this.a) * TWO_21 + (finish(this.b) >>> 11);
     const keys = this.keys;
     if (keys === null) {
