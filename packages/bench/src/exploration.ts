@@ -58,19 +58,24 @@ function* lostUpdate(): Coroutine<void> {
 }
 
 /**
- * W4 on simloop: `explore(lostUpdate, { policy: "random", runs })` at explore's default levels (ties:
- * the orders fast-check's scheduler also explores for three scheduled promises), or with the opt-in
- * interleave level as well. Returns the runs executed.
+ * W4 on simloop: `explore(lostUpdate, { policy: "random", runs })` at ties only (the orders fast-check's
+ * scheduler also explores for three scheduled promises: every other level pinned off, whatever
+ * explore's defaults turn on), or with the interleave level as well. Returns the runs executed.
  */
 export function runSimloopExplore(explore: ExploreFn, runs: number, interleave = false): number {
   const result = explore(lostUpdate, {
     policy: "random",
     runs,
     seed: 1,
-    levels: { ties: true, interleave },
+    levels: { ties: true, interleave, jitter: false, faults: false, io: false },
     shrink: false,
   });
   return result.runs;
+}
+
+/** W4 at explore's defaults: `explore(lostUpdate, { runs })`, no policy and no levels given. Returns the runs executed. */
+export function runSimloopExploreDefaults(explore: ExploreFn, runs: number): number {
+  return explore(lostUpdate, { runs, seed: 1, shrink: false }).runs;
 }
 
 /**
@@ -95,9 +100,15 @@ export function explorationWorkload(explore: ExploreFn, quick: boolean): Workloa
     systems: [
       {
         id: "simloop",
-        name: "simloop explore (random, default levels: ties)",
+        name: "simloop explore (random, ties only)",
         role: "simloop",
         run: (n) => runSimloopExplore(explore, n),
+      },
+      {
+        id: "simloop-defaults",
+        name: "simloop explore (its defaults: no policy, no levels given)",
+        role: "peer",
+        run: (n) => runSimloopExploreDefaults(explore, n),
       },
       {
         id: "simloop-interleave",

@@ -3,7 +3,7 @@
  *
  * - `--quick`: tiny sizes, for a CI smoke run (a few seconds);
  * - `--write`: regenerate `docs/performance.md` and `docs/performance-growth.svg`;
- * - `--only W1,W3`: run only these workloads (`W3` selects W3a and W3b, `W4` selects W4 and W4f, the
+ * - `--only W1,W3`: run only these workloads (`W3` selects W3a and W3b, `W4` selects W4, W4c and W4f, the
  *   runs-to-find comparison of `./runs-to-find.ts`; `alloc` selects the allocation per event of
  *   `./allocation.ts`; `W5` the async timers of `./async-timers.ts`; `W6` the drop-in scheduler of `./drop-in.ts`; `W7` the job shop against SimPy of
  *   `./job-shop.ts`).
@@ -20,6 +20,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { asyncTimersWorkload, loadRunAsync, W5_PENDING } from "./async-timers.ts";
 import { renderGrowthSvg } from "./chart.ts";
 import { pingPongWorkload, sleepersWorkload } from "./coroutines.ts";
+import { crowdWorkload, W4C_ID } from "./crowd.ts";
 import { explorationWorkload, loadExplore, W4_PENDING } from "./exploration.ts";
 import { measureWorkload, type Workload, type WorkloadResult } from "./harness.ts";
 import { measureMemory, type MemoryResult } from "./memory.ts";
@@ -68,7 +69,7 @@ function parseFlags(argv: readonly string[]): Flags {
       only = value.split(",").map((s) => s.trim().toUpperCase());
     } else if (arg !== "--") {
       throw new Error(
-        `Unknown flag ${arg}. Usage: run.ts [--quick] [--write] [--only W1,W2,W3a,W3b,W4,W4f,W5,W6,W7,alloc]`,
+        `Unknown flag ${arg}. Usage: run.ts [--quick] [--write] [--only W1,W2,W3a,W3b,W4,W4c,W4f,W5,W6,W7,alloc]`,
       );
     }
   }
@@ -106,17 +107,20 @@ async function main(): Promise<void> {
     if (selected(flags, workload.id)) workloads.push(workload);
   }
   let w4Note: string | null = null;
-  if (selected(flags, "W4")) {
+  if (selected(flags, "W4") || selected(flags, W4C_ID)) {
     const explore = await loadExplore();
     if (explore === null) {
       w4Note = W4_PENDING;
     } else {
-      workloads.push(explorationWorkload(explore, flags.quick));
-      w4Note =
-        "The program never throws (it records the final balance), so every run of the budget executes; " +
-        '`explore` runs with `policy: "random"` at its default level (ties), then with interleave too, `shrink: false`. ' +
-        "The floor runs the same program on a fresh loop per run, with no policy and no `explore`. " +
-        "fast-check runs `fc.assert(fc.asyncProperty(fc.scheduler(), …))` on the Promise twin.";
+      if (selected(flags, "W4")) {
+        workloads.push(explorationWorkload(explore, flags.quick));
+        w4Note =
+          "The program never throws (it records the final balance), so every run of the budget executes; " +
+          '`explore` runs with `policy: "random"` at ties only (`levels: { ties: true, interleave: false, jitter: false, faults: false, io: false }`), then with interleave too, then at its defaults (`explore(program, { runs, seed: 1, shrink: false })`), `shrink: false`. ' +
+          "The floor runs the same program on a fresh loop per run, with no policy and no `explore`. " +
+          "fast-check runs `fc.assert(fc.asyncProperty(fc.scheduler(), …))` on the Promise twin.";
+      }
+      if (selected(flags, W4C_ID)) workloads.push(crowdWorkload(explore, flags.quick));
     }
   }
 
