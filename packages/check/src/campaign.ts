@@ -47,7 +47,13 @@ export function makePolicy(options: ExploreOptions, levels: LevelOptions, async:
       // An async program's callbacks belong to no task: each is its own thread of PCT's.
       return pct(seed, options.depth ?? 2, { levels, ...(async ? { callbacks: "own" as const } : {}) });
     case "exhaustive":
-      return exhaustive({ levels, runs: options.runs ?? 1000, maxDeviations: options.maxDeviations ?? Infinity });
+      return exhaustive({
+        levels,
+        runs: options.runs ?? 1000,
+        maxDeviations: options.maxDeviations ?? Infinity,
+        ...(options.reduce === undefined ? {} : { reduce: options.reduce }),
+        ...(options.sharedState === undefined ? {} : { sharedState: options.sharedState }),
+      });
     default:
       throw new CheckArgumentError(
         `Unknown policy ${JSON.stringify(spec)}: use "fifo", "random", "pct", "exhaustive", "fast-check" or a policy object.`,
@@ -347,6 +353,12 @@ export function startCampaign(
   levels: PolicyLevels,
   reporter: ProgressReporter | null,
 ): Campaign {
+  const spec = options.policy ?? "pct";
+  if (spec !== "exhaustive" && (options.reduce !== undefined || options.sharedState !== undefined)) {
+    throw new CheckArgumentError(
+      `The \`reduce\` and \`sharedState\` options belong to the exhaustive policy, got policy ${typeof spec === "string" ? JSON.stringify(spec) : JSON.stringify(spec.name)}: use policy: "exhaustive" (a policy object takes them itself: exhaustive({ reduce: true })), or drop them.`,
+    );
+  }
   const setup = setupOf(options);
   return {
     program,

@@ -60,9 +60,13 @@ Options of explore:
   --policy <name>        pct (default), random, exhaustive, fifo or fast-check
   --runs <n>             the run budget (default 100; 1000 for exhaustive)
   --seed <n>             the campaign's seed (default 0)
-  --levels <list>        choice points to explore, comma-separated: ties, interleave, jitter, faults
-                         (default ties)
+  --levels <list>        choice points to explore, comma-separated: ties, interleave, jitter, faults, io
+                         (default ties,jitter,io)
   --depth <n>            PCT's bug depth (default 2)
+  --reduce               exhaustive: skip orders of steps that cannot affect each other (partial-order
+                         reduction)
+  --shared-state <s>     with --reduce: untracked (default: any step may touch anything) or tracked (the
+                         program shares state only through stores, futures, tasks and the primitives)
   --workers <n>          split the runs over worker threads (random and pct)
   --shard <i/n>          run only shard i of n of the campaign's runs (one CI job per shard)
   --time-budget <t>      stop starting runs after t of real time: 500ms, 30s, 10m (a bare number is seconds)
@@ -92,7 +96,7 @@ function levelsOf(text: string | undefined): LevelOptions | undefined {
     .split(",")
     .map((s) => s.trim())
     .filter((s) => s !== "");
-  const known = ["ties", "interleave", "jitter", "faults"];
+  const known = ["ties", "interleave", "jitter", "faults", "io"];
   const unknown = names.filter((n) => !known.includes(n));
   if (unknown.length > 0) {
     throw new UsageError(
@@ -104,6 +108,7 @@ function levelsOf(text: string | undefined): LevelOptions | undefined {
     interleave: names.includes("interleave"),
     jitter: names.includes("jitter"),
     faults: names.includes("faults"),
+    io: names.includes("io"),
   };
 }
 
@@ -171,6 +176,8 @@ function parseExploreArgs(args: readonly string[]) {
       seed: { type: "string" },
       levels: { type: "string" },
       depth: { type: "string" },
+      reduce: { type: "boolean" },
+      "shared-state": { type: "string" },
       workers: { type: "string" },
       shard: { type: "string" },
       "time-budget": { type: "string" },
@@ -206,6 +213,13 @@ async function exploreCommand(args: readonly string[], output: CliOutput, cwd: s
   }
   const levels = levelsOf(values.levels);
   const depth = integer("depth", values.depth, 1);
+  const sharedState = values["shared-state"];
+  if (sharedState !== undefined && sharedState !== "tracked" && sharedState !== "untracked")
+    throw new UsageError(`--shared-state expects tracked or untracked, got ${JSON.stringify(sharedState)}.`);
+  if ((values.reduce === true || sharedState !== undefined) && policy !== "exhaustive")
+    throw new UsageError(`--reduce and --shared-state apply to --policy exhaustive only.`);
+  if (sharedState !== undefined && values.reduce !== true)
+    throw new UsageError(`--shared-state applies with --reduce only.`);
   const maxSteps = integer("max-steps", values["max-steps"], 1);
   const timeBudgetMs = durationMs(values["time-budget"]);
   const specifier = positionals[0] as string;
@@ -217,6 +231,8 @@ async function exploreCommand(args: readonly string[], output: CliOutput, cwd: s
     firstRun,
     ...(levels === undefined ? {} : { levels }),
     ...(depth === undefined ? {} : { depth }),
+    ...(values.reduce === true ? { reduce: true } : {}),
+    ...(sharedState === undefined ? {} : { sharedState }),
     ...(maxSteps === undefined ? {} : { maxSteps }),
     ...(timeBudgetMs === undefined ? {} : { timeBudgetMs }),
     ...(values["allow-leftover-tasks"] === true ? { allowLeftoverTasks: true } : {}),

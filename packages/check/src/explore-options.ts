@@ -7,6 +7,7 @@ import type { EventLoop, PolicyLevels, TraceEvent } from "@simloop/core";
 import type { TraceDifference } from "./determinism.ts";
 import type { Coverage, ExplorationPolicy } from "./exploration-policy.ts";
 import type { FailedRunDetails } from "./failure-analysis.ts";
+import type { SharedState } from "./footprints.ts";
 import type { LevelOptions } from "./levels.ts";
 import type { ProgressOutput } from "./progress.ts";
 import type { FailureKind } from "./run-program.ts";
@@ -36,6 +37,17 @@ export interface ExploreOptions {
   readonly depth?: number;
   /** Exhaustive's deviation bound. Default `Infinity`. */
   readonly maxDeviations?: number;
+  /**
+   * Exhaustive only: skip the orders of steps that cannot affect each other (partial-order reduction,
+   * `exhaustive({ reduce: true })`; see docs/check.md). Needs an unbounded `maxDeviations`. Default false.
+   */
+  readonly reduce?: boolean;
+  /**
+   * Exhaustive with `reduce` only: where the program's shared state lives (`"untracked"`, the default:
+   * any task step or callback may touch anything; `"tracked"`: only stores, futures, tasks and the
+   * coroutines primitives are shared, a promise the program makes).
+   */
+  readonly sharedState?: SharedState;
   /**
    * Stop starting runs after this many milliseconds of real time (every policy, fast-check included; the
    * failing run's analysis is not cut short). Default unlimited.

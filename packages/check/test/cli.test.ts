@@ -44,6 +44,26 @@ describe("simloop explore", () => {
     expect(out).toContain("shard 2/3: runs 4..7");
   });
 
+  it("runs exhaustive with partial-order reduction from --reduce and --shared-state", async () => {
+    const plain = await run("explore", fixture, "--export", "fixed", "--policy", "exhaustive");
+    const reduced = await run(
+      "explore",
+      fixture,
+      "--export",
+      "fixed",
+      "--policy",
+      "exhaustive",
+      "--reduce",
+      "--shared-state",
+      "tracked",
+    );
+    expect(reduced.code).toBe(EXIT.ok);
+    expect(reduced.out).toMatch(
+      /explored every schedule, up to the order of independent steps: \d+ run\(s\) \(\d+ reordering/,
+    );
+    expect(plain.out).not.toContain("independent steps");
+  });
+
   it("exits 2 with the usage on a bad command line", async () => {
     for (const argv of [
       ["explore", fixture, "--runs", "x"],
@@ -52,6 +72,9 @@ describe("simloop explore", () => {
       ["explore", fixture, "--shard", "4/3"],
       ["explore", fixture, "--time-budget", "soon"],
       ["explore", fixture, "--policy", "exhaustive", "--workers", "2"],
+      ["explore", fixture, "--reduce"],
+      ["explore", fixture, "--policy", "exhaustive", "--reduce", "--shared-state", "somewhere"],
+      ["explore", fixture, "--policy", "exhaustive", "--shared-state", "tracked"],
       ["explore", fixture, "--unknown"],
       ["explore"],
       ["frobnicate"],

@@ -34,6 +34,25 @@ describe("exhaustive with reduce", () => {
     expect(reduced.coverage.summary).toMatch(/explored every schedule, up to the order of independent steps: 24 run/);
   });
 
+  it("is reachable from explore's options by policy name (what exploreParallel workers and the CLI pass)", () => {
+    const byName = explore(threeTickers, {
+      policy: "exhaustive",
+      reduce: true,
+      sharedState: "tracked",
+      runs: BIG,
+      shrink: false,
+    });
+    expect(byName.runs).toBe(24);
+    expect(byName.coverage.pruned).toBeGreaterThan(0);
+    const untracked = explore(threeTickers, { policy: "exhaustive", reduce: true, runs: 50, shrink: false });
+    expect(untracked.coverage.pruned).toBe(0);
+    expect(() => explore(threeTickers, { policy: "pct", reduce: true })).toThrow(CheckArgumentError);
+    expect(() => explore(threeTickers, { sharedState: "tracked" })).toThrow(/belong to the exhaustive policy/);
+    expect(() => explore(threeTickers, { policy: "exhaustive", reduce: true, maxDeviations: 2 })).toThrow(
+      CheckArgumentError,
+    );
+  });
+
   it("treats a task step as dependent with everything unless the program opts in (the default is sound)", () => {
     const reduced = cover(threeTickers, { reduce: true });
     expect(reduced.runs).toBe(13824);
