@@ -32,6 +32,9 @@ export const MEASURED: readonly PolicyName[] = ["random", "pct", "exhaustive", "
 /** The column of `explore` with its defaults (no policy, no levels). */
 export const DEFAULTS = "defaults";
 
+/** The run budget of each campaign of the docs' tables. */
+export const BUDGET = 2000;
+
 function* ticker(ticks: number) {
   for (let i = 0; i < ticks; i++) yield* sleep(0.5);
 }
@@ -55,7 +58,15 @@ export function noisy(program: Program, tickers: number): Program {
   };
 }
 
-function median(values: number[]): number {
+/**
+ * The median of `values` (the mean of the middle two for an even count; Infinity counts as a value).
+ *
+ * @example
+ * ```ts
+ * median([1, 2, Infinity]); // 2
+ * ```
+ */
+export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1
@@ -210,17 +221,19 @@ export function formatTable(
 
 const isMain = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, "/"));
 if (isMain) {
-  const scheduler = await measureSchedulerRunsToFind();
-  const dropIn = await measureDropInRunsToFind();
-  process.stdout.write(`Plain programs:\n\n${formatTable(measureRunsToFind(), scheduler, promiseTwins, dropIn)}\n\n`);
-  const noisyScheduler = await measureSchedulerRunsToFind(20, 1000, 3);
-  const noisyDropIn = await measureDropInRunsToFind(20, 1000, 3);
+  const scheduler = await measureSchedulerRunsToFind(20, BUDGET);
+  const dropIn = await measureDropInRunsToFind(20, BUDGET);
   process.stdout.write(
-    `With 3 background tickers:\n\n${formatTable(measureRunsToFind(20, 1000, 3), noisyScheduler, promiseTwins, noisyDropIn)}\n\n`,
+    `Plain programs:\n\n${formatTable(measureRunsToFind(20, BUDGET), scheduler, promiseTwins, dropIn)}\n\n`,
   );
-  const nodeScheduler = await measureSchedulerRunsToFind(20, 1000, 0, nodePromiseTwins);
-  const nodeDropIn = await measureDropInRunsToFind(20, 1000, 0, nodePromiseTwins);
+  const noisyScheduler = await measureSchedulerRunsToFind(20, BUDGET, 3);
+  const noisyDropIn = await measureDropInRunsToFind(20, BUDGET, 3);
   process.stdout.write(
-    `Modelled on Node.js issues:\n\n${formatTable(measureRunsToFind(20, 1000, 0, nodeBugs), nodeScheduler, nodePromiseTwins, nodeDropIn)}\n`,
+    `With 3 background tickers:\n\n${formatTable(measureRunsToFind(20, BUDGET, 3), noisyScheduler, promiseTwins, noisyDropIn)}\n\n`,
+  );
+  const nodeScheduler = await measureSchedulerRunsToFind(20, BUDGET, 0, nodePromiseTwins);
+  const nodeDropIn = await measureDropInRunsToFind(20, BUDGET, 0, nodePromiseTwins);
+  process.stdout.write(
+    `Modelled on Node.js issues:\n\n${formatTable(measureRunsToFind(20, BUDGET, 0, nodeBugs), nodeScheduler, nodePromiseTwins, nodeDropIn)}\n`,
   );
 }

@@ -200,8 +200,14 @@ function outOfTime(campaign: Campaign): boolean {
   return campaign.timeBudget !== undefined && performance.now() - campaign.started > campaign.timeBudget;
 }
 
+/** @internal The largest pick of the fast-check campaign's schedules (jitter picks span their range with it, see `choices`). */
+export const FAST_CHECK_MAX_PICK = 7;
+
 /** @internal The fast-check campaign's schedules: a pick list per run, long enough for real programs' decision points ("max" size draws lengths across the range). */
-export const FAST_CHECK_PICKS: fc.Arbitrary<number[]> = fc.array(fc.nat({ max: 7 }), { maxLength: 512, size: "max" });
+export const FAST_CHECK_PICKS: fc.Arbitrary<number[]> = fc.array(fc.nat({ max: FAST_CHECK_MAX_PICK }), {
+  maxLength: 512,
+  size: "max",
+});
 
 /** @internal fast-check's parameters for the campaign (seed, runs, the time left). */
 export function fastCheckParameters(campaign: Campaign): fc.Parameters<[number[]]> {
@@ -227,7 +233,7 @@ export function fastCheckProperty(campaign: Campaign): (picks: number[]) => Runs
   const traced = base.setup !== undefined;
   let shrinking = false;
   return function* (picks) {
-    const policy = choices(picks, levels);
+    const policy = choices(picks, levels, { maxPick: FAST_CHECK_MAX_PICK });
     policy._labelling(false);
     policy.beginRun(0);
     const { failure } = yield* runRequest(policy, seed, base, traced);
@@ -248,7 +254,7 @@ export function fastCheckProperty(campaign: Campaign): (picks: number[]) => Runs
 export function* fastCheckFound(campaign: Campaign, check: fc.RunDetails<[number[]]>): Runs<Coverage> {
   const { levels, seed, base } = campaign;
   if (check.failed && check.counterexample !== null) {
-    const policy = choices(check.counterexample[0], levels);
+    const policy = choices(check.counterexample[0], levels, { maxPick: FAST_CHECK_MAX_PICK });
     policy.beginRun(0);
     const outcome = outcomeOf(yield* runRequest(policy, seed, base, true), policy);
     if (outcome.failure !== undefined) {

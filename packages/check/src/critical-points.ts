@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { CheckArgumentError } from "./errors.ts";
 
 /**
  * The values exhaustive tries for a duration in `[min, max]`, smallest first: with `deadlines` (a followed
@@ -38,4 +39,76 @@ export function criticalPoints(min: number, max: number, deadlines: readonly num
     if (middle > at && middle < next) points.push(middle);
   }
   return points;
+}
+
+/**
+ * The share of random draws of a duration with other deadlines in its range that pick its place among
+ * them first ({@link drawDuration}); the rest are uniform over the range.
+ */
+export const CRITICAL_DRAWS = 0.75;
+
+/**
+ * @internal The `criticalDraws` option of the random and PCT policies, checked: a number in [0, 1],
+ * default {@link CRITICAL_DRAWS}.
+ * @throws {@link CheckArgumentError} otherwise.
+ */
+export function criticalShare(share: number | undefined): number {
+  if (share === undefined) return CRITICAL_DRAWS;
+  if (!(typeof share === "number" && share >= 0 && share <= 1)) {
+    throw new CheckArgumentError(`Expected \`criticalDraws\` to be a number in [0, 1], got \`${String(share)}\`.`);
+  }
+  return share;
+}
+
+/** The random source {@link drawDuration} needs (core's `Random` has it). */
+export interface UniformSource {
+  /** A number in `[0, 1)`. */
+  next(): number;
+  /** A number in `[low, high)`. */
+  uniform(low: number, high: number): number;
+}
+
+/**
+ * A random draw of an uncertain duration in `[min, max]` whose range holds other deadlines (`deadlines`,
+ * the durations at which other timers are due: `JitterPoint.deadlines` of `uncertain(min, max)`). With
+ * probability `critical` it first picks, uniformly, the duration's place among those deadlines — one of
+ * the gaps between them (the bounds included) or a tie with one of them — and then, in a gap, a value
+ * just after its start, just before its end or uniform inside it (a third each); otherwise, and always
+ * when no deadline lies inside the range, it draws uniformly over the range.
+ *
+ * Why: a race that hides in durations usually needs one to land on a given side of another deadline, often
+ * right next to it (a request just after an idle timeout, a job that ends just after a renewal went out):
+ * drawn uniformly over the range, such a window can be a tiny share of it; picked by its place, every order
+ * among the pending deadlines is as likely as any other, as fast-check's clockless scheduler makes every
+ * order of pending promises. "Just" is a thousandth of the range, or half the gap when that is smaller.
+ *
+ * @example
+ * ```ts
+ * drawDuration(new Random(1), 3900, 4100, [4000]); // in [3900, 4000), 4000 (a tie) or in (4000, 4100]
+ * ```
+ */
+export function drawDuration(
+  rng: UniformSource,
+  min: number,
+  max: number,
+  deadlines: readonly number[] | undefined,
+  critical: number = CRITICAL_DRAWS,
+): number {
+  if (min === max) return min;
+  if (deadlines === undefined || deadlines.length === 0 || !(critical > 0 && rng.next() < critical)) {
+    return rng.uniform(min, max);
+  }
+  const inside = [...new Set(deadlines.filter((d) => d > min && d < max))].sort((a, b) => a - b);
+  if (inside.length === 0) return rng.uniform(min, max);
+  const slot = Math.min(2 * inside.length, Math.floor(rng.next() * (2 * inside.length + 1)));
+  // Odd slots: a tie with deadline (slot - 1) / 2; even slots: the gap before deadline slot / 2 (or after the last).
+  if (slot % 2 === 1) return inside[(slot - 1) / 2] as number;
+  const low = slot === 0 ? min : (inside[slot / 2 - 1] as number);
+  const high = slot === 2 * inside.length ? max : (inside[slot / 2] as number);
+  const near = Math.min((max - min) / 1000, (high - low) / 2);
+  const where = rng.next() * 3;
+  if (where < 1) return slot === 0 ? min : Math.min(low + near, high);
+  if (where < 2) return slot === 2 * inside.length ? max : Math.max(high - near, low);
+  const value = rng.uniform(low, high);
+  return value > low || slot === 0 ? value : low + near;
 }

@@ -31,12 +31,13 @@ export type { RandomOptions } from "./random-policy.ts";
 export { pct, pctBound } from "./pct.ts";
 export type { PctOptions } from "./pct.ts";
 export { exhaustive } from "./exhaustive.ts";
-export { criticalPoints } from "./critical-points.ts";
+export { criticalPoints, drawDuration } from "./critical-points.ts";
+export type { UniformSource } from "./critical-points.ts";
 export type { ExhaustiveOptions } from "./exhaustive.ts";
 export type { SharedState } from "./footprints.ts";
 export { replaying } from "./replaying-policy.ts";
 export type { Divergence, ReplayingPolicy } from "./replaying-policy.ts";
-export { choices, scheduleArb } from "./choices.ts";
+export { choices, jitterPick, scheduleArb } from "./choices.ts";
 export { LoopScheduler } from "./loop-scheduler.ts";
 export {
   NothingScheduledError,
@@ -47,7 +48,7 @@ export {
 export type { LoopSchedulerReportItem } from "./loop-scheduler.ts";
 export { SimloopScheduler, simloopScheduler } from "./simloop-scheduler.ts";
 export type { SimloopSchedulerOptions } from "./simloop-scheduler.ts";
-export type { ScheduleArbOptions } from "./choices.ts";
+export type { ChoicesOptions, ScheduleArbOptions } from "./choices.ts";
 export { classifyError, DEFAULT_MAX_STEPS, runProgram } from "./run-program.ts";
 export type { FailureKind, Program, RunFailure, RunOptions, RunOutcome } from "./run-program.ts";
 export { shrinkSchedule } from "./shrink.ts";

@@ -22,6 +22,7 @@
  * @module
  */
 import { Random, type ChoicePoint, type Handle, type JitterPoint, type Task, type TieChoice } from "@simloop/core";
+import { criticalShare, drawDuration } from "./critical-points.ts";
 import { CheckArgumentError } from "./errors.ts";
 import {
   runSeed,
@@ -54,6 +55,12 @@ export interface PctOptions {
    * `"main"`.
    */
   readonly callbacks?: "main" | "own";
+  /**
+   * The share of uncertain durations drawn at or next to a critical point (just before, at or just after
+   * another deadline in the range; its bounds when it has none) instead of uniformly (see
+   * `drawDuration`). Default 0.5; 0 draws every duration uniformly.
+   */
+  readonly criticalDraws?: number;
 }
 
 const MAIN = Symbol("main");
@@ -91,6 +98,7 @@ class PctPolicy extends RecordingPolicy {
   private priorities = new Map<object | typeof MAIN, number>();
   /** Whether a candidate outside any task is its own owner ({@link PctOptions.callbacks}). */
   private readonly ownCallbacks: boolean;
+  private readonly criticalDraws: number;
   private changePoints: number[] = [];
   private lastFired = -Infinity;
   private lastIteration = -1;
@@ -107,6 +115,7 @@ class PctPolicy extends RecordingPolicy {
     this.k = options.steps ?? 0;
     this.stepsFrom = options.steps === undefined ? "observed" : "given";
     this.ownCallbacks = options.callbacks === "own";
+    this.criticalDraws = criticalShare(options.criticalDraws);
   }
 
   /** A candidate's owner: its task, else the main pseudo-task or itself ({@link PctOptions.callbacks}). */
@@ -235,7 +244,7 @@ class PctPolicy extends RecordingPolicy {
   }
 
   protected draw(point: JitterPoint): number {
-    return this.rng.uniform(point.min, point.max);
+    return drawDuration(this.rng, point.min, point.max, point.deadlines, this.criticalDraws);
   }
 
   override coverage(): Coverage {
@@ -282,7 +291,10 @@ function formatProbability(p: number): string {
  * run r depends only on (program, seed, r); a run that asks more than k decision points gets no change
  * point past the k-th, and the coverage line then says so ("the bound is for bugs within the first k").
  *
- * @throws {@link CheckArgumentError} unless `depth` is an integer ≥ 1.
+ * Uncertain durations are drawn next to a critical point with probability `criticalDraws` (default
+ * 0.5), else uniformly.
+ *
+ * @throws {@link CheckArgumentError} unless `depth` is an integer ≥ 1, or when `criticalDraws` is not in [0, 1].
  * @example
  * ```ts
  * const result = explore(program, { policy: pct(1, 3), runs: 1000 });

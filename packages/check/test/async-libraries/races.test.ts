@@ -56,7 +56,7 @@ const races: readonly Race[] = [
     fixed: () => renameTwice(VersionedProfileClient),
     value: "Ada Lovelace",
     failure: /^the server kept "Ada"$/,
-    deviations: 3,
+    deviations: 2,
   },
   {
     library: "async-mutex",
