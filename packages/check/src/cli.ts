@@ -187,6 +187,20 @@ function parseExploreArgs(args: readonly string[]) {
   });
 }
 
+/** The options of `--reduce` and `--shared-state`, checked against the policy. */
+function reductionOf(
+  reduce: boolean | undefined,
+  sharedState: string | undefined,
+  policy: PolicyName,
+): Pick<ExploreOptions, "reduce" | "sharedState"> {
+  if (sharedState !== undefined && sharedState !== "tracked" && sharedState !== "untracked")
+    throw new UsageError(`--shared-state expects tracked or untracked, got ${JSON.stringify(sharedState)}.`);
+  if ((reduce === true || sharedState !== undefined) && policy !== "exhaustive")
+    throw new UsageError(`--reduce and --shared-state apply to --policy exhaustive only.`);
+  if (sharedState !== undefined && reduce !== true) throw new UsageError(`--shared-state applies with --reduce only.`);
+  return { ...(reduce === true ? { reduce: true } : {}), ...(sharedState === undefined ? {} : { sharedState }) };
+}
+
 async function exploreCommand(args: readonly string[], output: CliOutput, cwd: string): Promise<number> {
   const { values, positionals } = parseExploreArgs(args);
   if (positionals.length !== 1) throw new UsageError(`explore takes one module, got ${positionals.length}.`);
@@ -213,13 +227,7 @@ async function exploreCommand(args: readonly string[], output: CliOutput, cwd: s
   }
   const levels = levelsOf(values.levels);
   const depth = integer("depth", values.depth, 1);
-  const sharedState = values["shared-state"];
-  if (sharedState !== undefined && sharedState !== "tracked" && sharedState !== "untracked")
-    throw new UsageError(`--shared-state expects tracked or untracked, got ${JSON.stringify(sharedState)}.`);
-  if ((values.reduce === true || sharedState !== undefined) && policy !== "exhaustive")
-    throw new UsageError(`--reduce and --shared-state apply to --policy exhaustive only.`);
-  if (sharedState !== undefined && values.reduce !== true)
-    throw new UsageError(`--shared-state applies with --reduce only.`);
+  const reduction = reductionOf(values.reduce, values["shared-state"], policy);
   const maxSteps = integer("max-steps", values["max-steps"], 1);
   const timeBudgetMs = durationMs(values["time-budget"]);
   const specifier = positionals[0] as string;
@@ -231,8 +239,7 @@ async function exploreCommand(args: readonly string[], output: CliOutput, cwd: s
     firstRun,
     ...(levels === undefined ? {} : { levels }),
     ...(depth === undefined ? {} : { depth }),
-    ...(values.reduce === true ? { reduce: true } : {}),
-    ...(sharedState === undefined ? {} : { sharedState }),
+    ...reduction,
     ...(maxSteps === undefined ? {} : { maxSteps }),
     ...(timeBudgetMs === undefined ? {} : { timeBudgetMs }),
     ...(values["allow-leftover-tasks"] === true ? { allowLeftoverTasks: true } : {}),
