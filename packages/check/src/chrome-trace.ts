@@ -7,6 +7,7 @@
 import type { TaskSite, TraceEvent } from "@simloop/core";
 import { runLanes } from "./lanes.ts";
 import { isDeviation, type Decision, type Schedule } from "./schedule.ts";
+import { siteWords } from "./words.ts";
 
 /** One Chrome trace event (the subset used here). */
 export interface ChromeTraceEvent {
@@ -172,7 +173,7 @@ export function toChromeTrace(events: readonly TraceEvent[], options: ChromeTrac
     } else if (event.kind === "note") {
       out.push({ name: event.label, cat: "note", ph: "i", s: "t", ts: at, pid: 1, tid: tidOf(event.source), args });
     } else {
-      const name = event.kind === "timer" && event.site !== undefined ? event.site : event.label;
+      const name = event.kind === "timer" && event.site !== undefined ? siteWords(event.site) : event.label;
       out.push({ name, cat: event.kind, ph: "X", ts: at, dur, pid: 1, tid: tidOf(task(event)), args });
     }
   });

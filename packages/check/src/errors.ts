@@ -309,3 +309,26 @@ export class WatchdogTimeoutError extends WorkerStoppedError {
     this.watchdogMs = watchdogMs;
   }
 }
+
+/**
+ * Writing an HTML report failed (the directory could not be created, the file not written).
+ *
+ * @example
+ * ```ts
+ * try { writeHtmlReport(failure, "/read-only/report.html"); } catch (e) { if (e instanceof ReportWriteError) console.log(e.path); }
+ * ```
+ */
+export class ReportWriteError extends CheckError {
+  override readonly name: string = "ReportWriteError";
+  /** The path that could not be written. */
+  readonly path: string;
+
+  constructor(path: string, cause: unknown) {
+    super(
+      "REPORT_WRITE",
+      `Cannot write the HTML report to ${JSON.stringify(path)}: ${cause instanceof Error ? cause.message : String(cause)}. Give a path in a writable directory.`,
+      { cause },
+    );
+    this.path = path;
+  }
+}

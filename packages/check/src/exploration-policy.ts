@@ -115,14 +115,15 @@ export function taskOf(handle: Handle): Task<unknown> | null {
  *
  * @example
  * ```ts
- * candidateLabels(point); // ["a sleep until t=1, Task-2", "none yet: defer the rest …"] ("sleep(1) in deposit (bank.ts:16), Task-2" on a loop traced with sites)
+ * candidateLabels(point); // ["a sleep until t=1, Task-2", "whatever else is ready first (these timers …)"] ("sleep(1) in deposit (bank.ts:16), Task-2" on a loop traced with sites)
  * ```
  */
 export function candidateLabels(point: ChoicePoint): string[] {
   switch (point.kind) {
     case "tie": {
       const labels = point.candidates.map(handleWords);
-      if (point.canDefer) labels.push("none yet: defer the rest to a later iteration at the same instant");
+      // The policy may let other ready callbacks run first: these timers then fire later at the same instant.
+      if (point.canDefer) labels.push("whatever else is ready first (these timers fire later at the same instant)");
       return labels;
     }
     case "interleave":

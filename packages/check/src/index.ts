@@ -13,6 +13,7 @@ export {
   LeftoverTasksError,
   NondeterminismError,
   ReplayDivergenceError,
+  ReportWriteError,
   ScheduleParseError,
   UnretrievedExceptionError,
   WatchdogTimeoutError,
@@ -57,10 +58,14 @@ export { replay } from "./replay.ts";
 export type { ReplayOptions, ReplayResult } from "./replay.ts";
 export { compareTraces, traceLines, watchGlobals } from "./determinism.ts";
 export type { TraceDifference } from "./determinism.ts";
-export { formatReport, formatTimeline } from "./report.ts";
+export { formatReport, formatTimeline, replayLine } from "./report.ts";
 export type { ReportInput } from "./report.ts";
 export { toChromeTrace } from "./chrome-trace.ts";
 export type { ChromeTrace, ChromeTraceEvent, ChromeTraceOptions } from "./chrome-trace.ts";
+export { formatLanes, LANES_LEGEND, pendingOf, runLanes } from "./lanes.ts";
+export type { FormatLanesOptions, LaneOptions, LaneSpan, LaneStep, RunLanes, TaskLane, WaitState } from "./lanes.ts";
+export { escapeHtml, htmlReport, writeHtmlReport } from "./html-report.ts";
+export type { HtmlReportInput, HtmlReportOptions } from "./html-report.ts";
 export { assertExplore, explore } from "./explore.ts";
 export type {
   ExploreFailure,

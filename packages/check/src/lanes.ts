@@ -14,7 +14,7 @@
  */
 import type { TaskSite, TraceEvent } from "@simloop/core";
 import { isDeviation, type Decision } from "./schedule.ts";
-import { causeWords, taskWords } from "./words.ts";
+import { causeWords, siteWords, taskWords } from "./words.ts";
 
 /** How a task spent a stretch of virtual time between two of its steps. */
 export type WaitState = "sleeping" | "waiting" | "pending";
@@ -171,7 +171,7 @@ export function runLanes(trace: readonly TraceEvent[], options: LaneOptions = {}
 function callbackLanes(trace: readonly TraceEvent[], building: Map<string, Building>): void {
   for (const event of trace) {
     if (event.kind !== "timer" && event.kind !== "callback") continue;
-    const name = event.site ?? event.label;
+    const name = event.site === undefined ? event.label : siteWords(event.site);
     let lane = building.get(name);
     if (lane === undefined) {
       lane = { steps: [], spans: [] };

@@ -140,6 +140,21 @@ function describeDecision(decision: Decision, index: number, explained: Set<stri
   );
 }
 
+/**
+ * @internal The deviations of `schedule` from asyncio's order in words, one line each, each kind of
+ * decision point explained at its first mention; labelled from `decisions` (the report's run, traced
+ * with the user's call sites) when given.
+ */
+export function deviationLines(schedule: Schedule, decisions?: Schedule): string[] {
+  const explained = new Set<string>();
+  const labelled = decisions?.decisions ?? schedule.decisions;
+  return schedule.deviationIndices().map((i) => {
+    const decision = schedule.decisions[i] as Decision;
+    const labels = labelled[i]?.labels;
+    return describeDecision(labels === undefined ? decision : { ...decision, labels }, i, explained);
+  });
+}
+
 function stateText(detail: unknown): string {
   try {
     return JSON.stringify(detail);
@@ -285,18 +300,11 @@ export function formatReport(input: ReportInput): string {
     out.push("Tasks (the generator function each runs, and where it was created):");
     for (const line of taskLegend(tasks)) out.push(`  ${line}`);
   }
-  const indices = schedule.deviationIndices();
-  if (indices.length > 0) {
+  const deviationWords = deviationLines(schedule, input.decisions);
+  if (deviationWords.length > 0) {
     out.push("");
     out.push("Deviations from asyncio's order:");
-    const explained = new Set<string>();
-    // The labels are those of the report's run (traced with the user's call sites), when given.
-    const labelled = input.decisions?.decisions ?? schedule.decisions;
-    for (const i of indices) {
-      const decision = schedule.decisions[i] as Decision;
-      const labels = labelled[i]?.labels;
-      out.push(`  - ${describeDecision(labels === undefined ? decision : { ...decision, labels }, i, explained)}`);
-    }
+    for (const line of deviationWords) out.push(`  - ${line}`);
   }
   if (isInstance(input.error, DeadlockError)) {
     const deadlock = input.error as DeadlockError;

@@ -6,10 +6,13 @@
  *
  * @module
  */
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { CheckArgumentError, ExplorationFailedError } from "./errors.ts";
 import type { AsyncProgram } from "@simloop/async";
-import { assertExploreAsync, type ExploreAsyncOptions } from "./explore-async.ts";
-import { assertExplore } from "./explore.ts";
+import { exploreAsync, type ExploreAsyncOptions } from "./explore-async.ts";
+import { assertPassed, explore } from "./explore.ts";
+import { writeHtmlReport } from "./html-report.ts";
 import type { ExploreOptions, ExploreResult } from "./explore-options.ts";
 import { isAsyncProgram } from "./program-kind.ts";
 import { consoleOutput } from "./progress.ts";
@@ -25,6 +28,13 @@ export interface SimloopTestOptions extends ExploreAsyncOptions {
    * message naming the test. Default `console.warn`, which vitest shows with the test.
    */
   readonly onWarning?: (message: string) => void;
+  /**
+   * Where a failing test writes its HTML report (see `htmlReport`): a directory, in which the file is
+   * named after the test, or `false` to write none. The failure message names the file. Default: the
+   * `SIMLOOP_HTML_REPORT` environment variable when set (a directory, or `off`), else
+   * `simloop-reports` in the operating system's temporary directory.
+   */
+  readonly htmlReport?: string | false;
 }
 
 /** A test-definition function such as vitest's `test` or `it`. */
@@ -126,7 +136,8 @@ export function rerunPattern(name: string): string {
 /**
  * Defines a test that explores `program` (a generator program, or an async one: an `async function`,
  * or a function wrapped in `asyncProgram`, explored with `exploreAsync`) and fails with the full report (seed, shrunk schedule,
- * timeline, replay line) plus the line to rerun it alone. Every campaign prints one summary line
+ * timeline, replay line), the path of its HTML report (see {@link SimloopTestOptions.htmlReport}) and
+ * the line to rerun it alone. Every campaign prints one summary line
  * (runs, distinct schedules, coverage) and, when long, its progress: pass `output: false` to keep it
  * silent, or an output of your own (see `progress.ts`). `SIMLOOP_SEED`, `SIMLOOP_RUNS` and
  * `SIMLOOP_SHARD` override the options (see {@link withEnvironment}).
@@ -176,18 +187,23 @@ export function runSimloopCheck(
   options: SimloopTestOptions = {},
   environment?: Environment,
 ): ExploreResult {
-  const { onWarning: _onWarning, ...exploreOptions } = options;
+  const { onWarning: _onWarning, htmlReport: _htmlReport, ...exploreOptions } = options;
   // The vitest helper shows progress and a summary line by default (`output: false` keeps it silent).
   const effective = withEnvironment({ output: consoleOutput(), ...exploreOptions }, environment);
+  // Checked before the campaign: a bad htmlReport throws CheckArgumentError, not after a long campaign.
+  const directory = reportDirectory(options, environment);
+  let report: string | undefined;
   try {
-    return warned(assertExplore(program, effective), program, options);
+    const result = explore(program, effective);
+    report = writtenReport(result, program, options, directory);
+    return warned(assertPassed(result), program, options);
   } catch (error) {
-    throw withRerunLine(error, program, options, effective);
+    throw withRerunLine(error, program, options, effective, report);
   }
 }
 
 /**
- * {@link runSimloopCheck} for an async program: explores it with `assertExploreAsync`.
+ * {@link runSimloopCheck} for an async program: explores it with `exploreAsync`.
  * @throws (as a rejection) {@link ExplorationFailedError} when a failing schedule is found.
  * @example
  * ```ts
@@ -199,12 +215,17 @@ export async function runSimloopCheckAsync(
   options: SimloopTestOptions = {},
   environment?: Environment,
 ): Promise<ExploreResult> {
-  const { onWarning: _onWarning, ...exploreOptions } = options;
+  const { onWarning: _onWarning, htmlReport: _htmlReport, ...exploreOptions } = options;
   const effective = withEnvironment({ output: consoleOutput(), ...exploreOptions }, environment);
+  // Checked before the campaign: a bad htmlReport throws CheckArgumentError, not after a long campaign.
+  const directory = reportDirectory(options, environment);
+  let report: string | undefined;
   try {
-    return warned(await assertExploreAsync(program, effective), program, options);
+    const result = await exploreAsync(program, effective);
+    report = writtenReport(result, program, options, directory);
+    return warned(assertPassed(result), program, options);
   } catch (error) {
-    throw withRerunLine(error, program, options, effective);
+    throw withRerunLine(error, program, options, effective, report);
   }
 }
 
@@ -219,16 +240,69 @@ function warned(result: ExploreResult, program: { readonly name: string }, optio
   return result;
 }
 
-/** A failure with the line that reruns the test alone appended; any other error as it was. */
+/**
+ * The directory a failing test writes its HTML report to: the option, else `SIMLOOP_HTML_REPORT`
+ * (`off`, `false`, `0` or `no`: none), else `simloop-reports` in the temporary directory.
+ */
+function reportDirectory(options: SimloopTestOptions, environment: Environment = env()): string | undefined {
+  if (options.htmlReport === false) return undefined;
+  if (options.htmlReport !== undefined) {
+    if (typeof options.htmlReport !== "string" || options.htmlReport === "") {
+      throw new CheckArgumentError(
+        `Expected htmlReport to be a directory or false, got ${JSON.stringify(options.htmlReport)}.`,
+      );
+    }
+    return options.htmlReport;
+  }
+  const fromEnvironment = environment["SIMLOOP_HTML_REPORT"];
+  if (fromEnvironment === undefined || fromEnvironment === "") return join(tmpdir(), "simloop-reports");
+  return /^(off|false|0|no)$/i.test(fromEnvironment) ? undefined : fromEnvironment;
+}
+
+/** A file name for the test's report: its name made safe, and a hash of it (two names never share a file). */
+function reportFileName(name: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) hash = Math.imul(hash ^ name.charCodeAt(i), 0x01000193) >>> 0;
+  const slug = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 60);
+  return `${slug === "" ? "simloop-test" : slug}-${hash.toString(16).padStart(8, "0")}.html`;
+}
+
+/**
+ * Writes the HTML report of a failing campaign into `directory` (see {@link reportDirectory}): the line the failure
+ * message gets (the file, or why none was written); `undefined` when the campaign passed or none is asked for.
+ */
+function writtenReport(
+  result: ExploreResult,
+  program: { readonly name: string },
+  options: SimloopTestOptions,
+  directory: string | undefined,
+): string | undefined {
+  if (result.failure === undefined || directory === undefined) return undefined;
+  const name = options.name ?? (program.name === "" ? "program" : program.name);
+  try {
+    return `HTML report (open it in a browser): ${writeHtmlReport(result.failure, join(directory, reportFileName(name)))}`;
+  } catch (error) {
+    // The exploration's failure is what the test reports: a report that cannot be written only says so.
+    return `HTML report not written: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
+/** A failure with the HTML report's line and the line that reruns the test alone appended; any other error as it was. */
 function withRerunLine(
   error: unknown,
   program: { readonly name: string },
   options: SimloopTestOptions,
   effective: ExploreOptions,
+  report: string | undefined,
 ): unknown {
   if (!(error instanceof ExplorationFailedError)) return error;
   const rerun = `Rerun it alone: SIMLOOP_SEED=${effective.seed ?? 0} SIMLOOP_RUNS=${effective.runs ?? 100} npx vitest run -t ${rerunPattern(options.name ?? program.name)}`;
-  return new ExplorationFailedError(`${error.message}\n\n${rerun}`, error.kind, error.schedule, error.cause);
+  const html = report === undefined ? "" : `\n\n${report}`;
+  return new ExplorationFailedError(`${error.message}${html}\n\n${rerun}`, error.kind, error.schedule, error.cause);
 }
 
 /**

@@ -36,6 +36,30 @@ const WAKER: Readonly<Record<string, string>> = {
   _onTimeout: "a timeout",
 };
 
+/** What the user called that armed a known internal timer callback, by the callback's name. */
+const ARMED_BY: Readonly<Record<string, string>> = {
+  releaseWaiter: "the timeout of waitFor or wait",
+  _onTimeout: "the timeout of timeout()",
+};
+
+/**
+ * A site's call in the user's words: a timer that simloop armed for the user's call (the timeout of
+ * `waitFor(aw, 1)`, recorded as `callLater(1, releaseWaiter)`) is named by that call; any other call
+ * as recorded.
+ *
+ * @example
+ * ```ts
+ * siteWords("callLater(1, releaseWaiter) in pay (pay.ts:33)"); // "the timeout of waitFor or wait (1) in pay (pay.ts:33)"
+ * ```
+ */
+export function siteWords(site: string): string {
+  const match = /^(callLater|callAt)\((.*), ([\w$]+)\)(.*)$/s.exec(site);
+  const armed = match === null ? undefined : ARMED_BY[match[3] as string];
+  if (match === null || armed === undefined) return site;
+  const when = match[1] === "callAt" ? `at t=${match[2] as string}` : (match[2] as string);
+  return `${armed} (${when})${match[4] as string}`;
+}
+
 /**
  * A callback's label in the user's words: what a known internal callback does, else its name.
  *
@@ -75,7 +99,7 @@ export function handleWords(handle: Handle): string {
   if (handle.kind === "step") return `${handle.label}${fnSuffix(task)} runs`;
   const owner = task === null ? "" : `, ${task.getName()}`;
   const site = siteOf(handle);
-  if (site !== undefined) return `${describeSite(site)}${owner}`;
+  if (site !== undefined) return `${siteWords(describeSite(site))}${owner}`;
   const label = handle.label;
   if (label === "setResultUnlessCancelled") {
     const when = (handle as { when?: () => number }).when?.();
@@ -118,13 +142,13 @@ export function eventWords(
       return `${who} resumes${by}`;
     }
     case "timer": {
-      if (event.site !== undefined) return `${event.site} ends, ${event.source}`;
+      if (event.site !== undefined) return `${siteWords(event.site)} ends, ${event.source}`;
       return `${callbackWords(event.label)}, ${event.source}`;
     }
     case "done":
       return `${taskWords(event.source, tasks)} is done: ${callbackWords(event.label)}`;
     default:
-      return `${event.site ?? callbackWords(event.label)}  (from ${event.source})`;
+      return `${event.site === undefined ? callbackWords(event.label) : siteWords(event.site)}  (from ${event.source})`;
   }
 }
 

@@ -1,0 +1,518 @@
+/**
+ * The HTML report of a failing run: one self-contained file (inline CSS, SVG and a few lines of script,
+ * no external resource) that a browser opens from disk or a CI artifact. It shows what failed, the line
+ * that replays the run (with a button that copies it), a swimlane timeline of the run (one lane per
+ * task, a column per instant of virtual time: when each task ran, what it slept on or waited for,
+ * deviations from asyncio's order marked across the lanes, the state changes of a tracked store), the
+ * deviations in words, every state change from the store, and the full text report.
+ *
+ * {@link htmlReport} returns the HTML; {@link writeHtmlReport} writes it to a file. The vitest helper
+ * `simloopTest` writes one on failure (see `SimloopTestOptions.htmlReport`).
+ *
+ * @module
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { describeError, describeValue, type TaskSite, type TraceEvent } from "@simloop/core";
+import { CheckArgumentError, ReportWriteError } from "./errors.ts";
+import { runLanes, pendingOf, type LaneSpan, type TaskLane } from "./lanes.ts";
+import { deviationLines } from "./report.ts";
+import { isDeviation, Schedule, type Decision } from "./schedule.ts";
+import { taskLegend, taskWords } from "./words.ts";
+
+/**
+ * What {@link htmlReport} reads of a failure: an `ExploreFailure` (from `explore`, `exploreAsync`,
+ * `exploreParallel`) has all of it.
+ */
+export interface HtmlReportInput {
+  /** The failure kind (`"error"`, `"deadlock"`, …). */
+  readonly kind: string;
+  /** What the program threw (or the deadlock, the violated invariant…). */
+  readonly error: unknown;
+  /** The shrunk schedule, and the loop seed of the failing run. */
+  readonly schedule: Schedule;
+  readonly runSeed: number;
+  /** The text report (its first line is the page's title unless `title` is given). */
+  readonly report: string;
+  /** The trace of the minimal failing run. */
+  readonly trace: readonly TraceEvent[];
+  /** That run's untrimmed decisions with their candidates' labels (default: `schedule`'s). */
+  readonly decisions?: Schedule;
+  /** That run's tasks (from a run traced with sites): lanes are titled with each task's function. */
+  readonly tasks?: readonly TaskSite[];
+  /** The line that replays the run (an `ExploreFailure`'s `replay`). Without it the page shows the schedule and seed. */
+  readonly replay?: string;
+}
+
+/** Options of {@link htmlReport}. */
+export interface HtmlReportOptions {
+  /** The page's title. Default: the report's first line (`simloop check failed: <name>: <what>`). */
+  readonly title?: string;
+  /**
+   * The most instants of virtual time drawn as columns of the timeline; a longer run shows its first
+   * ones and says how many were left out. Default 600.
+   */
+  readonly maxInstants?: number;
+}
+
+const ESCAPES: Readonly<Record<string, string>> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;",
+};
+
+/**
+ * Escapes text for HTML (element content and quoted attribute values alike).
+ *
+ * @example
+ * ```ts
+ * escapeHtml(`<b a="1">&`); // "&lt;b a=&quot;1&quot;&gt;&amp;"
+ * ```
+ */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ESCAPES[c] as string);
+}
+
+/** Throws {@link CheckArgumentError} unless `input` has what a report is drawn from. */
+function checkInput(input: unknown): asserts input is HtmlReportInput {
+  const what = (problem: string): never => {
+    throw new CheckArgumentError(
+      `htmlReport expects a failure (an ExploreFailure: result.failure of explore or exploreAsync), but ${problem}.`,
+    );
+  };
+  if (typeof input !== "object" || input === null) what(`got ${describeValue(input)}`);
+  const given = input as Partial<Record<keyof HtmlReportInput, unknown>>;
+  if (!Array.isArray(given.trace)) what("its trace is not an array of trace events");
+  if (typeof given.report !== "string") what("its report is not a string");
+  if (!(given.schedule instanceof Schedule)) what("its schedule is not a Schedule");
+  if (given.decisions !== undefined && !(given.decisions instanceof Schedule)) what("its decisions are not a Schedule");
+  if (typeof given.runSeed !== "number") what("its runSeed is not a number");
+}
+
+/** Throws {@link CheckArgumentError} for options out of range. */
+function checkOptions(options: HtmlReportOptions): number {
+  const max = options.maxInstants ?? 600;
+  if (!Number.isSafeInteger(max) || max < 1) {
+    throw new CheckArgumentError(`Expected maxInstants to be a positive integer, got ${describeValue(max)}.`);
+  }
+  if (options.title !== undefined && typeof options.title !== "string") {
+    throw new CheckArgumentError(`Expected title to be a string, got ${describeValue(options.title)}.`);
+  }
+  return max;
+}
+
+// ------------------------------------------------------------------------------------------ timeline
+
+const LABEL_WIDTH_MIN = 120;
+const COLUMN = 96;
+const ROW = 30;
+const TOP = 40;
+const CHAR = 7;
+
+/** One state change of a tracked store, read off the trace's `state:<name>` notes. */
+interface StateChange {
+  readonly time: number;
+  readonly iteration: number;
+  readonly source: string;
+  readonly store: string;
+  readonly value: unknown;
+  /** The top-level keys whose values differ from the store's previous snapshot. */
+  readonly changed: readonly string[];
+}
+
+function stateChanges(trace: readonly TraceEvent[]): StateChange[] {
+  const previous = new Map<string, unknown>();
+  const out: StateChange[] = [];
+  for (const event of trace) {
+    if (event.kind !== "note" || !event.label.startsWith("state")) continue;
+    const store = event.label.slice(6) || "state";
+    const before = previous.get(store);
+    previous.set(store, event.detail);
+    out.push({
+      time: event.time,
+      iteration: event.iteration,
+      source: event.source,
+      store,
+      value: event.detail,
+      changed: changedKeys(before, event.detail),
+    });
+  }
+  return out;
+}
+
+function changedKeys(before: unknown, after: unknown): string[] {
+  if (typeof before !== "object" || before === null || typeof after !== "object" || after === null) return [];
+  const a = before as Record<string, unknown>;
+  const b = after as Record<string, unknown>;
+  return [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => json(a[k]) !== json(b[k]));
+}
+
+function json(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? describeValue(value);
+  } catch {
+    return describeValue(value);
+  }
+}
+
+function wordsOfSpan(span: LaneSpan): string {
+  const what = span.state === "sleeping" ? span.what : span.what === "its turn" ? "waits for its turn" : span.what;
+  return `${span.state} from t=${span.start} to ${span.endIndex < 0 ? "the end of the run" : `t=${span.end}`}: ${what}`;
+}
+
+interface Choice {
+  readonly time: number;
+  readonly n: number;
+  readonly decision: Decision | undefined;
+  readonly label: string;
+}
+
+function choicesOf(trace: readonly TraceEvent[], decisions: readonly Decision[]): Choice[] {
+  const out: Choice[] = [];
+  for (const event of trace) {
+    if (event.kind !== "choice") continue;
+    const n = out.length;
+    out.push({ time: event.time, n, decision: decisions[n], label: event.label });
+  }
+  return out;
+}
+
+function choiceWords(choice: Choice): string {
+  const d = choice.decision;
+  if (d === undefined) return `${choice.label} #${choice.n}`;
+  if (d.kind === "jitter") return `${d.kind} #${choice.n}: drew ${d.pick} in [${d.min}, ${d.max}]`;
+  const picked = d.labels?.[d.pick] ?? `option ${d.pick}`;
+  const fifo = d.labels?.[0] ?? "option 0";
+  return isDeviation(d)
+    ? `${d.kind} #${choice.n} (deviation): ran "${picked}" first, where asyncio runs "${fifo}"`
+    : `${d.kind} #${choice.n}: "${picked}" (asyncio's order)`;
+}
+
+/** The swimlane timeline as inline SVG (see the module doc). */
+function timelineSvg(
+  lanes: readonly TaskLane[],
+  instants: readonly number[],
+  choices: readonly Choice[],
+  states: readonly StateChange[],
+  byName: ReadonlyMap<string, TaskSite>,
+): string {
+  const column = new Map(instants.map((t, i) => [t, i]));
+  const labelWidth = Math.max(LABEL_WIDTH_MIN, ...lanes.map((l) => l.title.length * CHAR + 16));
+  const width = labelWidth + instants.length * COLUMN + 16;
+  const height = TOP + (lanes.length + 1) * ROW + 8;
+  const x = (t: number): number => labelWidth + (column.get(t) ?? instants.length) * COLUMN + COLUMN / 2;
+  const y = (row: number): number => TOP + row * ROW + ROW / 2;
+  const out: string[] = [];
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" class="lanes" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="Timeline of the failing run, one lane per task">`,
+  );
+  // Deviation bands across every lane, under everything else.
+  const deviationTimes = new Set(
+    choices.filter((c) => c.decision !== undefined && isDeviation(c.decision)).map((c) => c.time),
+  );
+  for (const t of deviationTimes) {
+    if (!column.has(t)) continue;
+    out.push(
+      `<rect class="deviation-band" x="${x(t) - COLUMN / 2}" y="${TOP}" width="${COLUMN}" height="${(lanes.length + 1) * ROW}"/>`,
+    );
+  }
+  // The time axis.
+  instants.forEach((t, i) => {
+    const cx = labelWidth + i * COLUMN + COLUMN / 2;
+    out.push(`<line class="grid" x1="${cx}" y1="${TOP - 6}" x2="${cx}" y2="${height - 8}"/>`);
+    out.push(`<text class="time" x="${cx}" y="${TOP - 12}" text-anchor="middle">t=${escapeHtml(String(t))}</text>`);
+  });
+  // The decisions row.
+  out.push(`<text class="lane-title" x="8" y="${y(0) + 4}">decisions</text>`);
+  const byColumn = new Map<number, Choice[]>();
+  for (const c of choices) {
+    if (!column.has(c.time)) continue;
+    byColumn.set(c.time, [...(byColumn.get(c.time) ?? []), c]);
+  }
+  for (const [t, list] of byColumn) {
+    const deviation = list.some((c) => c.decision !== undefined && isDeviation(c.decision));
+    const cx = x(t);
+    const cy = y(0);
+    const title = escapeHtml(list.map(choiceWords).join("\n"));
+    out.push(
+      deviation
+        ? `<path class="mark deviation" d="M${cx} ${cy - 8}L${cx + 8} ${cy}L${cx} ${cy + 8}L${cx - 8} ${cy}Z"><title>${title}</title></path>`
+        : `<circle class="mark decision" cx="${cx}" cy="${cy}" r="3"><title>${title}</title></circle>`,
+    );
+  }
+  // One lane per task.
+  lanes.forEach((lane, i) => {
+    const row = i + 1;
+    const cy = y(row);
+    const site = byName.get(lane.task);
+    const tip = site === undefined ? lane.title : `${lane.title}\n${taskLegend([site])[0] ?? ""}`;
+    out.push(
+      `<text class="lane-title" x="8" y="${cy + 4}"><title>${escapeHtml(tip)}</title>${escapeHtml(lane.title)}</text>`,
+    );
+    for (const span of lane.spans) {
+      if (!column.has(span.start)) continue;
+      const x1 = x(span.start) + 6;
+      const x2 =
+        span.endIndex < 0 || !column.has(span.end) ? (span.endIndex < 0 ? width - 16 : x(span.end)) : x(span.end) - 6;
+      if (x2 <= x1) continue;
+      out.push(
+        `<rect class="span ${span.state}" x="${x1}" y="${cy - 5}" width="${x2 - x1}" height="10" rx="3"><title>${escapeHtml(wordsOfSpan(span))}</title></rect>`,
+      );
+    }
+    const steps = new Map<number, number>();
+    for (const step of lane.steps) steps.set(step.time, (steps.get(step.time) ?? 0) + 1);
+    for (const step of lane.steps) {
+      if (!column.has(step.time) || steps.get(step.time) === -1) continue;
+      const count = steps.get(step.time) as number;
+      steps.set(step.time, -1);
+      const cx = x(step.time);
+      const title = escapeHtml(
+        `${lane.title} ${step.first ? "starts" : "runs"} at t=${step.time}${count > 1 ? ` (${count} steps)` : ""}`,
+      );
+      out.push(
+        step.first
+          ? `<path class="mark start" d="M${cx - 5} ${cy - 7}L${cx + 7} ${cy}L${cx - 5} ${cy + 7}Z"><title>${title}</title></path>`
+          : `<circle class="mark step" cx="${cx}" cy="${cy}" r="6"><title>${title}</title></circle>`,
+      );
+    }
+    if (lane.done !== undefined && column.has(lane.done)) {
+      const cx = x(lane.done) + 12;
+      out.push(
+        `<text class="mark done" x="${cx}" y="${cy + 5}">✓<title>${escapeHtml(`${lane.title} done at t=${lane.done}`)}</title></text>`,
+      );
+    }
+    // The task's state changes: one mark per instant, listing them all.
+    const changes = new Map<number, string[]>();
+    for (const change of states) {
+      if (change.source !== lane.task || !column.has(change.time)) continue;
+      const list = changes.get(change.time) ?? [];
+      list.push(`${change.store} = ${json(change.value)}`);
+      changes.set(change.time, list);
+    }
+    for (const [t, list] of changes) {
+      const cx = x(t) - 14;
+      const title = `${lane.title} at t=${t}: ${list.join("; then ")}`;
+      out.push(
+        `<rect class="mark state" x="${cx - 4}" y="${cy - 12}" width="8" height="8"><title>${escapeHtml(title)}</title></rect>`,
+      );
+    }
+  });
+  out.push("</svg>");
+  return out.join("\n");
+}
+
+// -------------------------------------------------------------------------------------------- page
+
+const STYLE = `
+:root { color-scheme: light; --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; --bg: #ffffff; --soft: #f6f8fa;
+  --sleep: #6ea8fe; --wait: #c9a227; --pending: #d1242f; --dev: #d1242f; --step: #1f2328; --state: #8250df; }
+* { box-sizing: border-box; }
+body { margin: 0; padding: 24px 32px; font: 14px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); background: var(--bg); }
+h1 { font-size: 20px; margin: 0 0 4px; }
+h2 { font-size: 16px; margin: 28px 0 8px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
+.error { margin: 0; white-space: pre-wrap; font-family: ui-monospace, SFMono-Regular, Menlo, monospace; color: var(--pending); }
+.muted { color: var(--muted); }
+.replay { display: flex; gap: 8px; align-items: stretch; }
+.replay code { flex: 1; display: block; padding: 8px 12px; background: var(--soft); border: 1px solid var(--line); border-radius: 6px;
+  font: 13px/1.5 ui-monospace, SFMono-Regular, Menlo, monospace; overflow-x: auto; white-space: pre; user-select: all; }
+button { font: inherit; padding: 4px 14px; border: 1px solid var(--line); border-radius: 6px; background: var(--soft); cursor: pointer; }
+.scroll { overflow-x: auto; border: 1px solid var(--line); border-radius: 6px; }
+svg.lanes { display: block; font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; }
+svg .grid { stroke: var(--line); stroke-dasharray: 2 3; }
+svg .time { fill: var(--muted); }
+svg .lane-title { fill: var(--fg); }
+svg .deviation-band { fill: var(--dev); opacity: 0.08; }
+svg .span.sleeping { fill: var(--sleep); }
+svg .span.waiting { fill: var(--wait); }
+svg .span.pending { fill: var(--pending); opacity: 0.6; }
+svg .mark.step { fill: var(--step); }
+svg .mark.start { fill: var(--step); }
+svg .mark.done { fill: #1a7f37; font-weight: bold; }
+svg .mark.deviation { fill: var(--dev); }
+svg .mark.decision { fill: var(--muted); }
+svg .mark.state { fill: var(--state); }
+.legend { display: flex; flex-wrap: wrap; gap: 16px; margin: 8px 0; color: var(--muted); }
+.legend i { display: inline-block; width: 18px; height: 10px; border-radius: 3px; margin-right: 4px; vertical-align: middle; }
+table { border-collapse: collapse; width: 100%; }
+th, td { text-align: left; vertical-align: top; padding: 4px 8px; border-bottom: 1px solid var(--line); }
+td code, pre { font: 12px/1.5 ui-monospace, SFMono-Regular, Menlo, monospace; }
+td code { white-space: pre-wrap; word-break: break-all; }
+.changed { color: var(--state); }
+pre { background: var(--soft); padding: 12px; border-radius: 6px; overflow-x: auto; }
+`;
+
+const SCRIPT = `
+(function () {
+  var button = document.getElementById("copy");
+  var line = document.getElementById("replay-line");
+  if (button === null || line === null) return;
+  function select() {
+    var range = document.createRange();
+    range.selectNodeContents(line);
+    var selection = window.getSelection();
+    if (selection !== null) { selection.removeAllRanges(); selection.addRange(range); }
+    button.textContent = "Selected: press Ctrl+C";
+  }
+  button.addEventListener("click", function () {
+    var text = line.textContent || "";
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).then(function () { button.textContent = "Copied"; }, select);
+    } else {
+      select();
+    }
+  });
+})();
+`;
+
+/**
+ * The HTML report of a failing run (see the module doc): a complete, self-contained HTML document.
+ * Every string that comes from the program (names, labels, error messages, state values) is escaped.
+ * @throws {@link CheckArgumentError} when `failure` is not a failure (no trace, report or schedule) or
+ * an option is out of range.
+ *
+ * @example
+ * ```ts
+ * const result = explore(program, { policy: "pct" });
+ * if (result.failure !== undefined) writeFileSync("failure.html", htmlReport(result.failure));
+ * ```
+ */
+export function htmlReport(failure: HtmlReportInput, options: HtmlReportOptions = {}): string {
+  checkInput(failure);
+  const maxInstants = checkOptions(options);
+  const decisions = (failure.decisions ?? failure.schedule).decisions;
+  const tasks = failure.tasks ?? [];
+  const byName = new Map(tasks.map((t) => [t.name, t]));
+  const reportLines = failure.report.split("\n");
+  const title = options.title ?? reportLines[0] ?? "simloop check failed";
+  const deadlock = failure.error as { pending?: unknown } | null;
+  const pending =
+    failure.kind === "deadlock" && Array.isArray(deadlock?.pending)
+      ? pendingOf(deadlock.pending.filter((l): l is string => typeof l === "string"))
+      : undefined;
+  const { lanes } = runLanes(failure.trace, { tasks, ...(pending === undefined ? {} : { pending }) });
+  const allInstants = [...new Set(failure.trace.map((e) => e.time))];
+  const instants = allInstants.slice(0, maxInstants);
+  const choices = choicesOf(failure.trace, decisions);
+  const states = stateChanges(failure.trace);
+  const replay =
+    failure.replay ?? `schedule ${JSON.stringify(failure.schedule.toString())}, loop seed ${failure.runSeed}`;
+  const deviations = deviationLines(failure.schedule, failure.decisions);
+  const errorText = describeError(failure.error);
+
+  const html: string[] = [];
+  html.push(
+    "<!doctype html>",
+    '<html lang="en">',
+    "<head>",
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${escapeHtml(title)}</title>`,
+    `<style>${STYLE}</style>`,
+    "</head>",
+    "<body>",
+    "<header>",
+    `<h1>${escapeHtml(title)}</h1>`,
+    `<p class="error">${escapeHtml(errorText)}</p>`,
+    `<p class="muted">Failure kind: ${escapeHtml(failure.kind)}; schedule <code>${escapeHtml(failure.schedule.toString())}</code> (${failure.schedule.deviations} deviation(s) from asyncio's order); loop seed ${failure.runSeed}.</p>`,
+    "</header>",
+    '<section id="replay">',
+    "<h2>Replay</h2>",
+    '<p class="muted">Runs this exact failing run again, in a test or a script (with the program in scope):</p>',
+    `<div class="replay"><code id="replay-line">${escapeHtml(replay)}</code><button id="copy" type="button">Copy</button></div>`,
+    "</section>",
+    '<section id="timeline">',
+    "<h2>Timeline</h2>",
+    '<p class="muted">One lane per task, a column per instant of virtual time at which something ran (a step takes no virtual time). Hover a mark for details.</p>',
+    '<div class="legend">',
+    '<span><i style="background:var(--step);border-radius:50%;width:10px"></i>runs</span>',
+    '<span><i style="background:var(--sleep)"></i>sleeping</span>',
+    '<span><i style="background:var(--wait)"></i>waiting (woken by another task, a future, a lock)</span>',
+    '<span><i style="background:var(--pending);opacity:.6"></i>still waiting at the end</span>',
+    '<span><i style="background:var(--dev);opacity:.3"></i>a deviation from asyncio\'s order</span>',
+    '<span><i style="background:var(--state);width:10px"></i>a state change</span>',
+    "</div>",
+  );
+  if (lanes.length === 0) {
+    html.push('<p class="muted">The run has no lane to draw (no task ran and no callback was traced).</p>');
+  } else {
+    html.push(`<div class="scroll">${timelineSvg(lanes, instants, choices, states, byName)}</div>`);
+    if (allInstants.length > instants.length) {
+      html.push(
+        `<p class="muted">The first ${instants.length} of ${allInstants.length} instants are drawn (maxInstants).</p>`,
+      );
+    }
+  }
+  html.push("</section>");
+  html.push('<section id="deviations">', "<h2>Deviations from asyncio's order</h2>");
+  if (deviations.length === 0) {
+    html.push("<p>None: asyncio's own order fails.</p>");
+  } else {
+    html.push("<ol>", ...deviations.map((d) => `<li class="deviation">${escapeHtml(d)}</li>`), "</ol>");
+  }
+  html.push("</section>");
+  if (states.length > 0) {
+    html.push(
+      '<section id="state">',
+      "<h2>State changes</h2>",
+      '<p class="muted">Every snapshot of the tracked stores (<code>createStore</code>), with the keys that changed.</p>',
+      "<table>",
+      "<thead><tr><th>t</th><th>by</th><th>store</th><th>changed</th><th>value</th></tr></thead>",
+      "<tbody>",
+    );
+    for (const s of states) {
+      html.push(
+        `<tr class="state-change"><td>${escapeHtml(String(s.time))}</td><td>${escapeHtml(taskWords(s.source, byName))}</td><td>${escapeHtml(s.store)}</td><td class="changed">${escapeHtml(s.changed.join(", "))}</td><td><code>${escapeHtml(json(s.value))}</code></td></tr>`,
+      );
+    }
+    html.push("</tbody>", "</table>", "</section>");
+  }
+  if (tasks.length > 0) {
+    html.push(
+      '<section id="tasks">',
+      "<h2>Tasks</h2>",
+      `<pre>${escapeHtml(taskLegend(tasks).join("\n"))}</pre>`,
+      "</section>",
+    );
+  }
+  html.push(
+    '<section id="report">',
+    "<details>",
+    "<summary>The text report</summary>",
+    `<pre>${escapeHtml(failure.report)}</pre>`,
+    "</details>",
+    "</section>",
+    `<script>${SCRIPT}</script>`,
+    "</body>",
+    "</html>",
+    "",
+  );
+  return html.join("\n");
+}
+
+/**
+ * Writes {@link htmlReport}'s page to `path` (creating its directory) and returns the absolute path.
+ * @throws {@link CheckArgumentError} for a bad failure, option or path; {@link ReportWriteError} when
+ * the file cannot be written.
+ *
+ * @example
+ * ```ts
+ * const file = writeHtmlReport(result.failure, "reports/lost-update.html");
+ * console.log(`open ${file}`);
+ * ```
+ */
+export function writeHtmlReport(failure: HtmlReportInput, path: string, options: HtmlReportOptions = {}): string {
+  if (typeof path !== "string" || path === "") {
+    throw new CheckArgumentError(`Expected a file path for the HTML report, got ${describeValue(path)}.`);
+  }
+  const page = htmlReport(failure, options);
+  const file = resolve(path);
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, page);
+  } catch (error) {
+    throw new ReportWriteError(file, error);
+  }
+  return file;
+}
