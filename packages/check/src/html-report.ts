@@ -14,11 +14,14 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { describeError, describeValue, type TaskSite, type TraceEvent } from "@simloop/core";
+import { choicesOf, escapeHtml, json, stateChanges, timelineSvg, type StateChange } from "./internal/html-timeline.ts";
 import { CheckArgumentError, ReportWriteError } from "./errors.ts";
-import { runLanes, pendingOf, type LaneSpan, type TaskLane } from "./lanes.ts";
+import { pendingOf, runLanes } from "./lanes.ts";
 import { deviationLines } from "./report.ts";
-import { isDeviation, Schedule, type Decision } from "./schedule.ts";
+import { Schedule } from "./schedule.ts";
 import { taskLegend, taskWords } from "./words.ts";
+
+export { escapeHtml } from "./internal/html-timeline.ts";
 
 /**
  * What {@link htmlReport} reads of a failure: an `ExploreFailure` (from `explore`, `exploreAsync`,
@@ -55,26 +58,6 @@ export interface HtmlReportOptions {
   readonly maxInstants?: number;
 }
 
-const ESCAPES: Readonly<Record<string, string>> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;",
-};
-
-/**
- * Escapes text for HTML (element content and quoted attribute values alike).
- *
- * @example
- * ```ts
- * escapeHtml(`<b a="1">&`); // "&lt;b a=&quot;1&quot;&gt;&amp;"
- * ```
- */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c] as string);
-}
-
 /** Throws {@link CheckArgumentError} unless `input` has what a report is drawn from. */
 function checkInput(input: unknown): asserts input is HtmlReportInput {
   const what = (problem: string): never => {
@@ -101,206 +84,6 @@ function checkOptions(options: HtmlReportOptions): number {
     throw new CheckArgumentError(`Expected title to be a string, got ${describeValue(options.title)}.`);
   }
   return max;
-}
-
-// ------------------------------------------------------------------------------------------ timeline
-
-const LABEL_WIDTH_MIN = 120;
-const COLUMN = 96;
-const ROW = 30;
-const TOP = 40;
-const CHAR = 7;
-
-/** One state change of a tracked store, read off the trace's `state:<name>` notes. */
-interface StateChange {
-  readonly time: number;
-  readonly iteration: number;
-  readonly source: string;
-  readonly store: string;
-  readonly value: unknown;
-  /** The top-level keys whose values differ from the store's previous snapshot. */
-  readonly changed: readonly string[];
-}
-
-function stateChanges(trace: readonly TraceEvent[]): StateChange[] {
-  const previous = new Map<string, unknown>();
-  const out: StateChange[] = [];
-  for (const event of trace) {
-    if (event.kind !== "note" || !event.label.startsWith("state")) continue;
-    const store = event.label.slice(6) || "state";
-    const before = previous.get(store);
-    previous.set(store, event.detail);
-    out.push({
-      time: event.time,
-      iteration: event.iteration,
-      source: event.source,
-      store,
-      value: event.detail,
-      changed: changedKeys(before, event.detail),
-    });
-  }
-  return out;
-}
-
-function changedKeys(before: unknown, after: unknown): string[] {
-  if (typeof before !== "object" || before === null || typeof after !== "object" || after === null) return [];
-  const a = before as Record<string, unknown>;
-  const b = after as Record<string, unknown>;
-  return [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => json(a[k]) !== json(b[k]));
-}
-
-function json(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? describeValue(value);
-  } catch {
-    return describeValue(value);
-  }
-}
-
-function wordsOfSpan(span: LaneSpan): string {
-  const what = span.state === "sleeping" ? span.what : span.what === "its turn" ? "waits for its turn" : span.what;
-  return `${span.state} from t=${span.start} to ${span.endIndex < 0 ? "the end of the run" : `t=${span.end}`}: ${what}`;
-}
-
-interface Choice {
-  readonly time: number;
-  readonly n: number;
-  readonly decision: Decision | undefined;
-  readonly label: string;
-}
-
-function choicesOf(trace: readonly TraceEvent[], decisions: readonly Decision[]): Choice[] {
-  const out: Choice[] = [];
-  for (const event of trace) {
-    if (event.kind !== "choice") continue;
-    const n = out.length;
-    out.push({ time: event.time, n, decision: decisions[n], label: event.label });
-  }
-  return out;
-}
-
-function choiceWords(choice: Choice): string {
-  const d = choice.decision;
-  if (d === undefined) return `${choice.label} #${choice.n}`;
-  if (d.kind === "jitter") return `${d.kind} #${choice.n}: drew ${d.pick} in [${d.min}, ${d.max}]`;
-  const picked = d.labels?.[d.pick] ?? `option ${d.pick}`;
-  const fifo = d.labels?.[0] ?? "option 0";
-  return isDeviation(d)
-    ? `${d.kind} #${choice.n} (deviation): ran "${picked}" first, where asyncio runs "${fifo}"`
-    : `${d.kind} #${choice.n}: "${picked}" (asyncio's order)`;
-}
-
-/** The swimlane timeline as inline SVG (see the module doc). */
-function timelineSvg(
-  lanes: readonly TaskLane[],
-  instants: readonly number[],
-  choices: readonly Choice[],
-  states: readonly StateChange[],
-  byName: ReadonlyMap<string, TaskSite>,
-): string {
-  const column = new Map(instants.map((t, i) => [t, i]));
-  const labelWidth = Math.max(LABEL_WIDTH_MIN, ...lanes.map((l) => l.title.length * CHAR + 16));
-  const width = labelWidth + instants.length * COLUMN + 16;
-  const height = TOP + (lanes.length + 1) * ROW + 8;
-  const x = (t: number): number => labelWidth + (column.get(t) ?? instants.length) * COLUMN + COLUMN / 2;
-  const y = (row: number): number => TOP + row * ROW + ROW / 2;
-  const out: string[] = [];
-  out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" class="lanes" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="Timeline of the failing run, one lane per task">`,
-  );
-  // Deviation bands across every lane, under everything else.
-  const deviationTimes = new Set(
-    choices.filter((c) => c.decision !== undefined && isDeviation(c.decision)).map((c) => c.time),
-  );
-  for (const t of deviationTimes) {
-    if (!column.has(t)) continue;
-    out.push(
-      `<rect class="deviation-band" x="${x(t) - COLUMN / 2}" y="${TOP}" width="${COLUMN}" height="${(lanes.length + 1) * ROW}"/>`,
-    );
-  }
-  // The time axis.
-  instants.forEach((t, i) => {
-    const cx = labelWidth + i * COLUMN + COLUMN / 2;
-    out.push(`<line class="grid" x1="${cx}" y1="${TOP - 6}" x2="${cx}" y2="${height - 8}"/>`);
-    out.push(`<text class="time" x="${cx}" y="${TOP - 12}" text-anchor="middle">t=${escapeHtml(String(t))}</text>`);
-  });
-  // The decisions row.
-  out.push(`<text class="lane-title" x="8" y="${y(0) + 4}">decisions</text>`);
-  const byColumn = new Map<number, Choice[]>();
-  for (const c of choices) {
-    if (!column.has(c.time)) continue;
-    byColumn.set(c.time, [...(byColumn.get(c.time) ?? []), c]);
-  }
-  for (const [t, list] of byColumn) {
-    const deviation = list.some((c) => c.decision !== undefined && isDeviation(c.decision));
-    const cx = x(t);
-    const cy = y(0);
-    const title = escapeHtml(list.map(choiceWords).join("\n"));
-    out.push(
-      deviation
-        ? `<path class="mark deviation" d="M${cx} ${cy - 8}L${cx + 8} ${cy}L${cx} ${cy + 8}L${cx - 8} ${cy}Z"><title>${title}</title></path>`
-        : `<circle class="mark decision" cx="${cx}" cy="${cy}" r="3"><title>${title}</title></circle>`,
-    );
-  }
-  // One lane per task.
-  lanes.forEach((lane, i) => {
-    const row = i + 1;
-    const cy = y(row);
-    const site = byName.get(lane.task);
-    const tip = site === undefined ? lane.title : `${lane.title}\n${taskLegend([site])[0] ?? ""}`;
-    out.push(
-      `<text class="lane-title" x="8" y="${cy + 4}"><title>${escapeHtml(tip)}</title>${escapeHtml(lane.title)}</text>`,
-    );
-    for (const span of lane.spans) {
-      if (!column.has(span.start)) continue;
-      const x1 = x(span.start) + 6;
-      const x2 =
-        span.endIndex < 0 || !column.has(span.end) ? (span.endIndex < 0 ? width - 16 : x(span.end)) : x(span.end) - 6;
-      if (x2 <= x1) continue;
-      out.push(
-        `<rect class="span ${span.state}" x="${x1}" y="${cy - 5}" width="${x2 - x1}" height="10" rx="3"><title>${escapeHtml(wordsOfSpan(span))}</title></rect>`,
-      );
-    }
-    const steps = new Map<number, number>();
-    for (const step of lane.steps) steps.set(step.time, (steps.get(step.time) ?? 0) + 1);
-    for (const step of lane.steps) {
-      if (!column.has(step.time) || steps.get(step.time) === -1) continue;
-      const count = steps.get(step.time) as number;
-      steps.set(step.time, -1);
-      const cx = x(step.time);
-      const title = escapeHtml(
-        `${lane.title} ${step.first ? "starts" : "runs"} at t=${step.time}${count > 1 ? ` (${count} steps)` : ""}`,
-      );
-      out.push(
-        step.first
-          ? `<path class="mark start" d="M${cx - 5} ${cy - 7}L${cx + 7} ${cy}L${cx - 5} ${cy + 7}Z"><title>${title}</title></path>`
-          : `<circle class="mark step" cx="${cx}" cy="${cy}" r="6"><title>${title}</title></circle>`,
-      );
-    }
-    if (lane.done !== undefined && column.has(lane.done)) {
-      const cx = x(lane.done) + 12;
-      out.push(
-        `<text class="mark done" x="${cx}" y="${cy + 5}">✓<title>${escapeHtml(`${lane.title} done at t=${lane.done}`)}</title></text>`,
-      );
-    }
-    // The task's state changes: one mark per instant, listing them all.
-    const changes = new Map<number, string[]>();
-    for (const change of states) {
-      if (change.source !== lane.task || !column.has(change.time)) continue;
-      const list = changes.get(change.time) ?? [];
-      list.push(`${change.store} = ${json(change.value)}`);
-      changes.set(change.time, list);
-    }
-    for (const [t, list] of changes) {
-      const cx = x(t) - 14;
-      const title = `${lane.title} at t=${t}: ${list.join("; then ")}`;
-      out.push(
-        `<rect class="mark state" x="${cx - 4}" y="${cy - 12}" width="8" height="8"><title>${escapeHtml(title)}</title></rect>`,
-      );
-    }
-  });
-  out.push("</svg>");
-  return out.join("\n");
 }
 
 // -------------------------------------------------------------------------------------------- page
@@ -381,28 +164,11 @@ const SCRIPT = `
 export function htmlReport(failure: HtmlReportInput, options: HtmlReportOptions = {}): string {
   checkInput(failure);
   const maxInstants = checkOptions(options);
-  const decisions = (failure.decisions ?? failure.schedule).decisions;
   const tasks = failure.tasks ?? [];
   const byName = new Map(tasks.map((t) => [t.name, t]));
-  const reportLines = failure.report.split("\n");
-  const title = options.title ?? reportLines[0] ?? "simloop check failed";
-  const deadlock = failure.error as { pending?: unknown } | null;
-  const pending =
-    failure.kind === "deadlock" && Array.isArray(deadlock?.pending)
-      ? pendingOf(deadlock.pending.filter((l): l is string => typeof l === "string"))
-      : undefined;
-  const { lanes } = runLanes(failure.trace, { tasks, ...(pending === undefined ? {} : { pending }) });
-  const allInstants = [...new Set(failure.trace.map((e) => e.time))];
-  const instants = allInstants.slice(0, maxInstants);
-  const choices = choicesOf(failure.trace, decisions);
+  const title = options.title ?? failure.report.split("\n")[0] ?? "simloop check failed";
   const states = stateChanges(failure.trace);
-  const replay =
-    failure.replay ?? `schedule ${JSON.stringify(failure.schedule.toString())}, loop seed ${failure.runSeed}`;
-  const deviations = deviationLines(failure.schedule, failure.decisions);
-  const errorText = describeError(failure.error);
-
-  const html: string[] = [];
-  html.push(
+  const html: string[] = [
     "<!doctype html>",
     '<html lang="en">',
     "<head>",
@@ -412,62 +178,11 @@ export function htmlReport(failure: HtmlReportInput, options: HtmlReportOptions 
     `<style>${STYLE}</style>`,
     "</head>",
     "<body>",
-    "<header>",
-    `<h1>${escapeHtml(title)}</h1>`,
-    `<p class="error">${escapeHtml(errorText)}</p>`,
-    `<p class="muted">Failure kind: ${escapeHtml(failure.kind)}; schedule <code>${escapeHtml(failure.schedule.toString())}</code> (${failure.schedule.deviations} deviation(s) from asyncio's order); loop seed ${failure.runSeed}.</p>`,
-    "</header>",
-    '<section id="replay">',
-    "<h2>Replay</h2>",
-    '<p class="muted">Runs this exact failing run again, in a test or a script (with the program in scope):</p>',
-    `<div class="replay"><code id="replay-line">${escapeHtml(replay)}</code><button id="copy" type="button">Copy</button></div>`,
-    "</section>",
-    '<section id="timeline">',
-    "<h2>Timeline</h2>",
-    '<p class="muted">One lane per task, a column per instant of virtual time at which something ran (a step takes no virtual time). Hover a mark for details.</p>',
-    '<div class="legend">',
-    '<span><i style="background:var(--step);border-radius:50%;width:10px"></i>runs</span>',
-    '<span><i style="background:var(--sleep)"></i>sleeping</span>',
-    '<span><i style="background:var(--wait)"></i>waiting (woken by another task, a future, a lock)</span>',
-    '<span><i style="background:var(--pending);opacity:.6"></i>still waiting at the end</span>',
-    '<span><i style="background:var(--dev);opacity:.3"></i>a deviation from asyncio\'s order</span>',
-    '<span><i style="background:var(--state);width:10px"></i>a state change</span>',
-    "</div>",
-  );
-  if (lanes.length === 0) {
-    html.push('<p class="muted">The run has no lane to draw (no task ran and no callback was traced).</p>');
-  } else {
-    html.push(`<div class="scroll">${timelineSvg(lanes, instants, choices, states, byName)}</div>`);
-    if (allInstants.length > instants.length) {
-      html.push(
-        `<p class="muted">The first ${instants.length} of ${allInstants.length} instants are drawn (maxInstants).</p>`,
-      );
-    }
-  }
-  html.push("</section>");
-  html.push('<section id="deviations">', "<h2>Deviations from asyncio's order</h2>");
-  if (deviations.length === 0) {
-    html.push("<p>None: asyncio's own order fails.</p>");
-  } else {
-    html.push("<ol>", ...deviations.map((d) => `<li class="deviation">${escapeHtml(d)}</li>`), "</ol>");
-  }
-  html.push("</section>");
-  if (states.length > 0) {
-    html.push(
-      '<section id="state">',
-      "<h2>State changes</h2>",
-      '<p class="muted">Every snapshot of the tracked stores (<code>createStore</code>), with the keys that changed.</p>',
-      "<table>",
-      "<thead><tr><th>t</th><th>by</th><th>store</th><th>changed</th><th>value</th></tr></thead>",
-      "<tbody>",
-    );
-    for (const s of states) {
-      html.push(
-        `<tr class="state-change"><td>${escapeHtml(String(s.time))}</td><td>${escapeHtml(taskWords(s.source, byName))}</td><td>${escapeHtml(s.store)}</td><td class="changed">${escapeHtml(s.changed.join(", "))}</td><td><code>${escapeHtml(json(s.value))}</code></td></tr>`,
-      );
-    }
-    html.push("</tbody>", "</table>", "</section>");
-  }
+    ...headerSection(failure, title),
+    ...timelineSection(failure, maxInstants, states, byName),
+    ...deviationsSection(failure),
+    ...stateSection(states, byName),
+  ];
   if (tasks.length > 0) {
     html.push(
       '<section id="tasks">',
@@ -489,6 +204,105 @@ export function htmlReport(failure: HtmlReportInput, options: HtmlReportOptions 
     "",
   );
   return html.join("\n");
+}
+
+/** The page's header (title, error, schedule) and the replay line with its copy button. */
+function headerSection(failure: HtmlReportInput, title: string): string[] {
+  const replay =
+    failure.replay ?? `schedule ${JSON.stringify(failure.schedule.toString())}, loop seed ${failure.runSeed}`;
+  return [
+    "<header>",
+    `<h1>${escapeHtml(title)}</h1>`,
+    `<p class="error">${escapeHtml(describeError(failure.error))}</p>`,
+    `<p class="muted">Failure kind: ${escapeHtml(failure.kind)}; schedule <code>${escapeHtml(failure.schedule.toString())}</code> (${failure.schedule.deviations} deviation(s) from asyncio's order); loop seed ${failure.runSeed}.</p>`,
+    "</header>",
+    '<section id="replay">',
+    "<h2>Replay</h2>",
+    '<p class="muted">Runs this exact failing run again, in a test or a script (with the program in scope):</p>',
+    `<div class="replay"><code id="replay-line">${escapeHtml(replay)}</code><button id="copy" type="button">Copy</button></div>`,
+    "</section>",
+  ];
+}
+
+/** The swimlane timeline, its legend, and a note when instants were left out. */
+function timelineSection(
+  failure: HtmlReportInput,
+  maxInstants: number,
+  states: readonly StateChange[],
+  byName: ReadonlyMap<string, TaskSite>,
+): string[] {
+  const deadlock = failure.error as { pending?: unknown } | null;
+  const pending =
+    failure.kind === "deadlock" && Array.isArray(deadlock?.pending)
+      ? pendingOf(deadlock.pending.filter((l): l is string => typeof l === "string"))
+      : undefined;
+  const { lanes } = runLanes(failure.trace, {
+    tasks: [...byName.values()],
+    ...(pending === undefined ? {} : { pending }),
+  });
+  const allInstants = [...new Set(failure.trace.map((e) => e.time))];
+  const instants = allInstants.slice(0, maxInstants);
+  const choices = choicesOf(failure.trace, (failure.decisions ?? failure.schedule).decisions);
+  const out = [
+    '<section id="timeline">',
+    "<h2>Timeline</h2>",
+    '<p class="muted">One lane per task, a column per instant of virtual time at which something ran (a step takes no virtual time). Hover a mark for details.</p>',
+    LEGEND,
+  ];
+  if (lanes.length === 0) {
+    out.push('<p class="muted">The run has no lane to draw (no task ran and no callback was traced).</p>');
+  } else {
+    out.push(`<div class="scroll">${timelineSvg(lanes, instants, choices, states, byName)}</div>`);
+    if (allInstants.length > instants.length) {
+      out.push(
+        `<p class="muted">The first ${instants.length} of ${allInstants.length} instants are drawn (maxInstants).</p>`,
+      );
+    }
+  }
+  out.push("</section>");
+  return out;
+}
+
+const LEGEND = [
+  '<div class="legend">',
+  '<span><i style="background:var(--step);border-radius:50%;width:10px"></i>runs</span>',
+  '<span><i style="background:var(--sleep)"></i>sleeping</span>',
+  '<span><i style="background:var(--wait)"></i>waiting (woken by another task, a future, a lock)</span>',
+  '<span><i style="background:var(--pending);opacity:.6"></i>still waiting at the end</span>',
+  '<span><i style="background:var(--dev);opacity:.3"></i>a deviation from asyncio\'s order</span>',
+  '<span><i style="background:var(--state);width:10px"></i>a state change</span>',
+  "</div>",
+].join("\n");
+
+/** The deviations from asyncio's order, in words. */
+function deviationsSection(failure: HtmlReportInput): string[] {
+  const deviations = deviationLines(failure.schedule, failure.decisions);
+  const body =
+    deviations.length === 0
+      ? ["<p>None: asyncio's own order fails.</p>"]
+      : ["<ol>", ...deviations.map((d) => `<li class="deviation">${escapeHtml(d)}</li>`), "</ol>"];
+  return ['<section id="deviations">', "<h2>Deviations from asyncio's order</h2>", ...body, "</section>"];
+}
+
+/** Every state change of the tracked stores, as a table (none when the run tracked no store). */
+function stateSection(states: readonly StateChange[], byName: ReadonlyMap<string, TaskSite>): string[] {
+  if (states.length === 0) return [];
+  const rows = states.map(
+    (s) =>
+      `<tr class="state-change"><td>${escapeHtml(String(s.time))}</td><td>${escapeHtml(taskWords(s.source, byName))}</td><td>${escapeHtml(s.store)}</td><td class="changed">${escapeHtml(s.changed.join(", "))}</td><td><code>${escapeHtml(json(s.value))}</code></td></tr>`,
+  );
+  return [
+    '<section id="state">',
+    "<h2>State changes</h2>",
+    '<p class="muted">Every snapshot of the tracked stores (<code>createStore</code>), with the keys that changed.</p>',
+    "<table>",
+    "<thead><tr><th>t</th><th>by</th><th>store</th><th>changed</th><th>value</th></tr></thead>",
+    "<tbody>",
+    ...rows,
+    "</tbody>",
+    "</table>",
+    "</section>",
+  ];
 }
 
 /**
