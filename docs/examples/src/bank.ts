@@ -5,12 +5,26 @@
  * resource's statistics give the utilisation and the waiting times of those who were served.
  */
 import { EventLoop, TimeoutError, type Coroutine } from "@simloop/core";
-import { Resource, sleep, waitFor } from "@simloop/coroutines";
+import { Resource, sleep, waitFor, type ResourceStatistics } from "@simloop/coroutines";
+
+/** What the bank's observer sees after each change of the tellers' queue or users: their statistics. */
+export type BankObservation = ResourceStatistics;
 
 /** Runs the example, printing each customer's fate and the day's figures. */
 export function run(print: (line: string) => void): void {
+  simulate(print);
+}
+
+/**
+ * The example's model: prints as {@link run} does and, when given `observe`, calls it with the tellers'
+ * statistics at the start and after every request, departure and release (every change of the queue or
+ * of the busy tellers). Observing changes nothing in the run.
+ */
+export function simulate(print: (line: string) => void, observe?: (observation: BankObservation) => void): void {
   const loop = new EventLoop({ seed: 2026, unhandled: "throw" });
   const tellers = new Resource(2, { loop });
+  const observed = (): void => observe?.(tellers.statistics());
+  observed();
   const at = (): string => `t=${loop.time().toFixed(1).padStart(5)}`;
   let served = 0;
   let reneged = 0;
@@ -18,11 +32,13 @@ export function run(print: (line: string) => void): void {
   function* customer(name: string): Coroutine<void> {
     const patience = loop.random.uniform(1, 4);
     const request = tellers.request();
+    observed();
     try {
       yield* waitFor(request, patience); // on timeout, waitFor cancels the request: it leaves the queue
     } catch (e) {
       if (!(e instanceof TimeoutError)) throw e;
       reneged++;
+      observed();
       print(`${at()}  ${name} leaves after waiting ${patience.toFixed(1)}`);
       return;
     }
@@ -32,6 +48,7 @@ export function run(print: (line: string) => void): void {
       served++;
     } finally {
       tellers.release(request);
+      observed();
     }
   }
 
