@@ -24,11 +24,11 @@
 import { describeValue, isThenable } from "./describe.ts";
 import {
   BadYieldError,
-  Interrupt,
   InterruptMisuseError,
   InvalidStateError,
   LoopMisuseError,
   isCancellation,
+  makeInterrupt,
 } from "./errors.ts";
 import type { EventLoop } from "./event-loop.ts";
 import {
@@ -224,7 +224,7 @@ export class Task<T> extends Future<T> {
         `A task is not allowed to interrupt itself (${this.toString()}): throw the error directly instead.`,
       );
     }
-    const error = new Interrupt(cause);
+    const error = makeInterrupt(cause);
     const extra = this._extraRecord();
     if (extra.interrupts === null) extra.interrupts = [error];
     else extra.interrupts.push(error);

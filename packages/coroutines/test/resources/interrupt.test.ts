@@ -1,5 +1,6 @@
 import * as core from "@simloop/core";
 import { CancelledError, type Coroutine } from "@simloop/core";
+import { types } from "node:util";
 import { describe, expect, it } from "vitest";
 import { Interrupt, InterruptMisuseError, Resource, gatherReturnExceptions, sleep } from "../../src/index.ts";
 import * as coroutines from "../../src/index.ts";
@@ -146,5 +147,35 @@ describe("task.interrupt(cause) (SimPy's process.interrupt; issue 11 item 6)", (
     );
     // Other errors keep their stack: the limit is restored.
     expect(new Error("y").stack).toMatch(/\n\s+at /);
+  });
+
+  it("delivers an Interrupt built without the Error constructor, which reads as a native one (issue 12 item 8)", () => {
+    const loop = new core.EventLoop();
+    const seen: unknown[] = [];
+    function* waiter(): Coroutine<void> {
+      try {
+        yield* sleep(5);
+      } catch (e) {
+        seen.push(e);
+      }
+    }
+    const w = loop.createTask(waiter());
+    loop.callLater(1, () => w.interrupt("breakdown"));
+    loop.runUntilIdle();
+    const e = seen[0] as Interrupt;
+    expect(e).toBeInstanceOf(Interrupt);
+    expect(e).toBeInstanceOf(core.SimloopError);
+    expect(e).toBeInstanceOf(Error);
+    // The Error constructor did not run: that is the cost saved (about a microsecond in V8).
+    expect(types.isNativeError(e)).toBe(false);
+    const native = new Interrupt("breakdown");
+    for (const key of ["name", "code", "cause", "message", "stack"] as const) expect(e[key]).toBe(native[key]);
+    expect(String(e)).toBe(String(native));
+    expect(Object.keys(e).sort()).toEqual(Object.keys(native).sort());
+    // Assigning message or stack gives the object its own, as on any error.
+    e.message = "changed";
+    e.stack = "a stack";
+    expect([e.message, e.stack, String(e)]).toEqual(["changed", "a stack", "Interrupt: changed"]);
+    expect(new Interrupt("other").message).toBe("The process was interrupted: other.");
   });
 });
