@@ -45,6 +45,11 @@ function fireImmediate(immediate: VirtualImmediate): void {
   immediate._fire();
 }
 
+/** A callback as a report names it in a call: its name, or `…` for an anonymous one. */
+function callbackName(callback: AnyFunction): string {
+  return callback.name === "" ? "…" : callback.name;
+}
+
 /**
  * A virtual `Timeout`: what the installed `setTimeout` and `setInterval` return.
  *
@@ -144,12 +149,19 @@ export class VirtualTimeout implements PendingTimer {
     const loop = binding.loop;
     const armed = binding.delayOf === null ? delay : binding.delayOf(delay);
     // An uncertain delay (the `jitter` option) goes to callLater, which follows it to this timer.
-    this._setHandle(
+    const handle =
       typeof armed === "number"
         ? loop.callAt(loop.time() + armed, fireTimeout, this)
-        : loop.callLater(armed, fireTimeout, this),
-    );
+        : loop.callLater(armed, fireTimeout, this);
+    this._setHandle(handle);
     binding.pending.add(this);
+    // A run traced for a report names the timer as the user armed it, not by the loop's callAt.
+    if (loop.trace?.sites != null) loop.trace.sites._relabel(handle, this._call());
+  }
+
+  /** @internal The call that armed the timer, as the user wrote it: `setTimeout(poll, 50)`. */
+  _call(): string {
+    return `${this._repeat === null ? "setTimeout" : "setInterval"}(${callbackName(this._callback)}, ${this._idleTimeout})`;
   }
 
   /** @internal Sets the armed handle, counting unref'd timers as they are armed and disarmed. */
@@ -161,6 +173,7 @@ export class VirtualTimeout implements PendingTimer {
 
   /** @internal Called by the timer handle. */
   _fire(): void {
+    const fired = this._handle;
     this._setHandle(null);
     const binding = this._binding;
     const start = binding.loop.time();
@@ -173,11 +186,13 @@ export class VirtualTimeout implements PendingTimer {
         if (!loop.isClosed()) {
           const period = binding.delayOf === null ? this._repeat : binding.delayOf(this._repeat);
           // `start` is the time now: the callback ran without the clock moving.
-          this._setHandle(
+          const next =
             typeof period === "number"
               ? loop.callAt(start + period, fireTimeout, this)
-              : loop.callLater(period, fireTimeout, this),
-          );
+              : loop.callLater(period, fireTimeout, this);
+          this._setHandle(next);
+          // The next period keeps the site of the setInterval call (no user frame arms it).
+          if (loop.trace?.sites != null && fired !== null) loop.trace.sites._relabel(next, this._call(), fired);
         }
       }
     }
@@ -240,6 +255,8 @@ export class VirtualImmediate implements PendingTimer {
     this._args = args;
     this._handle = binding.loop.callSoon(fireImmediate, this);
     binding.pending.add(this);
+    const sites = binding.loop.trace?.sites;
+    if (sites != null) sites._relabel(this._handle, `setImmediate(${callbackName(callback)})`);
   }
 
   /** Makes the immediate keep a run alive again. Returns it. */

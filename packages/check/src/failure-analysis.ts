@@ -13,7 +13,7 @@ import type { ExploreFailure, ExploreOptions } from "./explore-options.ts";
 import { verbatim } from "./internal/verbatim.ts";
 import { describeLevels } from "./levels.ts";
 import { replaying } from "./replaying-policy.ts";
-import { formatReport, replayLine, type ReportInput } from "./report.ts";
+import { formatReport, replayLine, type ReportInput, type TimerJitterBounds } from "./report.ts";
 import { run as runRequest, type Runs } from "./internal/runs.ts";
 import {
   classifyError,
@@ -166,6 +166,12 @@ function replayExtra(levels: PolicyLevels, options: ExploreOptions, async: boole
   return parts.length === 0 ? {} : { replayExtra: parts.join(", ") };
 }
 
+/** An async campaign's timer jitter (the install's `jitter` option), for the report's words. */
+function timerJitterOf(options: ExploreOptions, async: boolean): { timerJitter?: TimerJitterBounds } {
+  const jitter = async ? (options as { readonly jitter?: TimerJitterBounds }).jitter : undefined;
+  return jitter === undefined ? {} : { timerJitter: jitter };
+}
+
 /** @internal Who the program is: its name in reports, its function's name, whether it is an async one. */
 export interface ProgramIdentity {
   readonly name: string;
@@ -243,6 +249,7 @@ export function* analyseFailure(
     tasks: checked.outcome.loop.trace?.sites?.tasks() ?? [],
     coverage: summary.coverage,
     ...replayExtra(levels, options, program.async),
+    ...timerJitterOf(options, program.async),
   };
   const formatted = formatReport(reportInput);
   // An async run's deadlock names the real resources it escaped to itself (AsyncDeadlockError).

@@ -59,7 +59,7 @@ export type { ReplayOptions, ReplayResult } from "./replay.ts";
 export { compareTraces, traceLines, watchGlobals } from "./determinism.ts";
 export type { TraceDifference } from "./determinism.ts";
 export { formatReport, formatTimeline, replayLine } from "./report.ts";
-export type { ReportInput } from "./report.ts";
+export type { ReportInput, TimerJitterBounds } from "./report.ts";
 export { toChromeTrace } from "./chrome-trace.ts";
 export type { ChromeTrace, ChromeTraceEvent, ChromeTraceOptions } from "./chrome-trace.ts";
 export { formatLanes, LANES_LEGEND, pendingOf, runLanes } from "./lanes.ts";

@@ -62,6 +62,43 @@ export interface ReportInput {
    * are short enough (at most 16 tasks and 100 characters wide).
    */
   readonly lanes?: boolean;
+  /**
+   * An async campaign's timer jitter (the install's `jitter` option): its draws are told as timers
+   * firing late (`a 50 ms setTimeout fired 12 ms late`), in place of `loop.jitter`'s uncertain durations.
+   */
+  readonly timerJitter?: TimerJitterBounds;
+}
+
+/** The bounds of an async install's timer jitter, as the report describes them. */
+export interface TimerJitterBounds {
+  /** At most this many milliseconds added to every delay. */
+  readonly absolute?: number;
+  /** At most this fraction of each delay added to it. */
+  readonly relative?: number;
+}
+
+/** The timer jitter in its own terms: `every setTimeout and setInterval may fire up to 25 ms late`. */
+function timerJitterWords(jitter: TimerJitterBounds): string {
+  const { absolute = 0, relative = 0 } = jitter;
+  const percent = `${Number((relative * 100).toFixed(3))}% of its delay`;
+  const bound =
+    relative === 0 ? `${absolute} ms` : absolute === 0 ? percent : `${absolute} ms or ${percent}, whichever is more`;
+  return `every setTimeout and setInterval may fire up to ${bound} late`;
+}
+
+/** A number of milliseconds for prose: at most three decimals (the schedule keeps the exact draw). */
+function ms(value: number): string {
+  return `${Number(value.toFixed(3))} ms`;
+}
+
+/** A timer-jitter draw in the user's words: `a 5 ms timer fired 10.237 ms late (drew 15.237 in [5, 30])`. */
+function lateTimerWords(decision: Decision): string {
+  const min = decision.min ?? 0;
+  const late = decision.pick - min;
+  const drew = `drew ${decision.pick} in [${min}, ${decision.max}]`;
+  return late === 0
+    ? `a ${ms(min)} timer fires on time (${drew})`
+    : `a ${ms(min)} timer fires ${ms(late)} late (${drew})`;
 }
 
 const KIND_TITLE: Record<FailureKind, string> = {
@@ -121,10 +158,20 @@ const KIND_EXPLAINED: Record<Decision["kind"], string> = {
     "replies requested with loop.deliver are pending and nothing else can run; without exploring, the oldest arrives first",
 };
 
-function describeDecision(decision: Decision, index: number, explained: Set<string>): string {
+function describeDecision(
+  decision: Decision,
+  index: number,
+  explained: Set<string>,
+  timerJitter?: TimerJitterBounds,
+): string {
   const where = `decision #${index}${decision.time === undefined ? "" : ` at t=${decision.time}`}`;
-  const kind = explained.has(decision.kind) ? decision.kind : `${decision.kind}: ${KIND_EXPLAINED[decision.kind]}`;
+  const timers = decision.kind === "jitter" && timerJitter !== undefined;
+  const explanation = timers
+    ? `the install's jitter option: ${timerJitterWords(timerJitter)}; without exploring each fires on time`
+    : KIND_EXPLAINED[decision.kind];
+  const kind = explained.has(decision.kind) ? decision.kind : `${decision.kind}: ${explanation}`;
   explained.add(decision.kind);
+  if (timers) return `${where} (${kind}): ${lateTimerWords(decision)}`;
   if (decision.kind === "jitter") {
     return `${where} (${kind}): drew ${decision.pick} in [${decision.min}, ${decision.max}] instead of ${decision.min}`;
   }
@@ -143,15 +190,15 @@ function describeDecision(decision: Decision, index: number, explained: Set<stri
 /**
  * @internal The deviations of `schedule` from asyncio's order in words, one line each, each kind of
  * decision point explained at its first mention; labelled from `decisions` (the report's run, traced
- * with the user's call sites) when given.
+ * with the user's call sites) when given; `timerJitter` (an async campaign's) tells jitter draws as late timers.
  */
-export function deviationLines(schedule: Schedule, decisions?: Schedule): string[] {
+export function deviationLines(schedule: Schedule, decisions?: Schedule, timerJitter?: TimerJitterBounds): string[] {
   const explained = new Set<string>();
   const labelled = decisions?.decisions ?? schedule.decisions;
   return schedule.deviationIndices().map((i) => {
     const decision = schedule.decisions[i] as Decision;
     const labels = labelled[i]?.labels;
-    return describeDecision(labels === undefined ? decision : { ...decision, labels }, i, explained);
+    return describeDecision(labels === undefined ? decision : { ...decision, labels }, i, explained, timerJitter);
   });
 }
 
@@ -167,7 +214,7 @@ function stateText(detail: unknown): string {
  * The timeline of a run, one line per trace event, in the user's words: virtual time, iteration, then
  * a task starting or resuming (with the function it runs), a timer by the call that armed it, a done
  * callback by what it does; decisions are marked, deviations with `◆`. `tasks` (the run's task sites)
- * adds each task's function to its name.
+ * adds each task's function to its name; `timerJitter` (an async campaign's) tells jitter draws as late timers.
  *
  * @example
  * ```ts
@@ -179,6 +226,7 @@ export function formatTimeline(
   schedule: Schedule,
   maxLines = 80,
   tasks: readonly TaskSite[] = [],
+  timerJitter?: TimerJitterBounds,
 ): string[] {
   const lines: string[] = [];
   const byName = new Map(tasks.map((t) => [t.name, t]));
@@ -191,7 +239,10 @@ export function formatTimeline(
         const d = schedule.decisions[decision];
         const index = decision++;
         const deviation = d !== undefined && isDeviation(d);
-        const picked = d?.labels?.[d.pick] ?? String((event.detail as { pick?: unknown } | undefined)?.pick);
+        const picked =
+          d?.kind === "jitter" && timerJitter !== undefined
+            ? lateTimerWords(d)
+            : (d?.labels?.[d.pick] ?? String((event.detail as { pick?: unknown } | undefined)?.pick));
         lines.push(
           `${head} ${deviation ? "◆" : "·"} ${event.label} #${index}: ${picked}${deviation ? "  (deviation)" : ""}`,
         );
@@ -233,8 +284,14 @@ const LEVEL_EXPLAINED: Record<string, string> = {
   io: "io = the order in which replies requested with loop.deliver arrive",
 };
 
-function levelsExplained(levels: string): string {
-  const parts = levels.split(", ").map((l) => LEVEL_EXPLAINED[l] ?? l);
+function levelsExplained(levels: string, timerJitter: TimerJitterBounds | undefined): string {
+  const parts = levels
+    .split(", ")
+    .map((l) =>
+      l === "jitter" && timerJitter !== undefined
+        ? `jitter = how late each timer fires (${timerJitterWords(timerJitter)})`
+        : (LEVEL_EXPLAINED[l] ?? l),
+    );
   return parts.join("; ");
 }
 
@@ -247,11 +304,13 @@ const KIND_NOUN: Record<Decision["kind"], string> = {
 };
 
 /** How to read the schedule's text, on its first deviation: `; "t2=1" reads: a tie of 2 options, option 1 picked`. */
-function readingOf(schedule: Schedule): string {
+function readingOf(schedule: Schedule, timerJitter: TimerJitterBounds | undefined): string {
   const first = schedule.deviationIndices()[0];
   const decision = first === undefined ? undefined : schedule.decisions[first];
   if (decision === undefined) return "";
   const text = new Schedule([decision]).body();
+  if (decision.kind === "jitter" && timerJitter !== undefined)
+    return `; "${text}" reads: a timer of ${decision.min} ms fires after ${decision.pick} ms (at most ${decision.max})`;
   if (decision.kind === "jitter")
     return `; "${text}" reads: an uncertain duration in [${decision.min}, ${decision.max}], ${decision.pick} drawn`;
   return `; "${text}" reads: ${KIND_NOUN[decision.kind]} of ${decision.options} options, option ${decision.pick} picked (0 is asyncio's)`;
@@ -280,7 +339,7 @@ export function formatReport(input: ReportInput): string {
   }
   out.push("");
   out.push(
-    `Found by ${policyExplained(input.policy)}; exploring ${levelsExplained(input.levels)}; seed ${input.seed}, run ${input.run + 1} of ${input.runs} (that run's loop seed: ${input.runSeed}).`,
+    `Found by ${policyExplained(input.policy)}; exploring ${levelsExplained(input.levels, input.timerJitter)}; seed ${input.seed}, run ${input.run + 1} of ${input.runs} (that run's loop seed: ${input.runSeed}).`,
   );
   const deviations = schedule.deviations;
   const fifo =
@@ -288,7 +347,7 @@ export function formatReport(input: ReportInput): string {
       ? "no deviation: asyncio's own order fails"
       : `${plural(deviations, "deviation")} (a pick other than asyncio's own order)`;
   out.push(
-    `Schedule "${schedule.toString()}": ${plural(schedule.length, "decision point")} (a moment where more than one thing could run next${readingOf(schedule)}), ${fifo}.`,
+    `Schedule "${schedule.toString()}": ${plural(schedule.length, "decision point")} (a moment where more than one thing could run next${readingOf(schedule, input.timerJitter)}), ${fifo}.`,
   );
   out.push(
     `Shrunk from ${plural(input.original.deviations, "deviation")} in ${plural(input.shrinkRuns, "run")}${input.minimal === undefined ? " (shrinking looks for the fewest deviations that still fail)" : minimality(input.minimal)}.`,
@@ -300,7 +359,7 @@ export function formatReport(input: ReportInput): string {
     out.push("Tasks (the generator function each runs, and where it was created):");
     for (const line of taskLegend(tasks)) out.push(`  ${line}`);
   }
-  const deviationWords = deviationLines(schedule, input.decisions);
+  const deviationWords = deviationLines(schedule, input.decisions, input.timerJitter);
   if (deviationWords.length > 0) {
     out.push("");
     out.push("Deviations from asyncio's order:");
@@ -329,8 +388,14 @@ export function formatReport(input: ReportInput): string {
   out.push(
     "Timeline of the minimal failing run (t = virtual time; #n = loop iteration, callbacks with one n ran in one batch):",
   );
-  for (const line of formatTimeline(input.trace, input.decisions ?? schedule, input.maxLines ?? 80, tasks))
-    out.push(`  ${line}`);
+  const timeline = formatTimeline(
+    input.trace,
+    input.decisions ?? schedule,
+    input.maxLines ?? 80,
+    tasks,
+    input.timerJitter,
+  );
+  for (const line of timeline) out.push(`  ${line}`);
   out.push("");
   out.push("Replay (runs this exact failing run again, in a test or a script):");
   out.push(`  ${replayLine(input)}`);

@@ -22,6 +22,9 @@ const INTERNAL: Readonly<Record<string, string>> = {
   _onTaskDone: "the task group collects the result",
   releaseWaiter: "a wait's timeout expires",
   _onTimeout: "a timeout expires",
+  // async mode's virtual timers (@simloop/async), when a timer's callback armed the timer
+  fireTimeout: "a timer's callback",
+  fireImmediate: "an immediate's callback",
 };
 
 /** Who a known internal callback is, when it wakes a task. */
@@ -142,7 +145,7 @@ export function eventWords(
       return `${who} resumes${by}`;
     }
     case "timer": {
-      if (event.site !== undefined) return `${siteWords(event.site)} ends, ${event.source}`;
+      if (event.site !== undefined) return `${siteWords(event.site)} ends, ${callbackWords(event.source)}`;
       return `${callbackWords(event.label)}, ${event.source}`;
     }
     case "done":

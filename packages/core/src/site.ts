@@ -196,11 +196,24 @@ export class Sites {
     const inner = user[0];
     HANDLE_SITES.set(handle, {
       call,
-      fn: inner === undefined ? "" : inner.fn,
+      // An anonymous function (`new Promise((r) => setTimeout(r, 50))`) is named by its caller in the same file.
+      fn: user.find((frame) => frame.fn !== "" && frame.file === inner?.file)?.fn ?? "",
       at: where(inner),
       task: running === null ? null : running.getName(),
     });
     if (running !== null) this._learn(running, frames);
+  }
+
+  /**
+   * @internal Names a recorded handle's call as the user wrote it, when a package arms the loop's timers
+   * for its user (async mode's `setTimeout(…, 50)` arms a `callAt`); `like` lends its function and line
+   * (an interval's next period, armed by no user frame). Does nothing to a handle that was not recorded.
+   */
+  _relabel(handle: Handle, call: string, like?: Handle): void {
+    const site = HANDLE_SITES.get(handle);
+    if (site === undefined) return;
+    const from = like === undefined ? undefined : HANDLE_SITES.get(like);
+    HANDLE_SITES.set(handle, from === undefined ? { ...site, call } : { ...from, call, task: site.task });
   }
 
   /** @internal Records a new task; `running` is the running task (its creator), if any. */

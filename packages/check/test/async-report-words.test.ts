@@ -1,0 +1,67 @@
+/**
+ * An async failure's report says what the user wrote: a timer is named by its `setTimeout(fn, ms)` call
+ * and the function and line that armed it (not the loop's `callAt(…, fireTimeout)`), and the install's
+ * timer jitter is described in its own terms (every setTimeout may fire up to N ms late), not as
+ * `loop.jitter`'s uncertain durations. The printed replay line runs as printed.
+ */
+import { describe, expect, it } from "vitest";
+import { exploreAsync, replayAsync } from "../src/index.ts";
+
+/** A save the page relies on, armed before a publish: with the save's timer late, the page publishes a draft. */
+async function lateSave(): Promise<string> {
+  const page = { saved: "draft", published: "" };
+  setTimeout(function save() {
+    page.saved = "final";
+  }, 10);
+  await new Promise<void>((resolve) => {
+    setTimeout(function publish() {
+      page.published = page.saved;
+      resolve();
+    }, 20);
+  });
+  if (page.published !== "final") throw new Error(`published the ${page.published}`);
+  return page.published;
+}
+
+const jitter = { absolute: 15 };
+
+describe("an async failure's report, in the user's words", () => {
+  it("names timers by the setTimeout call that armed them and tells the jitter as timers firing late", async () => {
+    const result = await exploreAsync(lateSave, { runs: 200, seed: 1, jitter });
+    const report = result.failure?.report ?? "";
+    expect(report).toContain(
+      "jitter = how late each timer fires (every setTimeout and setInterval may fire up to 15 ms late)",
+    );
+    expect(report).not.toContain("loop.jitter");
+    expect(report).not.toContain("fireTimeout");
+    expect(report).not.toMatch(/callAt|callLater/);
+    const deviations = report.split("\n").filter((line) => line.startsWith("  - decision #"));
+    expect(deviations).toEqual([
+      expect.stringMatching(
+        /^ {2}- decision #0 at t=0 \(jitter: the install's jitter option: every setTimeout and setInterval may fire up to 15 ms late; without exploring each fires on time\): a 10 ms timer fires [\d.]+ ms late \(drew [\d.]+ in \[10, 25\]\)$/,
+      ),
+    ]);
+    const timers = report.split("\n").filter((line) => / timer {5}/.test(line));
+    expect(timers.map((line) => line.replace(/^ +t=\S+ +#\d+ +timer +/, ""))).toEqual([
+      // The save, drawn late, never fired: the program failed first.
+      "setTimeout(publish, 20) in lateSave (async-report-words.test.ts:17) ends, main",
+    ]);
+    expect(report).toMatch(
+      /◆ jitter #0: a 10 ms timer fires [\d.]+ ms late \(drew [\d.]+ in \[10, 25\]\) {2}\(deviation\)/,
+    );
+  });
+
+  it("the replay line, as printed, fails the same way", async () => {
+    const failure = (await exploreAsync(lateSave, { runs: 200, seed: 1, jitter })).failure;
+    const line = /await replayAsync\(lateSave, ("[^"]*"), \{ seed: (\d+), jitter: (\{[^}]*\}) \}\);/.exec(
+      failure?.report ?? "",
+    );
+    expect(line).not.toBeNull();
+    const [, schedule, seed, printedJitter] = line as RegExpExecArray;
+    const replayed = await replayAsync(lateSave, JSON.parse(schedule as string) as string, {
+      seed: Number(seed),
+      jitter: JSON.parse(printedJitter as string) as typeof jitter,
+    });
+    expect(String(replayed.failure?.error)).toBe("Error: published the draft");
+  });
+});
