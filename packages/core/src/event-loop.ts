@@ -76,7 +76,6 @@ import {
 import { Task, isGenerator, isGeneratorFunction, type Coroutine, type TaskOptions } from "./task.ts";
 import { TimerQueue } from "./timer-queue.ts";
 import { Uncertain, drawDelay } from "./uncertain.ts";
-import type { Sites } from "./site.ts";
 import { NO_EXCEPTION } from "./waitable.ts";
 import { Trace, recordNote, traceInstrument } from "./trace.ts";
 import { checkOptions, type EventLoopOptions, type RunUntilOptions } from "./loop-options.ts";
@@ -166,8 +165,6 @@ export class EventLoop {
    * every source after its dispatch (decision 0017).
    */
   readonly _handleSources: boolean;
-  /** Where the user's calls came from, on a trace created with `sites` (see `site.ts`); else `null`. */
-  private readonly _sites: Sites | null;
   /**
    * The last callback that passed {@link EventLoop._checkCallback}: rescheduling the same function (a
    * chain, a periodic timer) skips the generator-function test, whose prototype lookup
@@ -199,7 +196,6 @@ export class EventLoop {
     this._policy = active ? (policy as SchedulingPolicy) : null;
     this._levels = active ? (levels as PolicyLevels) : null;
     this._handleSources = this.trace !== null || (active && (levels as PolicyLevels).interleave);
-    this._sites = this.trace === null ? null : this.trace.sites;
     if (this.trace !== null) this.addInstrument(traceInstrument(this.trace, this));
     for (const instrument of options.instruments ?? []) this.addInstrument(instrument);
   }
@@ -257,7 +253,6 @@ export class EventLoop {
         currentSource(this),
       );
     this._ready.push(handle);
-    if (this._sites !== null) this._siteOfCallback(handle, callback);
     if (this._instruments !== null) this._instruments.scheduled(handle);
     return handle;
   }
@@ -324,7 +319,7 @@ export class EventLoop {
     this._tasksCreated++;
     addPendingTask(this, task as Task<unknown>);
     scheduleStep(this, task as Task<unknown>, NO_EXCEPTION);
-    if (this._sites !== null) this._sites._task(task as Task<unknown>, this._currentTask, this._iteration);
+    if (this._instruments !== null) this._instruments.taskCreated(task as Task<unknown>);
     return task;
   }
 
@@ -602,7 +597,6 @@ export class EventLoop {
     handle._source = currentSource(this);
     handle._flags |= FLAG_SCHEDULED;
     this._timers.push(handle, ++this._timerSeq);
-    if (this._sites !== null) this._sites._handle(handle, `sleep(${delay})`, this._currentTask);
     if (this._instruments !== null) this._instruments.scheduled(handle);
   }
 
@@ -627,17 +621,8 @@ export class EventLoop {
       currentSource(this),
     );
     this._timers.push(handle, ++this._timerSeq);
-    if (this._sites !== null) {
-      const call = caller === "callAt" ? `callAt(${when}` : `callLater(${when - this._now}`;
-      this._sites._handle(handle, `${call}, ${callback.name || "<anonymous>"})`, this._currentTask);
-    }
     if (this._instruments !== null) this._instruments.scheduled(handle);
     return handle;
-  }
-
-  /** Records where the user's code called `callSoon` (a trace with sites only; out of line, so callSoon stays small). */
-  private _siteOfCallback(handle: Handle, callback: AnyFunction): void {
-    (this._sites as Sites)._handle(handle, `callSoon(${callback.name})`, this._currentTask);
   }
 
   private _checkCallback(callback: unknown, caller: string): void {

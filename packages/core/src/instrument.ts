@@ -2,7 +2,7 @@
  * Instruments: observers of a loop's run, after Trio's `Instrument`. An instrument is told when a
  * callback is scheduled (by `callSoon`, `callLater`/`callAt`, a task's step or wake-up, a future's done
  * callback, a waitable timer armed), just before and just after each dispatch, when a future (or task)
- * completes, and around each task step. It observes only: it must not schedule, settle or cancel
+ * completes, when a task is created, and around each task step. It observes only: it must not schedule, settle or cancel
  * anything (an error it throws propagates out of the loop call that reached it).
  *
  * Libraries may also report an *access*: the running callback operated on a shared object (a lock, a
@@ -40,6 +40,8 @@ export interface Instrument {
   afterDispatch?(handle: Handle): void;
   /** `future` (or a task) has just completed: result, exception or cancellation. */
   futureDone?(future: Future<unknown>): void;
+  /** `task` was created (`loop.createTask`, after its first step was scheduled): Trio's `task_spawned`. */
+  taskCreated?(task: Task<unknown>): void;
   /** `task` is about to run one step of its coroutine. */
   beforeTaskStep?(task: Task<unknown>): void;
   /** `task` ran one step (it suspended, or finished). */
@@ -60,6 +62,7 @@ export class Instruments {
   private readonly _beforeDispatch: Instrument[] = [];
   private readonly _afterDispatch: Instrument[] = [];
   private readonly _futureDone: Instrument[] = [];
+  private readonly _taskCreated: Instrument[] = [];
   private readonly _beforeTaskStep: Instrument[] = [];
   private readonly _afterTaskStep: Instrument[] = [];
   private readonly _access: Instrument[] = [];
@@ -103,6 +106,12 @@ export class Instruments {
       (instrument.futureDone as (f: Future<unknown>) => void).call(instrument, future);
   }
 
+  /** Tells every instrument with `taskCreated`. */
+  taskCreated(task: Task<unknown>): void {
+    for (const instrument of this._taskCreated)
+      (instrument.taskCreated as (t: Task<unknown>) => void).call(instrument, task);
+  }
+
   /** Tells every instrument with `beforeTaskStep`. */
   beforeTaskStep(task: Task<unknown>): void {
     for (const instrument of this._beforeTaskStep)
@@ -126,6 +135,7 @@ export class Instruments {
       ["beforeDispatch", this._beforeDispatch],
       ["afterDispatch", this._afterDispatch],
       ["futureDone", this._futureDone],
+      ["taskCreated", this._taskCreated],
       ["beforeTaskStep", this._beforeTaskStep],
       ["afterTaskStep", this._afterTaskStep],
       ["access", this._access],

@@ -12,12 +12,14 @@
  * task's step.
  *
  * Capturing a stack costs microseconds, so this is for the runs a report is made of, never for
- * exploring or long simulations; a loop without `sites` pays one field test per call.
+ * exploring or long simulations; a loop without `sites` pays nothing more: the sites are recorded by the trace's
+ * instrument (its `scheduled` and `taskCreated` hooks), and a loop with no instrument tests one field.
  *
  * @module
  */
-import type { Handle } from "./handle.ts";
+import { KIND_CALLBACK, KIND_MASK, KIND_TIMER, type Handle, type TimerHandle } from "./handle.ts";
 import type { Task } from "./task.ts";
+import { WaitableTimer } from "./waitable-timer.ts";
 
 /** Where the user's code asked for a timer or a callback. */
 export interface Site {
@@ -189,9 +191,16 @@ export class Sites {
     return this._tasks.map(snapshot);
   }
 
-  /** @internal Records the site of a scheduled handle; `running` is the running task. */
-  _handle(handle: Handle, call: string, running: Task<unknown> | null): void {
+  /**
+   * @internal The trace's `scheduled` hook: records where the user asked for a callback (`callSoon`), a
+   * timer (`callLater`, `callAt`) or a sleep, at virtual time `now`; `running` is the running task. The
+   * loop's own handles (task steps, wake-ups, done callbacks) are not the user's calls.
+   */
+  _scheduled(handle: Handle, now: number, running: Task<unknown> | null): void {
+    const kind = handle._flags & KIND_MASK;
+    if (kind !== KIND_CALLBACK && kind !== KIND_TIMER) return;
     const frames = captureFrames();
+    const call = callText(handle, frames, now);
     const user = userFrames(frames);
     const inner = user[0];
     HANDLE_SITES.set(handle, {
@@ -262,6 +271,20 @@ export class Sites {
       return;
     }
   }
+}
+
+/** The call as the user wrote it, such as `sleep(1)`, `callLater(2, tick)`, `callAt(5, tick)` or `callSoon(flush)`. */
+function callText(handle: Handle, frames: readonly Frame[], now: number): string {
+  const name = (handle._fn as { name: string }).name;
+  if ((handle._flags & KIND_MASK) === KIND_CALLBACK) return `callSoon(${name})`;
+  if (handle instanceof WaitableTimer)
+    return `sleep(${typeof handle._a === "number" ? handle._a : handle._when - now})`;
+  // callAt and callLater make the same timer: the stack tells which one the user called.
+  const when = (handle as TimerHandle)._when;
+  const fn = name || "<anonymous>";
+  return frames.some((frame) => /(?:^|\.)callAt$/.test(frame.fn))
+    ? `callAt(${when}, ${fn})`
+    : `callLater(${when - now}, ${fn})`;
 }
 
 function snapshot(site: MutableTaskSite): TaskSite {

@@ -139,7 +139,15 @@ export class Trace {
 
 /** @internal The instrument that records each dispatch of `loop` in `trace`. */
 export function traceInstrument(trace: Trace, loop: EventLoop): Instrument {
-  return { beforeDispatch: (handle) => traceDispatch(trace, loop.time(), loop.iteration, handle) };
+  const beforeDispatch = (handle: Handle): void => traceDispatch(trace, loop._now, loop._iteration, handle);
+  const sites = trace.sites;
+  if (sites === null) return { beforeDispatch };
+  // With sites, where the user asked for each callback, timer, sleep and task is recorded as it is asked.
+  return {
+    beforeDispatch,
+    scheduled: (handle) => sites._scheduled(handle, loop._now, loop._currentTask),
+    taskCreated: (task) => sites._task(task, loop._currentTask, loop._iteration),
+  };
 }
 
 /** Records the dispatch of `handle` at `time` in `iteration`: who scheduled it and, for a step, who woke the task. */

@@ -80,4 +80,14 @@ describe("instruments (the loop's observation hook)", () => {
     expect(log).toEqual(["hello"]);
     expect(() => loop.addInstrument(null as never)).toThrow(/instrument object/);
   });
+  it("are told when a task is created, once its first step is scheduled (Trio's task_spawned)", () => {
+    const log: string[] = [];
+    const loop = new EventLoop({
+      instruments: [
+        { scheduled: (h) => log.push(`scheduled ${h.kind}`), taskCreated: (t) => log.push(`created ${t.getName()}`) },
+      ],
+    });
+    loop.createTask((function* () {})(), { name: "worker" });
+    expect(log).toEqual(["scheduled step", "created worker"]);
+  });
 });

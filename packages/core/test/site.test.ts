@@ -94,4 +94,18 @@ describe("sites: where the user's code asked for each timer, callback and task",
     const withSites = (run({ sites: true }).trace?.events() ?? []).map(({ site: _site, ...e }) => e);
     expect(withSites).toEqual(plain);
   });
+  it("are recorded by the trace's instrument: callAt and callLater named as called, a sleep by its delay", () => {
+    const loop = new EventLoop({ trace: { sites: true } });
+    expect(siteOf(loop.callAt(7, function alarm() {}))?.call).toBe("callAt(7, alarm)");
+    expect(siteOf(loop.callLater(2, () => {}))?.call).toBe("callLater(2, <anonymous>)");
+    const task = loop.createTask(
+      (function* nap(): Coroutine<void> {
+        yield* new WaitableTimer(1.5, undefined);
+      })(),
+    );
+    loop.step();
+    expect(siteOf(task.waitingOn() as WaitableTimer<void>)?.call).toBe("sleep(1.5)");
+    expect(taskSiteOf(task)?.via).toBe("createTask");
+    loop.runUntilIdle();
+  });
 });
