@@ -19,7 +19,8 @@ import {
   type ExplorationPolicy,
   type RunObservation,
 } from "./exploration-policy.ts";
-import type { ExploreOptions, ExploreProgress, ExploreWarning } from "./explore-options.ts";
+import type { ExploreOptions, ExploreWarning } from "./explore-options.ts";
+import type { ExploreProgress } from "./progress.ts";
 import type { Found, ProgramIdentity } from "./failure-analysis.ts";
 import { fifo } from "./fifo-policy.ts";
 import { checkInvariants } from "./invariants.ts";

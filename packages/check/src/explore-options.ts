@@ -9,19 +9,12 @@ import type { Coverage, ExplorationPolicy } from "./exploration-policy.ts";
 import type { FailedRunDetails } from "./failure-analysis.ts";
 import type { SharedState } from "./footprints.ts";
 import type { LevelOptions } from "./levels.ts";
-import type { ProgressOutput } from "./progress.ts";
+import type { ExploreProgress, ProgressOutput } from "./progress.ts";
 import type { FailureKind } from "./run-program.ts";
 import type { Schedule } from "./schedule.ts";
 
 /** The built-in policies, by name. */
 export type PolicyName = "fifo" | "random" | "pct" | "exhaustive" | "fast-check";
-
-/** Progress of a campaign, for `onProgress`. */
-export interface ExploreProgress {
-  readonly run: number;
-  readonly runs: number;
-  readonly distinctSchedules: number;
-}
 
 /** Options of {@link explore}. */
 export interface ExploreOptions {

@@ -67,14 +67,7 @@ export type { FormatLanesOptions, LaneOptions, LaneSpan, LaneStep, RunLanes, Tas
 export { escapeHtml, htmlReport, writeHtmlReport } from "./html-report.ts";
 export type { HtmlReportInput, HtmlReportOptions } from "./html-report.ts";
 export { assertExplore, explore } from "./explore.ts";
-export type {
-  ExploreFailure,
-  ExploreOptions,
-  ExploreProgress,
-  ExploreResult,
-  ExploreWarning,
-  PolicyName,
-} from "./explore-options.ts";
+export type { ExploreFailure, ExploreOptions, ExploreResult, ExploreWarning, PolicyName } from "./explore-options.ts";
 export { assertExploreAsync, DEFAULT_RUN_WATCHDOG_MS, exploreAsync } from "./explore-async.ts";
 export type { ExploreAsyncOptions } from "./explore-async.ts";
 export { replayAsync } from "./replay-async.ts";
@@ -99,4 +92,4 @@ export {
 } from "./simloop-test.ts";
 export type { Environment, SimloopTestOptions, TestContextLike, TestFunction } from "./simloop-test.ts";
 export { consoleOutput, progressLine, summaryLine } from "./progress.ts";
-export type { CampaignSummary, ProgressOutput } from "./progress.ts";
+export type { CampaignSummary, ExploreProgress, ProgressOutput } from "./progress.ts";

@@ -10,8 +10,14 @@
  *
  * @module
  */
-import type { ExploreProgress } from "./explore-options.ts";
 import type { Coverage } from "./exploration-policy.ts";
+
+/** Progress of a campaign, for `onProgress`. */
+export interface ExploreProgress {
+  readonly run: number;
+  readonly runs: number;
+  readonly distinctSchedules: number;
+}
 
 /** Where a campaign's progress and summary go. */
 export interface ProgressOutput {

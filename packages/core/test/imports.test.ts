@@ -150,6 +150,47 @@ describe("core's files import one another without a cycle at run time", () => {
   });
 });
 
+/** Every relative module a source imports or re-exports, `import type` included. */
+export function relativeImports(text: string): string[] {
+  const code = text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
+  return [...code.matchAll(/^(?:import|export)\s[^"';]*?\bfrom\s*["'](\.[^"']+)["']/gm)].map((m) => m[1] as string);
+}
+
+/** A package's files, each with the files it imports (relative to its `src`). */
+function importGraph(dir: string, read: (text: string) => string[]): Map<string, string[]> {
+  const src = join(packagesDir, dir, "src");
+  const graph = new Map<string, string[]>();
+  for (const file of sourceFiles(src)) {
+    const targets = read(readFileSync(file, "utf8")).map((specifier) =>
+      relative(src, resolve(dirname(file), specifier)),
+    );
+    graph.set(relative(src, file), targets);
+  }
+  return graph;
+}
+
+describe("coroutines, check and async import within themselves without a cycle, type imports included", () => {
+  for (const dir of ["coroutines", "check", "async"]) {
+    it(`${dir}: no import cycle, counting \`import type\``, () => {
+      const graph = importGraph(dir, relativeImports);
+      expect(graph.size).toBeGreaterThan(5);
+      expect(
+        findCycle(graph)?.join(" → ") ?? null,
+        "an import cycle: move the shared type to the file that owns the concept, below both",
+      ).toBeNull();
+    });
+  }
+
+  it("reads type imports too (a test of the test)", () => {
+    const text = [
+      'import type { A } from "./a.ts";',
+      'import { b } from "./b.ts";',
+      'export type { C } from "./c.ts";',
+    ];
+    expect(relativeImports(text.join("\n"))).toEqual(["./a.ts", "./b.ts", "./c.ts"]);
+  });
+});
+
 describe("the dependency arrows, read from the imports of every package's sources", () => {
   it("knows every package", () => {
     for (const { name } of packages) expect(allowed[name], `no arrows declared for ${name}`).toBeDefined();
