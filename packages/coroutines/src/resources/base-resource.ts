@@ -1,6 +1,7 @@
 /**
- * The machinery shared by {@link Store} and {@link Container}: SimPy's `BaseResource`, with a put queue
- * and a get queue of {@link ResourceEvent}s.
+ * The machinery shared by {@link Resource}, {@link Store} and {@link Container}: SimPy's `BaseResource`,
+ * with a put queue and a get queue of {@link ResourceEvent}s (a resource's requests are its puts; its
+ * releases are immediate, so its get queue stays empty).
  *
  * SimPy's queue discipline is kept: each trigger walks its queue from the head and stops at the first
  * event `_doPut`/`_doGet` says not to go past (FIFO without barging; a `FilterStore` getter lets later
@@ -58,7 +59,7 @@ export class EventQueue<E extends ResourceEvent<unknown>> {
 }
 
 /**
- * The base of stores and containers: a put queue, a get queue, and SimPy's trigger discipline.
+ * The base of resources, stores and containers: a put queue, a get queue, and SimPy's trigger discipline.
  *
  * Invariants: an event is granted at most once and leaves its queue when granted or withdrawn.
  */

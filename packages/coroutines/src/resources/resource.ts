@@ -15,29 +15,16 @@
  *
  * @module
  */
-import {
-  ArgumentError,
-  getEventLoop,
-  type Coroutine,
-  type EventLoop,
-  type Task,
-  describeValue,
-  noteAccess,
-} from "@simloop/core";
+import { ArgumentError, type Coroutine, type EventLoop, type Task, describeValue, noteAccess } from "@simloop/core";
 import { remove } from "../internal/list.ts";
-import { loopForUse, runningLoopOrNull } from "../internal/resource-loop.ts";
-import { Tally, TimeWeighted, type SampleStatistics } from "../internal/time-weighted.ts";
+import { TimeWeighted, type SampleStatistics } from "../internal/time-weighted.ts";
+import { BaseResource, type BaseResourceOptions } from "./base-resource.ts";
 import { ResourceEvent } from "./resource-event.ts";
 
 /** Options of the resources. */
-export interface ResourceOptions {
+export interface ResourceOptions extends BaseResourceOptions {
   /** The number of slots, a positive integer. Default 1. */
   readonly capacity?: number;
-  /**
-   * The loop it belongs to. Default: the loop running when it is created, else the loop that first
-   * requests, puts or gets (used from a task of another loop, it throws `WrongLoopError`).
-   */
-  readonly loop?: EventLoop;
 }
 
 /** Options of {@link PriorityResource.request} and {@link PreemptiveResource.request}. */
@@ -151,20 +138,14 @@ function compareKeys(a: Request, b: Request): number {
  * }
  * ```
  */
-export class Resource {
+export class Resource extends BaseResource<Request, never> {
   /** The number of slots. */
   readonly capacity: number;
-  /** The loop given as `{ loop }` or bound at the first use; `null` until then. */
-  private _boundLoop: EventLoop | null;
   /** @internal */
   protected readonly _users: Request[] = [];
-  /** @internal */
-  protected readonly _queue: Request[] = [];
   private _seq = 0;
-  private readonly _queueLength: TimeWeighted;
-  /** @internal */
+  /** @internal The number of users over virtual time (the resource's level). */
   protected readonly _busy: TimeWeighted;
-  private readonly _waits = new Tally();
 
   /**
    * Creates a resource with `capacity` slots (default 1): `new Resource({ capacity: 2, loop })`, as every
@@ -177,26 +158,9 @@ export class Resource {
     if (!Number.isInteger(capacity) || capacity <= 0) {
       throw new ArgumentError(`Expected \`capacity\` to be a positive integer, got \`${describeValue(capacity)}\`.`);
     }
+    super(options);
     this.capacity = capacity;
-    this._boundLoop = options.loop ?? runningLoopOrNull();
-    const now = this._boundLoop?.time() ?? 0;
-    this._queueLength = new TimeWeighted(now, 0);
-    this._busy = new TimeWeighted(now, 0);
-  }
-
-  /**
-   * @internal The loop: given as `{ loop }`, running at creation, or bound at the first request (see
-   * `internal/resource-loop.ts`); read before any of these, the current event loop.
-   */
-  protected get _loop(): EventLoop {
-    return this._boundLoop ?? this._bind(getEventLoop());
-  }
-
-  /** Binds to `loop`; the statistics window starts now. */
-  private _bind(loop: EventLoop): EventLoop {
-    this._boundLoop = loop;
-    this.resetStatistics();
-    return loop;
+    this._busy = new TimeWeighted(this._startTime(), 0);
   }
 
   /** The number of users now. */
@@ -211,10 +175,10 @@ export class Resource {
     return this._users;
   }
 
-  /** The waiting requests, in service order. */
+  /** The waiting requests, in service order (SimPy's `queue`, the resource's put queue). */
   get queue(): readonly Request[] {
     noteAccess(this);
-    return this._queue;
+    return this._puts.events;
   }
 
   /**
@@ -234,7 +198,7 @@ export class Resource {
     noteAccess(this);
     if (remove(this._users, request)) {
       this._busy.set(this._loop.time(), this._users.length);
-      this._triggerPut();
+      this._settle();
     } else if (!request.done()) {
       request.cancel();
     }
@@ -266,82 +230,58 @@ export class Resource {
       since: this._since,
       capacity: this.capacity,
       users: this._users.length,
-      queueLength: this._queue.length,
-      meanQueueLength: this._queueLength.mean(now),
+      queueLength: this._puts.events.length,
+      meanQueueLength: this._puts.length.mean(now),
       meanUsers,
       utilisation: meanUsers / this.capacity,
-      wait: this._waits.summary(),
+      wait: this._puts.waits.summary(),
     });
   }
 
   /** The waiting times (request to grant) recorded in the observation window, in grant order. */
   waitingTimes(): readonly number[] {
-    return this._waits.samples;
-  }
-
-  /** Starts a new observation window now (for example after a warm-up period). */
-  resetStatistics(): void {
-    const now = this._loop.time();
-    this._since = now;
-    this._queueLength.reset(now);
-    this._busy.reset(now);
-    this._waits.reset();
+    return this._puts.waits.samples;
   }
 
   /** A readable description, such as `<Resource 1/2 users, 3 waiting>`. */
-  toString(): string {
-    return `<${this.constructor.name} ${this._users.length}/${this.capacity} users, ${this._queue.length} waiting>`;
+  override toString(): string {
+    return `<${this.constructor.name} ${this._users.length}/${this.capacity} users, ${this._puts.events.length} waiting>`;
   }
-
-  private _since = 0;
 
   /** @internal */
   protected _request(priority: number, preempt: boolean): Request {
     if (!Number.isFinite(priority)) {
       throw new ArgumentError(`Expected \`priority\` to be a finite number, got \`${describeValue(priority)}\`.`);
     }
-    const loop = loopForUse(this, this._boundLoop, (l) => this._bind(l));
-    const req = new Request(this, loop, priority, preempt, this._seq++);
+    const req = new Request(this, this._useLoop(), priority, preempt, this._seq++);
     this._enqueue(req);
-    this._queueLength.set(this._loop.time(), this._queue.length);
-    this._triggerPut();
+    this._puts.length.set(this._loop.time(), this._puts.events.length);
+    this._settle();
     return req;
   }
 
   /** @internal Adds a request to the queue (FIFO). */
   protected _enqueue(req: Request): void {
-    this._queue.push(req);
+    this._puts.events.push(req);
   }
 
-  /** @internal Tries to grant `req`; returns whether it was granted. */
+  /** @internal SimPy's `Resource._do_put`: grants `req` if a slot is free; returns whether it was granted. */
   protected _doPut(req: Request): boolean {
     if (this._users.length >= this.capacity) return false;
-    const now = this._loop.time();
     this._users.push(req);
-    this._busy.set(now, this._users.length);
-    this._waits.add(now - req.requestedAt);
-    req._grant(undefined);
+    this._busy.set(this._loop.time(), this._users.length);
+    this._grant(this._puts, req, undefined);
     return true;
   }
 
-  /** @internal Grants waiting requests from the head while slots are free. */
-  protected _triggerPut(): void {
-    let granted = false;
-    while (this._queue.length > 0) {
-      const head = this._queue[0] as Request;
-      if (!this._doPut(head)) break;
-      this._queue.shift();
-      granted = true;
-    }
-    if (granted) this._queueLength.set(this._loop.time(), this._queue.length);
+  /** @internal A resource has no get events: a release is immediate (`release`). */
+  protected _doGet(_event: never): boolean {
+    return false;
   }
 
-  /** @internal A waiting request was cancelled. */
-  _withdraw(req: Request): void {
-    if (remove(this._queue, req)) {
-      this._queueLength.set(this._loop.time(), this._queue.length);
-      this._triggerPut();
-    }
+  /** @internal Restarts the time-weighted number of users. */
+  protected _resetLevel(now: number): void {
+    this._busy.reset(now);
   }
 
   /** @internal The waiting task never saw the grant: give the slot back. */
@@ -385,9 +325,10 @@ export class PriorityResource extends Resource {
 
   /** @internal Sorted insertion by `(priority, time, not preempt)`; equal keys keep arrival order. */
   protected override _enqueue(req: Request): void {
-    let i = this._queue.length;
-    while (i > 0 && compareKeys(this._queue[i - 1] as Request, req) > 0) i--;
-    this._queue.splice(i, 0, req);
+    const queue = this._puts.events;
+    let i = queue.length;
+    while (i > 0 && compareKeys(queue[i - 1] as Request, req) > 0) i--;
+    queue.splice(i, 0, req);
   }
 }
 
