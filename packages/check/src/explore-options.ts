@@ -3,15 +3,24 @@
  *
  * @module
  */
-import type { EventLoop, PolicyLevels, TraceEvent } from "@simloop/core";
+import type { EventLoop, PolicyLevels, TaskSite, TraceEvent } from "@simloop/core";
 import type { TraceDifference } from "./determinism.ts";
 import type { Coverage, ExplorationPolicy } from "./exploration-policy.ts";
-import type { FailedRunDetails } from "./failure-analysis.ts";
 import type { SharedState } from "./footprints.ts";
 import type { LevelOptions } from "./levels.ts";
 import type { ExploreProgress, ProgressOutput } from "./progress.ts";
 import type { FailureKind } from "./run-program.ts";
 import type { Schedule } from "./schedule.ts";
+
+/** What a failure keeps of its minimal failing run for the pictures of it (Chrome trace, HTML report). */
+export interface FailedRunDetails {
+  /** That run's decisions, untrimmed, with their candidates' labels. */
+  readonly decisions: Schedule;
+  /** That run's tasks: the function each runs and where it was created. */
+  readonly tasks: readonly TaskSite[];
+  /** The line that replays that run, as the report prints it. */
+  readonly replay: string;
+}
 
 /** The built-in policies, by name. */
 export type PolicyName = "fifo" | "random" | "pct" | "exhaustive" | "fast-check";

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { PolicyLevels, SchedulingPolicy, TaskSite } from "@simloop/core";
+import type { PolicyLevels, SchedulingPolicy } from "@simloop/core";
 import { compareTraces, type TraceDifference } from "./determinism.ts";
 import { NondeterminismError } from "./errors.ts";
 import type { Coverage } from "./exploration-policy.ts";
@@ -25,16 +25,6 @@ import {
 } from "./run-program.ts";
 import { Schedule, type Decision } from "./schedule.ts";
 import { shrinking, type ShrinkResult } from "./shrink.ts";
-
-/** What a failure keeps of its minimal failing run for the pictures of it (Chrome trace, HTML report). */
-export interface FailedRunDetails {
-  /** That run's decisions, untrimmed, with their candidates' labels. */
-  readonly decisions: Schedule;
-  /** That run's tasks: the function each runs and where it was created. */
-  readonly tasks: readonly TaskSite[];
-  /** The line that replays that run, as the report prints it. */
-  readonly replay: string;
-}
 
 /** @internal The first failing run: its outcome when it was run traced, else its answers, to re-run it traced. */
 export interface Found {
