@@ -6,7 +6,8 @@
  * sets no level or policy gets.
  *
  * Run: `node --conditions=@simloop/source --import tsx packages/check/examples/runs-to-find.ts`
- * (the table in docs/guides/race-conditions.md comes from it).
+ * (the table in docs/guides/race-conditions.md comes from it); with `--schedulers [--seeds N]`, only the
+ * fc.scheduler and simloopScheduler columns, over N seeds (default 20).
  *
  * @module
  */
@@ -219,8 +220,31 @@ export function formatTable(
   return lines.join("\n");
 }
 
+/**
+ * The two scheduler columns only (fc.scheduler and the drop-in), per twin of the three tables, over
+ * `seeds` seeds: `runs-to-find.ts --schedulers [--seeds 200]` (seconds, where the whole table takes
+ * minutes; more seeds tell a real difference between the two from the noise of a median of 20).
+ */
+async function printSchedulerColumns(seeds: number): Promise<void> {
+  const tables = [
+    ["as is", promiseTwins, 0],
+    ["3 tickers", promiseTwins, 3],
+    ["Node.js issues", nodePromiseTwins, 0],
+  ] as const;
+  const lines = ["| table | twin | fc.scheduler | simloopScheduler |", "|---|---|---:|---:|"];
+  for (const [table, twins, tickers] of tables) {
+    const fcs = await measureSchedulerRunsToFind(seeds, 1000, tickers, twins);
+    const dropIn = await measureDropInRunsToFind(seeds, 1000, tickers, twins);
+    for (const twin of twins) lines.push(`| ${table} | ${twin.id} | ${fcs[twin.id]} | ${dropIn[twin.id]} |`);
+  }
+  process.stdout.write(`Median runs to find over ${seeds} seeds (budget 1000):\n\n${lines.join("\n")}\n`);
+}
+
 const isMain = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, "/"));
-if (isMain) {
+const seedsFlag = process.argv.indexOf("--seeds");
+if (isMain && process.argv.includes("--schedulers")) {
+  await printSchedulerColumns(seedsFlag < 0 ? 20 : Number(process.argv[seedsFlag + 1]));
+} else if (isMain) {
   const scheduler = await measureSchedulerRunsToFind(20, BUDGET);
   const dropIn = await measureDropInRunsToFind(20, BUDGET);
   process.stdout.write(
