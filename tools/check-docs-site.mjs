@@ -11,6 +11,7 @@ import { createReadStream, existsSync, mkdirSync, statSync } from "node:fs";
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import { extname, join, normalize } from "node:path";
+import { HEADLESS_CHROMIUM_ARGS } from "./headless-chromium.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const docs = join(root, "docs");
@@ -107,14 +108,7 @@ if (ensureChromium()) {
   const browser = await puppeteer.launch({
     executablePath: chromium,
     headless: true,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-    ],
+    args: [...HEADLESS_CHROMIUM_ARGS],
   });
   try {
     mkdirSync(shots, { recursive: true });

@@ -8,6 +8,7 @@ import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { explore, writeHtmlReport } from "../src/index.ts";
 import { semaphoreDoubleReleaseBug } from "../examples/bugs/semaphore-double-release.ts";
+import { HEADLESS_CHROMIUM_ARGS } from "../../../tools/headless-chromium.mjs";
 
 const chromium = process.env["SIMLOOP_CHROMIUM"] ?? "/usr/bin/chromium";
 const present = existsSync(chromium);
@@ -34,14 +35,7 @@ describe("the HTML report in a browser", () => {
       const browser = await puppeteer.launch({
         executablePath: chromium,
         headless: true,
-        args: [
-          "--headless",
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--no-first-run",
-        ],
+        args: [...HEADLESS_CHROMIUM_ARGS],
       });
       try {
         const page = await browser.newPage();
