@@ -31,7 +31,7 @@ export type AsyncProgram<T = unknown> = (loop: EventLoop) => T | PromiseLike<T>;
 export interface RunAsyncOptions extends DriveOptions, InstallOptions {
   /** Seed of `loop.random` (and, under `random: true`, of `Math.random`). Default 0. */
   readonly seed?: number;
-  /** The scheduling policy of the loop. Default: none (asyncio's order). */
+  /** The scheduling policy of the loop. Default: none (the loop's own order: Node's, in async mode). */
   readonly policy?: SchedulingPolicy;
   /** The loop's iteration budget. Default: unlimited for `runAsync`, 100 000 for `runProgramAsync`. */
   readonly maxSteps?: number;

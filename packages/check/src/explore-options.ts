@@ -7,6 +7,7 @@ import type { EventLoop, PolicyLevels, TaskSite, TraceEvent } from "@simloop/cor
 import type { TraceDifference } from "./determinism.ts";
 import type { Coverage, ExplorationPolicy } from "./exploration-policy.ts";
 import type { SharedState } from "./footprints.ts";
+import type { TimerJitterBounds } from "./internal/order-words.ts";
 import type { LevelOptions } from "./levels.ts";
 import type { ExploreProgress, ProgressOutput } from "./progress.ts";
 import type { FailureKind } from "./run-program.ts";
@@ -125,6 +126,10 @@ export interface ExploreFailure extends FailedRunDetails {
   readonly report: string;
   /** The trace of the minimal failing run. */
   readonly trace: readonly TraceEvent[];
+  /** Set when the program is an async one (`exploreAsync`): option 0 of a decision is Node's order. */
+  readonly async?: true;
+  /** An async campaign's timer jitter (the install's `jitter` option), for the HTML report's words. */
+  readonly timerJitter?: TimerJitterBounds;
 }
 
 /** What {@link explore} found. */

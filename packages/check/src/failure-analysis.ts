@@ -262,5 +262,7 @@ export function* analyseFailure(
     decisions: checked.outcome.schedule,
     tasks: reportInput.tasks ?? [],
     replay: replayLine(reportInput),
+    ...(program.async ? { async: true as const } : {}),
+    ...(reportInput.timerJitter === undefined ? {} : { timerJitter: reportInput.timerJitter }),
   };
 }

@@ -3,7 +3,7 @@
  * no external resource) that a browser opens from disk or a CI artifact. It shows what failed, the line
  * that replays the run (with a button that copies it), a swimlane timeline of the run (one lane per
  * task, a column per instant of virtual time: when each task ran, what it slept on or waited for,
- * deviations from asyncio's order marked across the lanes, the state changes of a tracked store), the
+ * deviations from the loop's own order — asyncio's, or Node's for an async program — marked across the lanes, the state changes of a tracked store), the
  * deviations in words, every state change from the store, and the full text report.
  *
  * {@link htmlReport} returns the HTML; {@link writeHtmlReport} writes it to a file. The vitest helper
@@ -17,7 +17,8 @@ import { describeError, describeValue, type TaskSite, type TraceEvent } from "@s
 import { choicesOf, escapeHtml, json, stateChanges, timelineSvg, type StateChange } from "./internal/html-timeline.ts";
 import { CheckArgumentError, ReportWriteError } from "./errors.ts";
 import { pendingOf, runLanes } from "./lanes.ts";
-import { deviationLines } from "./report.ts";
+import { orderOwner } from "./internal/order-words.ts";
+import { deviationLines, type TimerJitterBounds } from "./report.ts";
 import { Schedule } from "./schedule.ts";
 import { taskLegend, taskWords } from "./words.ts";
 
@@ -45,6 +46,13 @@ export interface HtmlReportInput {
   readonly tasks?: readonly TaskSite[];
   /** The line that replays the run (an `ExploreFailure`'s `replay`). Without it the page shows the schedule and seed. */
   readonly replay?: string;
+  /** The program is an async one: deviations are from Node's order (promise jobs, nextTick, timers), not asyncio's. */
+  readonly async?: boolean;
+  /**
+   * An async campaign's timer jitter (the install's `jitter` option): its draws are told as timers firing
+   * late, as the text report tells them.
+   */
+  readonly timerJitter?: TimerJitterBounds;
 }
 
 /** Options of {@link htmlReport}. */
@@ -214,7 +222,7 @@ function headerSection(failure: HtmlReportInput, title: string): string[] {
     "<header>",
     `<h1>${escapeHtml(title)}</h1>`,
     `<p class="error">${escapeHtml(describeError(failure.error))}</p>`,
-    `<p class="muted">Failure kind: ${escapeHtml(failure.kind)}; schedule <code>${escapeHtml(failure.schedule.toString())}</code> (${failure.schedule.deviations} deviation(s) from asyncio's order); loop seed ${failure.runSeed}.</p>`,
+    `<p class="muted">Failure kind: ${escapeHtml(failure.kind)}; schedule <code>${escapeHtml(failure.schedule.toString())}</code> (${failure.schedule.deviations} deviation(s) from ${orderOwner(failure.async)}'s order); loop seed ${failure.runSeed}.</p>`,
     "</header>",
     '<section id="replay">',
     "<h2>Replay</h2>",
@@ -247,12 +255,17 @@ function timelineSection(
     '<section id="timeline">',
     "<h2>Timeline</h2>",
     '<p class="muted">One lane per task, a column per instant of virtual time at which something ran (a step takes no virtual time). Hover a mark for details.</p>',
-    LEGEND,
+    legend(failure.async),
   ];
   if (lanes.length === 0) {
     out.push('<p class="muted">The run has no lane to draw (no task ran and no callback was traced).</p>');
   } else {
-    out.push(`<div class="scroll">${timelineSvg(lanes, instants, choices, states, byName)}</div>`);
+    out.push(
+      `<div class="scroll">${timelineSvg(lanes, instants, choices, states, byName, {
+        ...(failure.async === undefined ? {} : { async: failure.async }),
+        ...(failure.timerJitter === undefined ? {} : { timerJitter: failure.timerJitter }),
+      })}</div>`,
+    );
     if (allInstants.length > instants.length) {
       out.push(
         `<p class="muted">The first ${instants.length} of ${allInstants.length} instants are drawn (maxInstants).</p>`,
@@ -263,25 +276,29 @@ function timelineSection(
   return out;
 }
 
-const LEGEND = [
-  '<div class="legend">',
-  '<span><i style="background:var(--step);border-radius:50%;width:10px"></i>runs</span>',
-  '<span><i style="background:var(--sleep)"></i>sleeping</span>',
-  '<span><i style="background:var(--wait)"></i>waiting (woken by another task, a future, a lock)</span>',
-  '<span><i style="background:var(--pending);opacity:.6"></i>still waiting at the end</span>',
-  '<span><i style="background:var(--dev);opacity:.3"></i>a deviation from asyncio\'s order</span>',
-  '<span><i style="background:var(--state);width:10px"></i>a state change</span>',
-  "</div>",
-].join("\n");
+/** The timeline's legend; `async`: a deviation is from Node's order. */
+function legend(async: boolean | undefined): string {
+  return [
+    '<div class="legend">',
+    '<span><i style="background:var(--step);border-radius:50%;width:10px"></i>runs</span>',
+    '<span><i style="background:var(--sleep)"></i>sleeping</span>',
+    '<span><i style="background:var(--wait)"></i>waiting (woken by another task, a future, a lock)</span>',
+    '<span><i style="background:var(--pending);opacity:.6"></i>still waiting at the end</span>',
+    `<span><i style="background:var(--dev);opacity:.3"></i>a deviation from ${orderOwner(async)}'s order</span>`,
+    '<span><i style="background:var(--state);width:10px"></i>a state change</span>',
+    "</div>",
+  ].join("\n");
+}
 
-/** The deviations from asyncio's order, in words. */
+/** The deviations from the loop's own order (asyncio's, or Node's for an async program), in words. */
 function deviationsSection(failure: HtmlReportInput): string[] {
-  const deviations = deviationLines(failure.schedule, failure.decisions);
+  const who = orderOwner(failure.async);
+  const deviations = deviationLines(failure.schedule, failure.decisions, failure.timerJitter, failure.async);
   const body =
     deviations.length === 0
-      ? ["<p>None: asyncio's own order fails.</p>"]
+      ? [`<p>None: ${who}'s own order fails.</p>`]
       : ["<ol>", ...deviations.map((d) => `<li class="deviation">${escapeHtml(d)}</li>`), "</ol>"];
-  return ['<section id="deviations">', "<h2>Deviations from asyncio's order</h2>", ...body, "</section>"];
+  return ['<section id="deviations">', `<h2>Deviations from ${who}'s order</h2>`, ...body, "</section>"];
 }
 
 /** Every state change of the tracked stores, as a table (none when the run tracked no store). */

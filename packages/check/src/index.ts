@@ -62,7 +62,7 @@ export { formatReport, formatTimeline, replayLine } from "./report.ts";
 export type { ReportInput, TimerJitterBounds } from "./report.ts";
 export { toChromeTrace } from "./chrome-trace.ts";
 export type { ChromeTrace, ChromeTraceEvent, ChromeTraceOptions } from "./chrome-trace.ts";
-export { formatLanes, LANES_LEGEND, pendingOf, runLanes } from "./lanes.ts";
+export { formatLanes, LANES_LEGEND, lanesLegend, pendingOf, runLanes } from "./lanes.ts";
 export type { FormatLanesOptions, LaneOptions, LaneSpan, LaneStep, RunLanes, TaskLane, WaitState } from "./lanes.ts";
 export { escapeHtml, htmlReport, writeHtmlReport } from "./html-report.ts";
 export type { HtmlReportInput, HtmlReportOptions } from "./html-report.ts";

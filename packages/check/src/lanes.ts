@@ -15,6 +15,7 @@
 import type { TaskSite, TraceEvent } from "@simloop/core";
 import { isDeviation, type Decision } from "./schedule.ts";
 import { causeWords, siteWords, taskWords } from "./words.ts";
+import { orderOwner } from "./internal/order-words.ts";
 
 /** How a task spent a stretch of virtual time between two of its steps. */
 export type WaitState = "sleeping" | "waiting" | "pending";
@@ -201,15 +202,27 @@ export function pendingOf(lines: readonly string[]): Map<string, string> {
 
 /** Options of {@link formatLanes}. */
 export interface FormatLanesOptions extends LaneOptions {
-  /** The run's decisions: instants with a deviation from asyncio's order are marked ◆ on a row of their own. */
+  /** The run's decisions: instants with a deviation from the loop's own order are marked ◆ on a row of their own. */
   readonly decisions?: readonly Decision[];
 }
 
 const FILL: Record<WaitState, string> = { sleeping: "~", waiting: ".", pending: "?" };
 
-/** The legend printed above {@link formatLanes}' rows. */
-export const LANES_LEGEND =
-  "▶ starts, ● runs, ✓ done; between its runs a task is ~ sleeping, . waiting (woken by another task, a future, a lock), ? still waiting when the run ended; ◆ a deviation from asyncio's order";
+/**
+ * The legend printed above {@link formatLanes}' rows: {@link LANES_LEGEND} for a generator program; for
+ * an async one (`async` true) a deviation is from Node's order instead of asyncio's.
+ *
+ * @example
+ * ```ts
+ * lanesLegend(true).endsWith("◆ a deviation from Node's order"); // true
+ * ```
+ */
+export function lanesLegend(async?: boolean): string {
+  return `▶ starts, ● runs, ✓ done; between its runs a task is ~ sleeping, . waiting (woken by another task, a future, a lock), ? still waiting when the run ended; ◆ a deviation from ${orderOwner(async)}'s order`;
+}
+
+/** The legend printed above {@link formatLanes}' rows, for a generator program (see {@link lanesLegend}). */
+export const LANES_LEGEND: string = lanesLegend(false);
 
 /**
  * The lanes of a run in plain text: a header of the instants of virtual time at which something ran,

@@ -16,8 +16,11 @@ import {
 import type { Coverage } from "./exploration-policy.ts";
 import type { FailureKind } from "./run-program.ts";
 import { isDeviation, Schedule, type Decision } from "./schedule.ts";
-import { formatLanes, LANES_LEGEND, pendingOf } from "./lanes.ts";
+import { formatLanes, lanesLegend, pendingOf } from "./lanes.ts";
 import { eventWords, taskLegend } from "./words.ts";
+import { lateTimerWords, orderOwner, timerJitterWords, type TimerJitterBounds } from "./internal/order-words.ts";
+
+export type { TimerJitterBounds } from "./internal/order-words.ts";
 
 /** What {@link formatReport} needs. */
 export interface ReportInput {
@@ -69,38 +72,6 @@ export interface ReportInput {
   readonly timerJitter?: TimerJitterBounds;
 }
 
-/** The bounds of an async install's timer jitter, as the report describes them. */
-export interface TimerJitterBounds {
-  /** At most this many milliseconds added to every delay. */
-  readonly absolute?: number;
-  /** At most this fraction of each delay added to it. */
-  readonly relative?: number;
-}
-
-/** The timer jitter in its own terms: `every setTimeout and setInterval may fire up to 25 ms late`. */
-function timerJitterWords(jitter: TimerJitterBounds): string {
-  const { absolute = 0, relative = 0 } = jitter;
-  const percent = `${Number((relative * 100).toFixed(3))}% of its delay`;
-  const bound =
-    relative === 0 ? `${absolute} ms` : absolute === 0 ? percent : `${absolute} ms or ${percent}, whichever is more`;
-  return `every setTimeout and setInterval may fire up to ${bound} late`;
-}
-
-/** A number of milliseconds for prose: at most three decimals (the schedule keeps the exact draw). */
-function ms(value: number): string {
-  return `${Number(value.toFixed(3))} ms`;
-}
-
-/** A timer-jitter draw in the user's words: `a 5 ms timer fired 10.237 ms late (drew 15.237 in [5, 30])`. */
-function lateTimerWords(decision: Decision): string {
-  const min = decision.min ?? 0;
-  const late = decision.pick - min;
-  const drew = `drew ${decision.pick} in [${min}, ${decision.max}]`;
-  return late === 0
-    ? `a ${ms(min)} timer fires on time (${drew})`
-    : `a ${ms(min)} timer fires ${ms(late)} late (${drew})`;
-}
-
 const KIND_TITLE: Record<FailureKind, string> = {
   error: "the program threw",
   invariant: "an invariant was violated",
@@ -147,28 +118,34 @@ function pad(text: string, width: number): string {
   return text.length >= width ? text : text + " ".repeat(width - text.length);
 }
 
-/** What each kind of decision point is, said once, at its first mention. */
-const KIND_EXPLAINED: Record<Decision["kind"], string> = {
-  tie: "timers due at the same instant; asyncio fires them in the order they were armed",
-  interleave:
-    "callbacks of different tasks ready in the same iteration; asyncio runs them in the order they were queued",
-  fault: "a task marked cancellable has just suspended; asyncio lets it wait",
-  jitter: "a duration the program declared uncertain with loop.jitter(min, max); asyncio would take the minimum",
-  delivery:
-    "replies requested with loop.deliver are pending and nothing else can run; without exploring, the oldest arrives first",
-};
+/** What each kind of decision point is, said once, at its first mention; `who` runs option 0 (asyncio or Node). */
+function kindExplained(kind: Decision["kind"], who: string): string {
+  switch (kind) {
+    case "tie":
+      return `timers due at the same instant; ${who} fires them in the order they were armed`;
+    case "interleave":
+      return `callbacks of different tasks ready in the same iteration; ${who} runs them in the order they were queued`;
+    case "fault":
+      return `a task marked cancellable has just suspended; ${who} lets it wait`;
+    case "jitter":
+      return `a duration the program declared uncertain with loop.jitter(min, max); ${who} would take the minimum`;
+    case "delivery":
+      return "replies requested with loop.deliver are pending and nothing else can run; without exploring, the oldest arrives first";
+  }
+}
 
 function describeDecision(
   decision: Decision,
   index: number,
   explained: Set<string>,
   timerJitter?: TimerJitterBounds,
+  async?: boolean,
 ): string {
   const where = `decision #${index}${decision.time === undefined ? "" : ` at t=${decision.time}`}`;
   const timers = decision.kind === "jitter" && timerJitter !== undefined;
   const explanation = timers
     ? `the install's jitter option: ${timerJitterWords(timerJitter)}; without exploring each fires on time`
-    : KIND_EXPLAINED[decision.kind];
+    : kindExplained(decision.kind, orderOwner(async));
   const kind = explained.has(decision.kind) ? decision.kind : `${decision.kind}: ${explanation}`;
   explained.add(decision.kind);
   if (timers) return `${where} (${kind}): ${lateTimerWords(decision)}`;
@@ -182,23 +159,35 @@ function describeDecision(
   const fifo = labels[0] ?? "0";
   const others = labels.filter((_, i) => i !== 0 && i !== decision.pick);
   return (
-    `${where} (${kind}): ran "${picked}" first, where asyncio runs "${fifo}"` +
+    `${where} (${kind}): ran "${picked}" first, where ${orderOwner(async)} runs "${fifo}"` +
     (others.length === 0 ? "" : ` (other options: ${others.map((l) => `"${l}"`).join(", ")})`)
   );
 }
 
 /**
- * @internal The deviations of `schedule` from asyncio's order in words, one line each, each kind of
- * decision point explained at its first mention; labelled from `decisions` (the report's run, traced
- * with the user's call sites) when given; `timerJitter` (an async campaign's) tells jitter draws as late timers.
+ * @internal The deviations of `schedule` from the loop's own order in words (asyncio's, or Node's when
+ * `async`), one line each, each kind of decision point explained at its first mention; labelled from
+ * `decisions` (the report's run, traced with the user's call sites) when given; `timerJitter` (an async
+ * campaign's) tells jitter draws as late timers.
  */
-export function deviationLines(schedule: Schedule, decisions?: Schedule, timerJitter?: TimerJitterBounds): string[] {
+export function deviationLines(
+  schedule: Schedule,
+  decisions?: Schedule,
+  timerJitter?: TimerJitterBounds,
+  async?: boolean,
+): string[] {
   const explained = new Set<string>();
   const labelled = decisions?.decisions ?? schedule.decisions;
   return schedule.deviationIndices().map((i) => {
     const decision = schedule.decisions[i] as Decision;
     const labels = labelled[i]?.labels;
-    return describeDecision(labels === undefined ? decision : { ...decision, labels }, i, explained, timerJitter);
+    return describeDecision(
+      labels === undefined ? decision : { ...decision, labels },
+      i,
+      explained,
+      timerJitter,
+      async,
+    );
   });
 }
 
@@ -304,7 +293,7 @@ const KIND_NOUN: Record<Decision["kind"], string> = {
 };
 
 /** How to read the schedule's text, on its first deviation: `; "t2=1" reads: a tie of 2 options, option 1 picked`. */
-function readingOf(schedule: Schedule, timerJitter: TimerJitterBounds | undefined): string {
+function readingOf(schedule: Schedule, timerJitter: TimerJitterBounds | undefined, async?: boolean): string {
   const first = schedule.deviationIndices()[0];
   const decision = first === undefined ? undefined : schedule.decisions[first];
   if (decision === undefined) return "";
@@ -313,7 +302,7 @@ function readingOf(schedule: Schedule, timerJitter: TimerJitterBounds | undefine
     return `; "${text}" reads: a timer of ${decision.min} ms fires after ${decision.pick} ms (at most ${decision.max})`;
   if (decision.kind === "jitter")
     return `; "${text}" reads: an uncertain duration in [${decision.min}, ${decision.max}], ${decision.pick} drawn`;
-  return `; "${text}" reads: ${KIND_NOUN[decision.kind]} of ${decision.options} options, option ${decision.pick} picked (0 is asyncio's)`;
+  return `; "${text}" reads: ${KIND_NOUN[decision.kind]} of ${decision.options} options, option ${decision.pick} picked (0 is ${orderOwner(async)}'s)`;
 }
 
 function plural(n: number, one: string, many = `${one}s`): string {
@@ -342,12 +331,13 @@ export function formatReport(input: ReportInput): string {
     `Found by ${policyExplained(input.policy)}; exploring ${levelsExplained(input.levels, input.timerJitter)}; seed ${input.seed}, run ${input.run + 1} of ${input.runs} (that run's loop seed: ${input.runSeed}).`,
   );
   const deviations = schedule.deviations;
+  const who = orderOwner(input.async);
   const fifo =
     deviations === 0
-      ? "no deviation: asyncio's own order fails"
-      : `${plural(deviations, "deviation")} (a pick other than asyncio's own order)`;
+      ? `no deviation: ${who}'s own order fails`
+      : `${plural(deviations, "deviation")} (a pick other than ${who}'s own order)`;
   out.push(
-    `Schedule "${schedule.toString()}": ${plural(schedule.length, "decision point")} (a moment where more than one thing could run next${readingOf(schedule, input.timerJitter)}), ${fifo}.`,
+    `Schedule "${schedule.toString()}": ${plural(schedule.length, "decision point")} (a moment where more than one thing could run next${readingOf(schedule, input.timerJitter, input.async)}), ${fifo}.`,
   );
   out.push(
     `Shrunk from ${plural(input.original.deviations, "deviation")} in ${plural(input.shrinkRuns, "run")}${input.minimal === undefined ? " (shrinking looks for the fewest deviations that still fail)" : minimality(input.minimal)}.`,
@@ -359,10 +349,10 @@ export function formatReport(input: ReportInput): string {
     out.push("Tasks (the generator function each runs, and where it was created):");
     for (const line of taskLegend(tasks)) out.push(`  ${line}`);
   }
-  const deviationWords = deviationLines(schedule, input.decisions, input.timerJitter);
+  const deviationWords = deviationLines(schedule, input.decisions, input.timerJitter, input.async);
   if (deviationWords.length > 0) {
     out.push("");
-    out.push("Deviations from asyncio's order:");
+    out.push(`Deviations from ${who}'s order:`);
     for (const line of deviationWords) out.push(`  - ${line}`);
   }
   if (isInstance(input.error, DeadlockError)) {
@@ -381,7 +371,7 @@ export function formatReport(input: ReportInput): string {
   const lanes = lanesSection(input);
   if (lanes.length > 0) {
     out.push("");
-    out.push(`Lanes of the minimal failing run (a column per instant of virtual time; ${LANES_LEGEND}):`);
+    out.push(`Lanes of the minimal failing run (a column per instant of virtual time; ${lanesLegend(input.async)}):`);
     for (const line of lanes) out.push(`  ${line}`);
   }
   out.push("");

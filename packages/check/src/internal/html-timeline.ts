@@ -9,6 +9,7 @@ import { describeValue, type TaskSite, type TraceEvent } from "@simloop/core";
 import type { LaneSpan, TaskLane } from "../lanes.ts";
 import { isDeviation, type Decision } from "../schedule.ts";
 import { taskLegend } from "../words.ts";
+import { lateTimerWords, orderOwner, type TimerJitterBounds } from "./order-words.ts";
 
 const ESCAPES: Readonly<Record<string, string>> = {
   "&": "&amp;",
@@ -110,15 +111,27 @@ export function choicesOf(trace: readonly TraceEvent[], decisions: readonly Deci
   return out;
 }
 
-function choiceWords(choice: Choice): string {
+/** @internal How the run's decisions are told: for an async program, Node's order and the install's timer jitter. */
+export interface ChoiceWordsOptions {
+  /** The program is an async one: option 0 is Node's order, not asyncio's. */
+  readonly async?: boolean;
+  /** An async campaign's timer jitter: its draws are told as timers firing late. */
+  readonly timerJitter?: TimerJitterBounds;
+}
+
+function choiceWords(choice: Choice, options: ChoiceWordsOptions): string {
   const d = choice.decision;
   if (d === undefined) return `${choice.label} #${choice.n}`;
-  if (d.kind === "jitter") return `${d.kind} #${choice.n}: drew ${d.pick} in [${d.min}, ${d.max}]`;
+  if (d.kind === "jitter") {
+    const drawn = options.timerJitter === undefined ? `drew ${d.pick} in [${d.min}, ${d.max}]` : lateTimerWords(d);
+    return `${d.kind} #${choice.n}${isDeviation(d) ? " (deviation)" : ""}: ${drawn}`;
+  }
+  const who = orderOwner(options.async);
   const picked = d.labels?.[d.pick] ?? `option ${d.pick}`;
   const fifo = d.labels?.[0] ?? "option 0";
   return isDeviation(d)
-    ? `${d.kind} #${choice.n} (deviation): ran "${picked}" first, where asyncio runs "${fifo}"`
-    : `${d.kind} #${choice.n}: "${picked}" (asyncio's order)`;
+    ? `${d.kind} #${choice.n} (deviation): ran "${picked}" first, where ${who} runs "${fifo}"`
+    : `${d.kind} #${choice.n}: "${picked}" (${who}'s order)`;
 }
 
 /** @internal The swimlane timeline as inline SVG (see `html-report.ts`). */
@@ -128,6 +141,7 @@ export function timelineSvg(
   choices: readonly Choice[],
   states: readonly StateChange[],
   byName: ReadonlyMap<string, TaskSite>,
+  words: ChoiceWordsOptions = {},
 ): string {
   const column = new Map(instants.map((t, i) => [t, i]));
   const labelWidth = Math.max(LABEL_WIDTH_MIN, ...lanes.map((l) => l.title.length * CHAR + 16));
@@ -166,7 +180,7 @@ export function timelineSvg(
     const deviation = list.some((c) => c.decision !== undefined && isDeviation(c.decision));
     const cx = x(t);
     const cy = y(0);
-    const title = escapeHtml(list.map(choiceWords).join("\n"));
+    const title = escapeHtml(list.map((c) => choiceWords(c, words)).join("\n"));
     out.push(
       deviation
         ? `<path class="mark deviation" d="M${cx} ${cy - 8}L${cx + 8} ${cy}L${cx} ${cy + 8}L${cx - 8} ${cy}Z"><title>${title}</title></path>`
