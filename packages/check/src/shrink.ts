@@ -9,8 +9,9 @@
  *    debugging, Zeller 2002), then every pair of deviations;
  * 2. reset one deviation while moving a jitter draw elsewhere: to its maximum, to a deadline of the run
  *    (a time something fired at, or for an `uncertain` duration a deadline the loop reported inside its
- *    range, so that the draw ties with it), or by the time the reset draw gave up
- *    (its slack moves to the other draw) — one late event often stands in for two;
+ *    range, so that the draw ties with it), or by the time the reset draw gave up, later (its slack
+ *    moves to the other draw) or earlier (everything after the reset draw comes that much earlier, and
+ *    the other draw keeps its order with them) — one late event often stands in for two;
  * 3. lower each remaining pick toward 1, and each jitter draw to its minimum, to a smaller deadline of
  *    the run, or halfway down.
  *
@@ -196,7 +197,10 @@ function* resetPairs(shrinker: Shrinker, indices: readonly number[]): Runs<boole
   return false;
 }
 
-/** Step (2): reset one deviation while moving a jitter draw: to its maximum, to a deadline, or by the slack. */
+/**
+ * Step (2): reset one deviation while moving a jitter draw: by the reset draw's slack (later, then
+ * earlier), to its maximum, or to a deadline.
+ */
 function* moveDraws(shrinker: Shrinker, indices: readonly number[]): Runs<boolean> {
   const best = shrinker.best;
   for (const j of indices) {
@@ -207,7 +211,10 @@ function* moveDraws(shrinker: Shrinker, indices: readonly number[]): Runs<boolea
       const min = draw.min ?? 0;
       const max = draw.max ?? 0;
       const values = [max, ...snapPoints(draw, shrinker.bestOutcome.trace)];
-      if (isJitter(reset)) values.unshift(Math.min(max, draw.pick + (reset.pick - (reset.min ?? 0))));
+      if (isJitter(reset)) {
+        const slack = reset.pick - (reset.min ?? 0);
+        values.unshift(Math.min(max, draw.pick + slack), draw.pick - slack);
+      }
       for (const value of values) {
         if (value === draw.pick || value < min) continue;
         if (yield* shrinker.attempt(best.withFifoAt(j).withPick(i, value))) return true;
