@@ -3,7 +3,7 @@ import { explore, replay } from "../src/index.ts";
 import { bugs } from "../examples/bugs/index.ts";
 import { nodeBugs } from "../examples/bugs/node/index.ts";
 import { noisy } from "../examples/runs-to-find.ts";
-import { measureShrink } from "../examples/shrink-minimum.ts";
+import { measureShrink, replaysAsPrinted } from "../examples/shrink-minimum.ts";
 
 const byId = (id: string) => [...bugs, ...nodeBugs].find((bug) => bug.id === id)!;
 
@@ -58,6 +58,16 @@ describe("shrinking to the minimum", () => {
     expect(String(again.failure?.error)).toContain("logged out");
   });
 
+  it("counts a replay line as replaying only when, run as printed, it fails again the same way", () => {
+    const bug = byId("lost-update");
+    const failure = explore(bug.buggy, { policy: "random", runs: 2000, seed: 1 }).failure!;
+    expect(replaysAsPrinted(bug.buggy, failure)).toBe(true);
+    const fifo = failure.replay.replace(JSON.stringify(failure.schedule.toString()), '""');
+    expect(fifo).not.toBe(failure.replay);
+    expect(replaysAsPrinted(bug.buggy, { ...failure, replay: fifo })).toBe(false);
+    expect(replaysAsPrinted(bug.buggy, { ...failure, replay: "not a replay line" })).toBe(false);
+  });
+
   it("says when its budget ran out before it could show the schedule minimal", () => {
     const bug = byId("refresh-token-reuse");
     const starved = explore(bug.buggy, { policy: "pct", runs: 2000, seed: 2, levels: bug.levels!, maxShrinkRuns: 2 });
@@ -80,6 +90,7 @@ describe("shrinking to the minimum", () => {
       for (const [policy, count] of Object.entries(row.counts)) {
         expect.soft(count.minimal, `${id} under ${policy}`).toBe(count.found);
         expect.soft(count.found, `${id} under ${policy}`).toBe(5);
+        expect.soft(count.replayed, `${id} under ${policy}: replay lines failing again`).toBe(count.found);
       }
     }
   }, 120_000);
