@@ -24,11 +24,11 @@ export interface FailedRunDetails {
 }
 
 /** The built-in policies, by name. */
-export type PolicyName = "fifo" | "random" | "pct" | "exhaustive" | "fast-check";
+export type PolicyName = "mixed" | "fifo" | "random" | "pct" | "exhaustive" | "fast-check";
 
 /** Options of {@link explore}. */
 export interface ExploreOptions {
-  /** A policy name or an {@link ExplorationPolicy} instance. Default `"pct"`. */
+  /** A policy name or an {@link ExplorationPolicy} instance. Default `"mixed"` (see `mixed`). */
   readonly policy?: PolicyName | ExplorationPolicy;
   /** The run budget. Default 100 (1000 for exhaustive). */
   readonly runs?: number;
@@ -36,7 +36,7 @@ export interface ExploreOptions {
   readonly seed?: number;
   /** The levels to explore (for named policies). Default `{ ties: true }`. */
   readonly levels?: LevelOptions;
-  /** PCT's bug depth. Default 2. */
+  /** PCT's bug depth (of the mixed policy's PCT runs too). Default 2. */
   readonly depth?: number;
   /** Exhaustive's deviation bound. Default `Infinity`. */
   readonly maxDeviations?: number;

@@ -29,7 +29,8 @@ export type { Coverage, ExplorationPolicy, RunObservation } from "./exploration-
 export { fifo } from "./fifo-policy.ts";
 export { random } from "./random-policy.ts";
 export type { RandomOptions } from "./random-policy.ts";
-export { pct, pctBound } from "./pct.ts";
+export { mixed, pct, pctBound } from "./pct.ts";
+export { PROBES, type Probe } from "./probes.ts";
 export type { PctOptions } from "./pct.ts";
 export { exhaustive } from "./exhaustive.ts";
 export { criticalPoints, drawDuration } from "./critical-points.ts";

@@ -31,8 +31,10 @@ import {
   type ExplorationPolicy,
   type RunObservation,
 } from "./exploration-policy.ts";
+import type { DecisionLog } from "./internal/decision-log.ts";
 import { PriorityGroup } from "./internal/priority-group.ts";
 import { resolveLevels, type LevelOptions } from "./levels.ts";
+import { PROBES, probeDraw, probePick, type Probe } from "./probes.ts";
 
 /** A candidate with an owner task: a handle (step, timer, callback) or a pending I/O delivery. */
 interface Owned {
@@ -62,6 +64,12 @@ export interface PctOptions {
    */
   readonly criticalDraws?: number;
 }
+
+/** @internal How a mixed policy's run is answered. */
+type RunKind = Probe | "random" | "pct";
+
+/** The most deadlines a mixed policy learns from run 0 (the first ones met): a bound on a draw's cost. */
+const LEARNED_DEADLINES = 64;
 
 const MAIN = Symbol("main");
 
@@ -99,6 +107,18 @@ class PctPolicy extends RecordingPolicy {
   /** Whether a candidate outside any task is its own owner ({@link PctOptions.callbacks}). */
   private readonly ownCallbacks: boolean;
   private readonly criticalDraws: number;
+  /** Whether this is the mixed policy (see {@link mixed}): probes, then random and PCT runs alternating. */
+  private readonly mixed: boolean;
+  /** How the current run is answered (always `"pct"` unless mixed). */
+  private kind: RunKind = "pct";
+  /** Mixed: the absolute due times of the fixed deadlines run 0's draws met, merged into later draws. */
+  private learned: readonly number[] = [];
+  private learnedFromRun0 = false;
+  /** Mixed, the overtake probe: the absolute due times drawn so far in this run. */
+  private drawn: number[] = [];
+  /** Mixed: the runs of each kind so far. */
+  private randomRuns = 0;
+  private probeRuns = 0;
   private changePoints: number[] = [];
   private lastFired = -Infinity;
   private lastIteration = -1;
@@ -107,8 +127,9 @@ class PctPolicy extends RecordingPolicy {
   private readonly group = new PriorityGroup();
   private readonly priorityOfHandle = (handle: Handle): number => this.priorityOf(this.ownerOf(handle));
 
-  constructor(seed: number, depth: number, options: PctOptions) {
-    super(`pct(depth ${depth})`, resolveLevels(options.levels));
+  constructor(seed: number, depth: number, options: PctOptions, mixed = false) {
+    super(mixed ? `mixed(depth ${depth})` : `pct(depth ${depth})`, resolveLevels(options.levels));
+    this.mixed = mixed;
     this.seed = seed;
     this.depth = depth;
     this.rng = new Random(seed);
@@ -140,6 +161,7 @@ class PctPolicy extends RecordingPolicy {
       this.k = pilot(0).decisions;
       this.measured = true;
     }
+    if (this.mixed) this.beginMixedRun(run);
     this.currentRun = run;
     this.rng = new Random(runSeed(this.seed, run));
     this.priorities = new Map();
@@ -157,8 +179,27 @@ class PctPolicy extends RecordingPolicy {
     return super.beginRun(run);
   }
 
+  /**
+   * Mixed: learns from run 0 once it is over (the log still holds it, whether it was the campaign's run
+   * or its pilot), then picks the run's kind: the probes first, then random and PCT alternating.
+   */
+  private beginMixedRun(run: number): void {
+    if (run === 0) {
+      this.learned = [];
+      this.learnedFromRun0 = false;
+    } else if (this.currentRun === 0 && !this.learnedFromRun0) {
+      this.learned = learnDeadlines(this._log());
+      this.learnedFromRun0 = true;
+    }
+    this.drawn = [];
+    const probe = PROBES[run];
+    this.kind = probe ?? ((run - PROBES.length) % 2 === 0 ? "random" : "pct");
+  }
+
   override endRun(observation: RunObservation): void {
-    this.observedRuns++;
+    if (this.kind === "pct") this.observedRuns++;
+    else if (this.kind === "random") this.randomRuns++;
+    else this.probeRuns++;
     this.maxObserved = Math.max(this.maxObserved, observation.decisions);
     if (this.stepsFrom === "observed") this.k = this.maxObserved;
     else if (this.stepsFrom === "run 0" && !this.measured && this.currentRun === 0) {
@@ -200,6 +241,11 @@ class PctPolicy extends RecordingPolicy {
 
   protected pick(point: ChoicePoint): number {
     const step = this.step + 1;
+    if (this.kind === "random") {
+      if (point.kind === "fault") return this.rng.next() < RANDOM_FAULTS ? 1 : 0;
+      return this.rng.integer(0, point.options - 1);
+    }
+    if (this.kind !== "pct") return probePick(point);
     const change = this.changeAt(step);
     if (point.kind === "fault") return change > 0 ? 1 : 0;
     if (point.kind === "tie") return this.pickTie(point, change);
@@ -244,7 +290,13 @@ class PctPolicy extends RecordingPolicy {
   }
 
   protected draw(point: JitterPoint): number {
-    return drawDuration(this.rng, point.min, point.max, point.deadlines, this.criticalDraws);
+    if (this.kind !== "pct" && this.kind !== "random") {
+      const value = probeDraw(this.kind, point, this.drawn);
+      this.drawn.push(point.time + value);
+      return value;
+    }
+    const deadlines = this.learned.length === 0 ? point.deadlines : withLearned(this.learned, point);
+    return drawDuration(this.rng, point.min, point.max, deadlines, this.criticalDraws);
   }
 
   override coverage(): Coverage {
@@ -257,9 +309,13 @@ class PctPolicy extends RecordingPolicy {
       ...(beyond ? [`runs asked up to ${this.maxObserved}, the bound is for bugs within the first ${this.k}`] : []),
     ];
     const k = `k=${this.k} decision points${notes.length > 0 ? ` (${notes.join("; ")})` : ""}`;
+    const mix = this.mixed
+      ? `${this.probeRuns} probe ${this.probeRuns === 1 ? "run" : "runs"}, ${this.randomRuns} random, ${this.observedRuns} PCT; of the PCT runs: `
+      : "";
     return {
       policy: this.name,
       summary:
+        mix +
         `a bug of depth <= ${this.depth} (one that needs ${this.depth} events in a given order) would have been found ` +
         `with probability >= ${formatProbability(confidence)} ` +
         `(${this.observedRuns} ${this.observedRuns === 1 ? "run" : "runs"}, n=${this.n} tasks, ${k} per run: ` +
@@ -272,6 +328,42 @@ class PctPolicy extends RecordingPolicy {
       observedSteps: this.maxObserved,
     };
   }
+}
+
+/** The fault probability of a mixed policy's random runs (as the random policy's default). */
+const RANDOM_FAULTS = 0.1;
+
+/**
+ * The absolute due times of the fixed deadlines that `log`'s draws met in their range (those pending at
+ * the draw, and those armed while it was pending, which the loop appends), sorted, at most
+ * {@link LEARNED_DEADLINES}.
+ */
+function learnDeadlines(log: DecisionLog): number[] {
+  const learned = new Set<number>();
+  for (let i = 0; i < log.length && learned.size < LEARNED_DEADLINES; i++) {
+    if (log.kindAt(i) !== "jitter") continue;
+    const decision = log.at(i);
+    for (const d of decision.deadlines ?? []) {
+      if (learned.size >= LEARNED_DEADLINES) break;
+      learned.add((decision.time ?? 0) + d);
+    }
+  }
+  return [...learned].sort((a, b) => a - b);
+}
+
+/** `point`'s deadlines with the learned due times inside its range added (as durations from its time). */
+function withLearned(learned: readonly number[], point: JitterPoint): readonly number[] | undefined {
+  const deadlines = point.deadlines;
+  if (deadlines === undefined) return undefined;
+  const low = point.time + point.min;
+  const high = point.time + point.max;
+  let merged: number[] | undefined;
+  for (const at of learned) {
+    if (at <= low || at >= high) continue;
+    merged ??= deadlines.slice();
+    merged.push(at - point.time);
+  }
+  return merged ?? deadlines;
 }
 
 function formatProbability(p: number): string {
@@ -306,4 +398,31 @@ export function pct(seed: number, depth: number, options: PctOptions = {}): Reco
     throw new CheckArgumentError(`Expected \`depth\` to be an integer >= 1, got \`${String(depth)}\`.`);
   }
   return new PctPolicy(seed, depth, options);
+}
+
+/**
+ * The mixed policy, `explore`'s default: three fixed probe runs (see `probes.ts`: every tie reversed
+ * and every uncertain duration at its maximum; every duration just after the earliest other deadline in
+ * its range; every duration just before one drawn earlier in the run), then seeded runs alternating
+ * between uniform random (runs 3, 5, …) and PCT of depth `depth` (runs 4, 6, …). The seeded runs'
+ * uncertain durations are drawn as random and PCT draw them, with the fixed deadlines run 0's draws met
+ * added to their critical points (a deadline armed after a draw, which that draw could not see).
+ *
+ * Why: a bug that one of the probes shows is found in one to three runs whatever the seed, and one that
+ * needs a seeded run gets uniform picks (which flip every coin) and PCT's (which let one task win
+ * consistently) in turn. Run r depends only on (program, seed, r): what is learned comes from run 0, which
+ * `explore` runs first (as a pilot when the campaign starts later, see `calibrate`). k, PCT's decision
+ * points per run, is run 0's decision count; the coverage line counts only the PCT runs in its bound.
+ *
+ * @throws {@link CheckArgumentError} unless `depth` is an integer ≥ 1, or when `criticalDraws` is not in [0, 1].
+ * @example
+ * ```ts
+ * explore(program, { policy: mixed(1), runs: 2000 }); // what explore(program, { runs: 2000, seed: 1 }) does
+ * ```
+ */
+export function mixed(seed: number, depth = 2, options: PctOptions = {}): RecordingPolicy {
+  if (!Number.isInteger(depth) || depth < 1) {
+    throw new CheckArgumentError(`Expected \`depth\` to be an integer >= 1, got \`${String(depth)}\`.`);
+  }
+  return new PctPolicy(seed, depth, options, true);
 }

@@ -111,7 +111,7 @@ describe("simloopTest", () => {
     expect(runSimloopCheck(lostUpdateBug.fixed, { runs: 10, name: "fixed" }, {}).ok).toBe(true);
     expect(printed).toEqual([
       expect.stringMatching(
-        /^simloop: fixed: passed 10 runs, \d+ distinct schedules? \(pct\(depth 2\)\); a bug of depth <= 2 .* would have been found with probability >= /,
+        /^simloop: fixed: passed 10 runs, \d+ distinct schedules? \(mixed\(depth 2\)\); 3 probe runs, 4 random, 3 PCT; of the PCT runs: a bug of depth <= 2 .* would have been found with probability >= /,
       ),
     ]);
   });
