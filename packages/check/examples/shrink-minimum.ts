@@ -1,6 +1,7 @@
 /**
  * Measures how often shrinking reaches a bug's known minimum: for every bug of both corpora (and of the
- * original corpus with three background tickers, `noisy`), 20 seeded campaigns per policy, each shrunk,
+ * original corpus with three background tickers, `noisy`, and of the races seeded around five real
+ * libraries, run in async mode), 20 seeded campaigns per policy, each shrunk,
  * counting those whose shrunk schedule has exactly the bug's depth in deviations (the known minimum), the
  * runs shrinking spent, and the failures whose replay line (the report's `replay(…)` call, taken as
  * printed) fails again with the same error.
@@ -10,7 +11,21 @@
  *
  * @module
  */
-import { explore, replay, type ExploreFailure, type PolicyName, type Program } from "../src/index.ts";
+import type { AsyncProgram } from "@simloop/async";
+import {
+  explore,
+  exploreAsync,
+  replay,
+  replayAsync,
+  type ExploreFailure,
+  type PolicyName,
+  type Program,
+} from "../src/index.ts";
+import { typeTwoTitles } from "../test/async-libraries/autosave.ts";
+import { ProfileClient, renameTwice } from "../test/async-libraries/profile-save.ts";
+import { TicketShop, sellLastSeat } from "../test/async-libraries/ticket-shop.ts";
+import { TokenClient, refreshTwice } from "../test/async-libraries/token-refresh.ts";
+import { UserCache, renameDuringRefresh } from "../test/async-libraries/user-cache.ts";
 import { bugs, type BugCase } from "./bugs/index.ts";
 import { nodeBugs } from "./bugs/node/index.ts";
 import { noisy } from "./runs-to-find.ts";
@@ -88,7 +103,7 @@ export const SHRUNK_BY: readonly PolicyName[] = ["random", "pct"];
 export function measureShrink(bug: BugCase, program: Program, id: string, seeds = 20, budget = 2000): ShrinkRow {
   const counts: Record<string, ShrinkCount> = {};
   for (const policy of SHRUNK_BY) {
-    const count = { minimal: 0, found: 0, worst: 0, shrinkRuns: 0, mostShrinkRuns: 0, replayed: 0 };
+    const count = emptyCount();
     for (let seed = 1; seed <= seeds; seed++) {
       const result = explore(program, {
         policy,
@@ -97,23 +112,106 @@ export function measureShrink(bug: BugCase, program: Program, id: string, seeds 
         depth: bug.depth,
         ...(bug.levels === undefined ? {} : { levels: bug.levels }),
       });
-      if (result.ok) continue;
-      count.found++;
-      const failure = result.failure!;
-      const deviations = failure.schedule.deviations;
-      if (deviations === bug.depth) count.minimal++;
-      count.worst = Math.max(count.worst, deviations);
-      count.shrinkRuns += failure.shrinkRuns;
-      count.mostShrinkRuns = Math.max(count.mostShrinkRuns, failure.shrinkRuns);
-      if (replaysAsPrinted(program, failure)) count.replayed++;
+      if (!result.ok) tally(count, result.failure!, bug.depth, replaysAsPrinted(program, result.failure!));
     }
     counts[policy] = count;
   }
   return { bug: id, depth: bug.depth, counts };
 }
 
+type MutableCount = { -readonly [K in keyof ShrinkCount]: ShrinkCount[K] };
+
+function emptyCount(): MutableCount {
+  return { minimal: 0, found: 0, worst: 0, shrinkRuns: 0, mostShrinkRuns: 0, replayed: 0 };
+}
+
+function tally(count: MutableCount, failure: ExploreFailure, depth: number, replayed: boolean): void {
+  count.found++;
+  const deviations = failure.schedule.deviations;
+  if (deviations === depth) count.minimal++;
+  count.worst = Math.max(count.worst, deviations);
+  count.shrinkRuns += failure.shrinkRuns;
+  count.mostShrinkRuns = Math.max(count.mostShrinkRuns, failure.shrinkRuns);
+  if (replayed) count.replayed++;
+}
+
+/** The timer jitter the async races are explored under: every timer up to 25 ms late. */
+const ASYNC_JITTER = { absolute: 25 };
+
 /**
- * Every row: the original corpus, the same with three tickers, and the corpus modelled on Node.js issues.
+ * The races seeded in user code around five real libraries (`test/async-libraries`), each with its known
+ * minimum: the fewest timers that must fire late for it to fail.
+ */
+export const ASYNC_RACES: readonly { readonly id: string; readonly program: AsyncProgram; readonly depth: number }[] = [
+  { id: "p-limit: the last seat sold twice (async)", program: () => sellLastSeat(TicketShop), depth: 1 },
+  { id: "p-queue: autosaves out of order (async)", program: () => typeTwoTitles(2), depth: 1 },
+  { id: "p-retry: a retry after a newer save (async)", program: () => renameTwice(ProfileClient), depth: 2 },
+  { id: "async-mutex: a timed-out refresh keeps the lock (async)", program: () => refreshTwice(TokenClient), depth: 1 },
+  { id: "lru-cache: a refresh stores a stale name (async)", program: () => renameDuringRefresh(UserCache), depth: 2 },
+];
+
+/** `await replayAsync(name, "schedule", { seed: N, jitter: {…} })`. */
+const ASYNC_REPLAY_LINE = /^await replayAsync\(\w+, ("(?:[^"\\]|\\.)*"), \{ seed: (\d+), jitter: (\{[^}]*\}) \}\);$/;
+
+/**
+ * {@link replaysAsPrinted} for an async failure: its `await replayAsync(…)` line, run as printed (the
+ * schedule, the seed and the timer jitter it names), fails again with the same kind and message.
+ *
+ * @example
+ * ```ts
+ * await replaysAsPrintedAsync(program, (await exploreAsync(program, { jitter: { absolute: 25 } })).failure!);
+ * ```
+ */
+export async function replaysAsPrintedAsync(program: AsyncProgram, failure: ExploreFailure): Promise<boolean> {
+  const match = ASYNC_REPLAY_LINE.exec(failure.replay);
+  if (match === null) return false;
+  try {
+    const again = await replayAsync(program, JSON.parse(match[1]!) as string, {
+      seed: Number(match[2]),
+      jitter: JSON.parse(match[3]!) as typeof ASYNC_JITTER,
+    });
+    return again.failure?.kind === failure.kind && String(again.failure.error) === String(failure.error);
+  } catch {
+    return false; // it left its recording
+  }
+}
+
+/**
+ * Runs `seeds` async campaigns (`exploreAsync`, `budget` runs, every timer up to 25 ms late) per policy on
+ * each of {@link ASYNC_RACES} and counts the shrunk schedules at its minimum.
+ *
+ * @example
+ * ```ts
+ * (await measureAsyncShrink(20)).filter((row) => row.counts["random"]!.minimal < 19);
+ * ```
+ */
+export async function measureAsyncShrink(seeds = 20, budget = 500): Promise<ShrinkRow[]> {
+  const rows: ShrinkRow[] = [];
+  for (const race of ASYNC_RACES) {
+    const counts: Record<string, ShrinkCount> = {};
+    for (const policy of SHRUNK_BY) {
+      const count = emptyCount();
+      for (let seed = 1; seed <= seeds; seed++) {
+        const result = await exploreAsync(race.program, {
+          policy,
+          runs: budget,
+          seed,
+          depth: race.depth,
+          jitter: ASYNC_JITTER,
+        });
+        if (result.ok) continue;
+        tally(count, result.failure!, race.depth, await replaysAsPrintedAsync(race.program, result.failure!));
+      }
+      counts[policy] = count;
+    }
+    rows.push({ bug: race.id, depth: race.depth, counts });
+  }
+  return rows;
+}
+
+/**
+ * Every synchronous row: the original corpus, the same with three tickers, and the corpus modelled on
+ * Node.js issues ({@link measureAsyncShrink} adds the async races).
  *
  * @example
  * ```ts
@@ -155,7 +253,7 @@ export function formatShrinkTable(rows: readonly ShrinkRow[]): string {
 
 const isMain = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, "/"));
 if (isMain) {
-  const rows = measureAll();
+  const rows = [...measureAll(), ...(await measureAsyncShrink())];
   process.stdout.write(`${formatShrinkTable(rows)}\n`);
   const short = rows.filter((row) => SHRUNK_BY.some((p) => row.counts[p]!.minimal < 19));
   process.stdout.write(

@@ -10,8 +10,9 @@
  * 2. reset one deviation while moving a jitter draw elsewhere: to its maximum, to a deadline of the run
  *    (a time something fired at, or for an `uncertain` duration a deadline the loop reported inside its
  *    range, so that the draw ties with it), or by the time the reset draw gave up, later (its slack
- *    moves to the other draw) or earlier (everything after the reset draw comes that much earlier, and
- *    the other draw keeps its order with them) — one late event often stands in for two;
+ *    moves to the other draw; what that draw's maximum cannot take spills onto the next draws) or earlier
+ *    (everything after the reset draw comes that much earlier, and the other draw keeps its order with
+ *    them) — one late event often stands in for two;
  * 3. lower each remaining pick toward 1, and each jitter draw to its minimum, to a smaller deadline of
  *    the run, or halfway down.
  *
@@ -219,9 +220,33 @@ function* moveDraws(shrinker: Shrinker, indices: readonly number[]): Runs<boolea
         if (value === draw.pick || value < min) continue;
         if (yield* shrinker.attempt(best.withFifoAt(j).withPick(i, value))) return true;
       }
+      if (isJitter(reset) && (yield* shrinker.attempt(spillSlack(best, indices, j, i)))) return true;
     }
   }
   return false;
+}
+
+/**
+ * Step (2)'s spill: `best` with draw `j` reset and its slack moved later onto draw `i` up to its maximum,
+ * the rest onto the next jitter deviations (in order, from `i` on, around) each up to its maximum, so that
+ * a chain of waits that needed all of it still ends when it did. When the slack fits in `i`, the same
+ * candidate as the plain slack move (the attempt then skips it as seen).
+ */
+function spillSlack(best: Schedule, indices: readonly number[], j: number, i: number): Schedule {
+  const reset = best.decisions[j] as Decision;
+  let rest = reset.pick - (reset.min ?? 0);
+  let candidate = best.withFifoAt(j);
+  const at = indices.indexOf(i);
+  const order = [...indices.slice(at), ...indices.slice(0, at)];
+  for (const k of order) {
+    const draw = best.decisions[k] as Decision;
+    if (k === j || !isJitter(draw) || rest <= 0) continue;
+    const take = Math.min(rest, (draw.max ?? 0) - draw.pick);
+    if (take <= 0) continue;
+    candidate = candidate.withPick(k, draw.pick + take);
+    rest -= take;
+  }
+  return candidate;
 }
 
 /** Step (3): lower the remaining picks; snap jitter draws down to a deadline. */

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { explore, replay } from "../src/index.ts";
+import { explore, exploreAsync, replay, replayAsync } from "../src/index.ts";
 import { bugs } from "../examples/bugs/index.ts";
 import { nodeBugs } from "../examples/bugs/node/index.ts";
 import { noisy } from "../examples/runs-to-find.ts";
+import { ProfileClient, renameTwice } from "./async-libraries/profile-save.ts";
 import { measureShrink, replaysAsPrinted } from "../examples/shrink-minimum.ts";
 
 const byId = (id: string) => [...bugs, ...nodeBugs].find((bug) => bug.id === id)!;
@@ -56,6 +57,21 @@ describe("shrinking to the minimum", () => {
     const again = replay(bug.buggy, failure.schedule.toString(), { seed: failure.runSeed, levels: result.levels });
     expect(again.failure?.kind).toBe("error");
     expect(String(again.failure?.error)).toContain("logged out");
+  });
+
+  it("spills a reset draw's slack over the next draws when one cannot take it all: two timers late instead of three", async () => {
+    // The retried save of "Ada" must store after "Ada Lovelace" (at 225 ms): its chain of timers (25 ms,
+    // 25 ms, the 100 ms backoff, 25 ms) needs 50 ms late in all, each at most 25 ms late, so two suffice.
+    // Found with three late by less; resetting one moves its slack onto the next up to its maximum and the
+    // rest onto the one after.
+    const jitter = { absolute: 25 };
+    const buggy = () => renameTwice(ProfileClient);
+    for (let seed = 1; seed <= 4; seed++) {
+      const failure = (await exploreAsync(buggy, { runs: 500, seed, jitter })).failure!;
+      expect([seed, failure.schedule.deviations, failure.minimal]).toEqual([seed, 2, true]);
+      const again = await replayAsync(buggy, failure.schedule.toString(), { seed: failure.runSeed, jitter });
+      expect(String(again.failure?.error)).toBe('Error: the server kept "Ada"');
+    }
   });
 
   it("counts a replay line as replaying only when, run as printed, it fails again the same way", () => {
