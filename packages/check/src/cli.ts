@@ -57,17 +57,17 @@ const USAGE = `Usage:
 Options of explore:
   --export <name>        the exported program (a generator function); default: "default", else the
                          module's only exported function
-  --policy <name>        pct (default), random, exhaustive, fifo or fast-check
+  --policy <name>        mixed (default), pct, random, exhaustive, fifo or fast-check
   --runs <n>             the run budget (default 100; 1000 for exhaustive)
   --seed <n>             the campaign's seed (default 0)
   --levels <list>        choice points to explore, comma-separated: ties, interleave, jitter, faults, io
                          (default ties,jitter,io)
-  --depth <n>            PCT's bug depth (default 2)
+  --depth <n>            PCT's bug depth, of mixed's PCT runs too (default 2)
   --reduce               exhaustive: skip orders of steps that cannot affect each other (partial-order
                          reduction)
   --shared-state <s>     with --reduce: untracked (default: any step may touch anything) or tracked (the
                          program shares state only through stores, futures, tasks and the primitives)
-  --workers <n>          split the runs over worker threads (random and pct)
+  --workers <n>          split the runs over worker threads (mixed, random and pct)
   --shard <i/n>          run only shard i of n of the campaign's runs (one CI job per shard)
   --time-budget <t>      stop starting runs after t of real time: 500ms, 30s, 10m (a bare number is seconds)
   --max-steps <n>        the iteration budget of each run (default 100000)
@@ -121,7 +121,7 @@ function durationMs(text: string | undefined): number | undefined {
   return Number(match[1]) * (unit === "ms" ? 1 : unit === "s" ? 1000 : 60_000);
 }
 
-const POLICIES: readonly PolicyName[] = ["pct", "random", "exhaustive", "fifo", "fast-check"];
+const POLICIES: readonly PolicyName[] = ["mixed", "pct", "random", "exhaustive", "fifo", "fast-check"];
 
 async function loadProgram(
   specifier: string,
@@ -204,21 +204,23 @@ function reductionOf(
 async function exploreCommand(args: readonly string[], output: CliOutput, cwd: string): Promise<number> {
   const { values, positionals } = parseExploreArgs(args);
   if (positionals.length !== 1) throw new UsageError(`explore takes one module, got ${positionals.length}.`);
-  const policy = (values.policy ?? "pct") as PolicyName;
+  const policy = (values.policy ?? "mixed") as PolicyName;
   if (!POLICIES.includes(policy))
     throw new UsageError(
       `--policy: unknown policy ${JSON.stringify(values.policy)}; use one of ${POLICIES.join(", ")}.`,
     );
   const workers = integer("workers", values.workers, 1);
-  if (workers !== undefined && workers > 1 && policy !== "pct" && policy !== "random") {
-    throw new UsageError(`--workers splits pct and random campaigns only; ${policy} campaigns run in one thread.`);
+  if (workers !== undefined && workers > 1 && policy !== "mixed" && policy !== "pct" && policy !== "random") {
+    throw new UsageError(
+      `--workers splits mixed, pct and random campaigns only; ${policy} campaigns run in one thread.`,
+    );
   }
   const seed = integer("seed", values.seed, 0) ?? 0;
   let runs = integer("runs", values.runs, 1) ?? (policy === "exhaustive" ? 1000 : 100);
   let firstRun = 0;
   if (values.shard !== undefined) {
-    if (policy !== "pct" && policy !== "random")
-      throw new UsageError(`--shard splits pct and random campaigns only, by run index.`);
+    if (policy !== "mixed" && policy !== "pct" && policy !== "random")
+      throw new UsageError(`--shard splits mixed, pct and random campaigns only, by run index.`);
     try {
       ({ firstRun, runs } = shardRuns(runs, values.shard));
     } catch (error) {
@@ -252,7 +254,7 @@ async function exploreCommand(args: readonly string[], output: CliOutput, cwd: s
     const { policy: _p, ...rest } = options;
     const result = await exploreParallel(url, name, {
       ...rest,
-      policy: policy as "pct" | "random",
+      policy: policy as "mixed" | "pct" | "random",
       workers,
       execArgv: process.execArgv,
     });

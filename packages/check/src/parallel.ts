@@ -35,8 +35,8 @@ import type { WireResult, WorkerRequest } from "./internal/wire.ts";
  * workers split the runs `[firstRun, firstRun + runs)`, as one shard of a campaign), and the worker count.
  */
 export interface ParallelOptions extends Omit<ExploreOptions, "policy" | "setup" | "onProgress"> {
-  /** `"random"` or `"pct"`. Default `"pct"`. */
-  readonly policy?: "random" | "pct";
+  /** `"mixed"` (`explore`'s default), `"random"` or `"pct"`. Default `"mixed"`. */
+  readonly policy?: "mixed" | "random" | "pct";
   /** Worker threads. Default 2. */
   readonly workers?: number;
   /**
@@ -86,11 +86,11 @@ function stoppedAnswer(request: WorkerRequest, stopped: WorkerStoppedError, phas
     `simloop check failed: ${request.exportName}: ${kind === "watchdog" ? "a run did not end in time (watchdog)" : "the worker stopped without answering"}`,
     `  ${stopped.name}: ${stopped.message}`,
     "",
-    `Found by ${options.policy ?? "pct"} with seed ${seed}, ${where}, on the worker for runs ${options.firstRun + 1}–${options.firstRun + options.runs}.`,
+    `Found by ${options.policy ?? "mixed"} with seed ${seed}, ${where}, on the worker for runs ${options.firstRun + 1}–${options.firstRun + options.runs}.`,
     "The run's schedule is unknown: it never ended, so it never reported one.",
     "",
     "Reproduce it alone (the same options, one run; without the watchdog it will hang or end the process):",
-    `  explore(${request.exportName}, { policy: ${JSON.stringify(options.policy ?? "pct")}, seed: ${seed}, firstRun: ${run}, runs: 1 });`,
+    `  explore(${request.exportName}, { policy: ${JSON.stringify(options.policy ?? "mixed")}, seed: ${seed}, firstRun: ${run}, runs: 1 });`,
   ].join("\n");
   return {
     ok: false,
@@ -98,8 +98,8 @@ function stoppedAnswer(request: WorkerRequest, stopped: WorkerStoppedError, phas
     distinctSchedules: 0,
     distinctSchedulesEstimated: false,
     decisionPoints: 0,
-    coverage: { policy: options.policy ?? "pct", summary: `stopped ${where}` },
-    policy: options.policy ?? "pct",
+    coverage: { policy: options.policy ?? "mixed", summary: `stopped ${where}` },
+    policy: options.policy ?? "mixed",
     stopped,
     failure: {
       kind,
@@ -202,10 +202,10 @@ export async function exploreParallel(
   exportName: string,
   options: ParallelOptions = {},
 ): Promise<ParallelResult> {
-  const policy = options.policy ?? "pct";
-  if (policy !== "random" && policy !== "pct") {
+  const policy = options.policy ?? "mixed";
+  if (policy !== "random" && policy !== "pct" && policy !== "mixed") {
     throw new CheckArgumentError(
-      `exploreParallel() splits campaigns by run index, which only "random" and "pct" allow; got ${JSON.stringify(policy)}. Run exhaustive or fast-check campaigns with explore().`,
+      `exploreParallel() splits campaigns by run index, which only "mixed", "random" and "pct" allow; got ${JSON.stringify(policy)}. Run exhaustive or fast-check campaigns with explore().`,
     );
   }
   const watchdogMs = options.watchdogMs;

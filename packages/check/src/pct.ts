@@ -310,16 +310,18 @@ class PctPolicy extends RecordingPolicy {
     ];
     const k = `k=${this.k} decision points${notes.length > 0 ? ` (${notes.join("; ")})` : ""}`;
     const mix = this.mixed
-      ? `${this.probeRuns} probe ${this.probeRuns === 1 ? "run" : "runs"}, ${this.randomRuns} random, ${this.observedRuns} PCT; of the PCT runs: `
+      ? `${this.probeRuns} probe ${this.probeRuns === 1 ? "run" : "runs"}, ${this.randomRuns} random, ${this.observedRuns} PCT`
       : "";
+    const pctSummary =
+      this.mixed && this.observedRuns === 0
+        ? `${mix} (PCT's bound for a bug of depth <= ${this.depth} needs PCT runs: the 5th run is the first)`
+        : `${this.mixed ? `${mix}; of the PCT runs: ` : ""}a bug of depth <= ${this.depth} (one that needs ${this.depth} events in a given order) would have been found ` +
+          `with probability >= ${formatProbability(confidence)} ` +
+          `(${this.observedRuns} ${this.observedRuns === 1 ? "run" : "runs"}, n=${this.n} tasks, ${k} per run: ` +
+          `>= 1/(n·k^${this.depth - 1}) = ${formatProbability(p)} per run)`;
     return {
       policy: this.name,
-      summary:
-        mix +
-        `a bug of depth <= ${this.depth} (one that needs ${this.depth} events in a given order) would have been found ` +
-        `with probability >= ${formatProbability(confidence)} ` +
-        `(${this.observedRuns} ${this.observedRuns === 1 ? "run" : "runs"}, n=${this.n} tasks, ${k} per run: ` +
-        `>= 1/(n·k^${this.depth - 1}) = ${formatProbability(p)} per run)`,
+      summary: pctSummary,
       confidence,
       depth: this.depth,
       tasks: this.n,

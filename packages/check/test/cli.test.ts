@@ -28,7 +28,9 @@ describe("simloop explore", () => {
     expect(code).toBe(EXIT.failure);
     expect(out).toContain("lost update: balance is 120, expected 130");
     expect(out).toMatch(/simloop replay \S+cli-programs\.ts (v2:)?t2=1 --seed 3625787 --export buggy/);
-    expect(out.split("\n").at(-1)).toMatch(/^simloop explore: FAILED: 1 runs, 1 distinct schedules \(pct/);
+    expect(out.split("\n").at(-1)).toMatch(
+      /^simloop explore: FAILED: 1 runs, 1 distinct schedules \(mixed\(depth 2\), seed 1\); 1 probe run, 0 random, 0 PCT \(PCT.s bound/,
+    );
   });
 
   it("exits 0 with a summary line when every run passes", async () => {

@@ -2,9 +2,11 @@ import { describe, expect, it } from "vitest";
 import { CheckArgumentError, explore, exploreParallel } from "../src/index.ts";
 import { lostUpdateBug } from "../examples/bugs/lost-update.ts";
 import { staleReadDepth3Bug } from "../examples/bugs/stale-read-depth3.ts";
+import { refreshTokenReuseBug } from "../examples/bugs/node/refresh-token-reuse.ts";
 
 const moduleUrl = new URL("../examples/bugs/stale-read-depth3.ts", import.meta.url).href;
 const lostUpdateUrl = new URL("../examples/bugs/lost-update.ts", import.meta.url).href;
+const refreshUrl = new URL("../examples/bugs/node/refresh-token-reuse.ts", import.meta.url).href;
 
 describe("exploreParallel", () => {
   it("finds what one sequential random campaign finds, at the same run, on two workers", async () => {
@@ -41,6 +43,24 @@ describe("exploreParallel", () => {
       expect(parallel.runs).toBe(sequential.runs);
     }
     expect(results.map((r) => r.coverage.length)).toEqual([1, 2, 3]);
+  }, 60_000);
+
+  it("mixed (the default): finds the same failure at the same run on 1 and 3 workers, learning from run 0 as a pilot", async () => {
+    // The failing run lies in the last worker's range: it re-runs run 0 to learn the deadlines its draws
+    // add (and PCT's k); without that pilot its runs would differ from the sequential campaign's.
+    const options = { runs: 90, seed: 3, shrink: false } as const;
+    const sequential = explore(refreshTokenReuseBug.buggy, options);
+    expect(sequential.ok).toBe(false);
+    expect(sequential.failure!.run).toBeGreaterThanOrEqual(60);
+    const results = await Promise.all(
+      [1, 3].map((workers) => exploreParallel(refreshUrl, "refreshTokenReuseBug.buggy", { ...options, workers })),
+    );
+    for (const parallel of results) {
+      expect(parallel.policy).toBe("mixed(depth 2)");
+      expect(parallel.failure!.run).toBe(sequential.failure!.run);
+      expect(parallel.failure!.runSeed).toBe(sequential.failure!.runSeed);
+      expect(parallel.failure!.original.toString()).toBe(sequential.failure!.original.toString());
+    }
   }, 60_000);
 
   it("reports ok when no worker finds anything", async () => {
