@@ -19,7 +19,7 @@ export function dropCancelledHead(loop: EventLoop): void {
   const timers = loop._timers;
   while (timers.size > 0 && ((timers.peek() as TimerHandle)._flags & FLAG_CANCELLED) !== 0) {
     loop._timerCancelledCount--;
-    timers.pop()._flags &= ~FLAG_SCHEDULED;
+    timers.popUnscheduled();
   }
 }
 

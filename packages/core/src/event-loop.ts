@@ -673,7 +673,7 @@ export class EventLoop {
   _collectTimers(awaited: Future<unknown> | null): void {
     const timers = this._timers;
     const ready = this._ready;
-    dropCancelledTimers(this);
+    if (this._timerCancelledCount !== 0) dropCancelledTimers(this);
     if (
       ready.length === 0 &&
       !this._stopping &&
@@ -687,11 +687,7 @@ export class EventLoop {
       moveDueTimersWithPolicy(this);
     } else {
       const now = this._now;
-      while (timers.peekWhen() <= now) {
-        const handle = timers.pop();
-        handle._flags &= ~FLAG_SCHEDULED;
-        ready.push(handle);
-      }
+      for (let next = timers.peekWhen(); next <= now; next = timers.peekWhen()) ready.push(timers.popUnscheduled());
     }
   }
 

@@ -12,6 +12,9 @@
  * collapsed to the task it belongs to, so a chain of callbacks scheduling callbacks never keeps its
  * history alive.
  *
+ * The fields are `declare`d and assigned by the constructors only, every one in the same order
+ * (decision 0036): an emitted class field would run an initializer per handle.
+ *
  * @module
  */
 import type { EventLoop } from "./event-loop.ts";
@@ -62,15 +65,15 @@ type AnyFunction = (...args: any[]) => unknown;
  */
 export class Handle {
   /** @internal The callback (plain, timer and done kinds); cleared by `cancel()`. */
-  _fn: AnyFunction | null;
+  declare _fn: AnyFunction | null;
   /** @internal First argument, the arguments array, or the task of a step or wake-up. */
-  _a: unknown;
+  declare _a: unknown;
   /** @internal Second argument, the exception a step throws in, or the future of a wake-up or done callback. */
-  _b: unknown;
+  declare _b: unknown;
   /** @internal Kind, argument count, cancelled and scheduled bits. */
-  _flags: number;
+  declare _flags: number;
   /** @internal What scheduled this handle (the running task or handle); collapsed to a task once it ran. */
-  _source: Task<unknown> | Handle | null;
+  declare _source: Task<unknown> | Handle | null;
 
   /** @internal Handles are created by the loop: use `loop.callSoon`. */
   constructor(flags: number, fn: AnyFunction | null, a: unknown, b: unknown, source: Task<unknown> | Handle | null) {
@@ -189,9 +192,9 @@ export class Handle {
  */
 export class TimerHandle extends Handle {
   /** @internal The deadline (set when armed, for a waitable timer). */
-  _when: number;
+  declare _when: number;
   /** @internal The loop, told when a scheduled timer is cancelled. (The tie-breaking insertion counter lives in the heap's keys only.) */
-  _loop: EventLoop | null;
+  declare _loop: EventLoop | null;
 
   /** @internal Timer handles are created by the loop: use `loop.callLater` or `loop.callAt`. */
   constructor(

@@ -17,7 +17,7 @@
  *
  * @module
  */
-import type { TimerHandle } from "./handle.ts";
+import { FLAG_SCHEDULED, type TimerHandle } from "./handle.ts";
 
 /**
  * Shared by every empty queue: a loop that never schedules a timer allocates no typed array. The first
@@ -115,6 +115,19 @@ export class TimerQueue {
   push(handle: TimerHandle, seq: number): void {
     if (this._size === this._items.length) this._grow();
     this._siftUp(this._size++, handle._when, seq, handle);
+  }
+
+  /**
+   * Removes and returns the earliest timer, its `FLAG_SCHEDULED` cleared (it left the heap for good). The
+   * queue must not be empty.
+   */
+  popUnscheduled(): TimerHandle {
+    const handle = this.peek() as TimerHandle;
+    // Marked before the pop reorders the heap: loading the handle (untouched since it was scheduled, so
+    // rarely in cache) then overlaps with the sift instead of following it.
+    handle._flags &= ~FLAG_SCHEDULED;
+    this.pop();
+    return handle;
   }
 
   /** Removes and returns the earliest timer. The queue must not be empty. */

@@ -10,7 +10,7 @@ const MAX_FUNCTION_LINES = 80;
  * Files and functions over the limits when the limits were set, each with the size it may not
  * exceed: they may only shrink (lower the ceiling when they do; remove the entry once under the limit).
  */
-const fileCeilings: Record<string, number> = { "core/src/event-loop.ts": 728 };
+const fileCeilings: Record<string, number> = { "core/src/event-loop.ts": 724 };
 const functionCeilings: Record<string, number> = {};
 
 function sourceFiles(dir: string): string[] {
