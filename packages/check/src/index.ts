@@ -49,7 +49,7 @@ export {
 } from "./scheduler-errors.ts";
 export type { LoopSchedulerReportItem } from "./loop-scheduler.ts";
 export { SimloopScheduler, simloopScheduler } from "./simloop-scheduler.ts";
-export type { SimloopSchedulerOptions } from "./simloop-scheduler.ts";
+export type { SimloopSchedulerOptions, SimloopSchedulerPolicy } from "./simloop-scheduler.ts";
 export type { ChoicesOptions, ScheduleArbOptions } from "./choices.ts";
 export { classifyError, DEFAULT_MAX_STEPS, runProgram } from "./run-program.ts";
 export type { FailureKind, Program, RunFailure, RunOptions, RunOutcome } from "./run-program.ts";

@@ -293,6 +293,9 @@ export class LoopScheduler<TMetaData = unknown> implements fc.Scheduler<TMetaDat
     return wait !== null && !this.loop.isRunning() ? new SchedulerNotDrivenError(wait) : null;
   }
 
+  /** @internal Called when a scheduled task is released, whether the policy picked it or it was the only one. */
+  protected _released(): void {}
+
   /** @internal Called after a wait ended (resolved or rejected). */
   protected _waitEnded(): void {}
 
@@ -374,6 +377,7 @@ export class LoopScheduler<TMetaData = unknown> implements fc.Scheduler<TMetaDat
     if (at < 0) return;
     this._pending.splice(at, 1);
     item.delivery = null;
+    this._released();
     this._inFlight++;
     this._sync();
     for (const waiter of this._waiters) if (waiter.kind === "next") waiter.remaining--;

@@ -4,10 +4,12 @@
  * the virtual globals (`setTimeout`, `Date`, …) bound to that loop while the property runs; fast-check
  * generates the schedule from its own seed and shrinks it.
  *
- * How a schedule is generated and shrunk: a generated scheduler picks at random among the pending
- * deliveries (seeded from fast-check's random generator, as `fc.scheduler()` does) and records its
- * decisions; fast-check shrinks a failing one by shrinking those decisions as an array of naturals
- * (shorter, then smaller: toward the oldest-first order), each candidate replayed by `choices`.
+ * How a schedule is generated and shrunk: a generated scheduler picks among the pending deliveries with
+ * its {@link SimloopSchedulerOptions.policy}: by default with fast-check's own draws, made as
+ * `fc.scheduler()` makes them, so that on a program without timers a seed releases the tasks in the
+ * order `fc.scheduler()` releases them (see `internal/scheduler-draws.ts`). It records its decisions;
+ * fast-check shrinks a failing one by shrinking those decisions as an array of naturals (shorter, then
+ * smaller: toward the oldest-first order), each candidate replayed by `choices`.
  *
  * How long a scheduler drives its loop: from its creation (fast-check creates it just before calling the
  * property) while the loop has something to run — a callback ready, a timer pending, a scheduled task
@@ -28,9 +30,32 @@ import { resolveLevels, type LevelOptions } from "./levels.ts";
 import { LoopScheduler } from "./loop-scheduler.ts";
 import { random } from "./random-policy.ts";
 import { replaying } from "./replaying-policy.ts";
+import { SchedulerDraws } from "./internal/scheduler-draws.ts";
+import { CheckArgumentError } from "./errors.ts";
+
+/**
+ * How a generated scheduler picks which scheduled task resolves next (see {@link SimloopSchedulerOptions.policy}):
+ * `"fast-check"`, fast-check's own draws as `fc.scheduler()` makes them; `"random"`, simloop's seeded
+ * uniform picks.
+ */
+export type SimloopSchedulerPolicy = "fast-check" | "random";
+
+const POLICIES: readonly SimloopSchedulerPolicy[] = ["fast-check", "random"];
 
 /** Options of {@link simloopScheduler}; the install options apply when no virtual globals are installed. */
 export interface SimloopSchedulerOptions extends InstallOptions {
+  /**
+   * How a generated scheduler picks the task released next. Default `"fast-check"`: each pick is drawn
+   * from the random generator fast-check gave the run, one `nextInt(0, pending − 1)` per released task,
+   * exactly as `fc.scheduler()` draws, so on a program without timers a seed gives `fc.scheduler()`'s
+   * schedule (the switch keeps which seeds fail and after how many runs); timer ties and jitter, which
+   * `fc.scheduler()` does not have, are drawn from a PRNG seeded by the run. `"random"`: every pick from
+   * simloop's PRNG, seeded by the run (uniform too, with other draws). Measured on the Promise twins
+   * (decision 0033): no policy tried (PCT runs, oldest- or newest-first priorities, mixes of them with
+   * uniform runs) found every twin in as few runs per run as a uniform pick, so the default keeps
+   * `fc.scheduler()`'s uniform draws.
+   */
+  readonly policy?: SimloopSchedulerPolicy;
   /** The choice points explored. Default: `io` (the scheduled tasks), `ties` and `jitter` on. */
   readonly levels?: LevelOptions;
   /** A schedule line from a failure (`"v2:d2=1,d2=0"`): every generated scheduler replays it. */
@@ -43,7 +68,7 @@ export interface SimloopSchedulerOptions extends InstallOptions {
 
 /** Where a generated scheduler's picks come from. */
 type Source =
-  | { readonly kind: "random"; readonly seed: number }
+  | { readonly kind: "generated"; readonly seed: number; readonly draws: fc.Random }
   | { readonly kind: "choices"; readonly picks: readonly number[] }
   | { readonly kind: "replay"; readonly line: string };
 
@@ -86,6 +111,8 @@ function unbindFrom(scheduler: SimloopScheduler, uninstall = true): void {
 export class SimloopScheduler<TMetaData = unknown> extends LoopScheduler<TMetaData> {
   /** The policy answering the loop's choice points (it records the decisions). */
   readonly policy: RecordingPolicy;
+  /** The policy again when it draws as `fc.scheduler()` (it spends a draw on a release it was not asked about). */
+  private readonly _draws: SchedulerDraws | null;
   private readonly _options: SimloopSchedulerOptions;
   private readonly _driver: SelfDriver;
   private _retired = false;
@@ -96,11 +123,12 @@ export class SimloopScheduler<TMetaData = unknown> extends LoopScheduler<TMetaDa
     const policy = policyOf(source, options);
     const loop = new EventLoop({
       policy: policy as SchedulingPolicy,
-      seed: source.kind === "random" ? source.seed : 0,
+      seed: source.kind === "generated" ? source.seed : 0,
       maxSteps: options.maxSteps ?? 100_000,
     });
     super(loop, options.act === undefined ? {} : { act: options.act as fc.SchedulerAct });
     this.policy = policy;
+    this._draws = policy instanceof SchedulerDraws ? policy : null;
     this._options = options;
     this._driver = new SelfDriver(loop, {
       mayEnd: () => this._waitNames().length === 0,
@@ -153,6 +181,10 @@ export class SimloopScheduler<TMetaData = unknown> extends LoopScheduler<TMetaDa
     return null;
   }
 
+  protected override _released(): void {
+    this._draws?.released();
+  }
+
   protected override _waitEnded(): void {
     this._driver.endIfIdle();
   }
@@ -188,8 +220,10 @@ export class SimloopScheduler<TMetaData = unknown> extends LoopScheduler<TMetaDa
 function policyOf(source: Source, options: SimloopSchedulerOptions): RecordingPolicy {
   const levels = { ...resolveLevels(options.levels), io: options.levels?.io ?? true };
   switch (source.kind) {
-    case "random":
-      return random(source.seed, { levels });
+    case "generated":
+      return options.policy === "random"
+        ? random(source.seed, { levels })
+        : new SchedulerDraws(source.draws, source.seed, levels);
     case "choices":
       return choices(source.picks, levels);
     case "replay":
@@ -204,13 +238,19 @@ class SimloopSchedulerArbitrary<TMetaData> extends fc.Arbitrary<SimloopScheduler
 
   constructor(options: SimloopSchedulerOptions) {
     super();
+    if (options.policy !== undefined && !POLICIES.includes(options.policy)) {
+      throw new CheckArgumentError(
+        `simloopScheduler expects \`policy\` to be one of ${POLICIES.map((p) => `"${p}"`).join(", ")}, got ${JSON.stringify(options.policy)}.`,
+      );
+    }
     this.options = options;
   }
 
   generate(mrng: fc.Random): fc.Value<SimloopScheduler<TMetaData>> {
+    // The draws are a clone of the generator as fast-check handed it over, which is what fc.scheduler() draws from.
     const source: Source =
       this.options.replay === undefined
-        ? { kind: "random", seed: mrng.nextInt(0, 0x7fffffff) }
+        ? { kind: "generated", draws: mrng.clone(), seed: mrng.nextInt(0, 0x7fffffff) }
         : { kind: "replay", line: this.options.replay };
     return new fc.Value(new SimloopScheduler<TMetaData>(source, this.options), undefined);
   }
@@ -234,9 +274,12 @@ class SimloopSchedulerArbitrary<TMetaData> extends fc.Arbitrary<SimloopScheduler
 /**
  * The arbitrary to put where `fc.scheduler()` was: `fc.asyncProperty(simloopScheduler(), async (s) => …)`.
  * Each run gets a {@link SimloopScheduler}: the same `Scheduler` interface, on a fresh loop with virtual
- * time; its picks are random (seeded by fast-check) and shrink toward the oldest-first order, and a failure's
- * counterexample prints `simloopScheduler({ replay: "v2:…" })`, which replays that schedule.
+ * time; its picks are fast-check's own draws, made as `fc.scheduler()` makes them (on a program without
+ * timers, a seed releases the tasks in `fc.scheduler()`'s order; `policy: "random"` draws from simloop's
+ * PRNG instead), and shrink toward the oldest-first order; a failure's counterexample prints
+ * `simloopScheduler({ replay: "v2:…" })`, which replays that schedule.
  *
+ * @throws {@link CheckArgumentError} when `policy` is not `"fast-check"` or `"random"`.
  * @example
  * ```ts
  * await fc.assert(

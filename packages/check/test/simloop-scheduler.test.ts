@@ -1,7 +1,13 @@
 import { UnhandledRejectionError, installedGlobals } from "@simloop/async";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { SchedulerRetiredError, SchedulerStalledError, SimloopScheduler, simloopScheduler } from "../src/index.ts";
+import {
+  CheckArgumentError,
+  SchedulerRetiredError,
+  SchedulerStalledError,
+  SimloopScheduler,
+  simloopScheduler,
+} from "../src/index.ts";
 
 const realSetTimeout = globalThis.setTimeout;
 const realDate = globalThis.Date;
@@ -46,12 +52,12 @@ describe("simloopScheduler(): fc.scheduler()'s replacement in fc.asyncProperty",
     const result = await fc.check(property(simloopScheduler()), { seed: 1, numRuns: 200 });
     expect(result.failed).toBe(true);
     const counterexample = String(result.counterexample?.[0]);
-    // The simplest failing schedule: a, b in order, then d before c.
-    expect((result.errorInstance as Error).message).toBe("d before c: abdc");
-    expect(counterexample.split("\n")[0]).toBe('simloopScheduler({ replay: "v2:d4=0,d3=0,d2=1" })`');
+    // Shrunk to one deviation, the shortest pick array that fails: d first, then a, b, c in order.
+    expect((result.errorInstance as Error).message).toBe("d before c: dabc");
+    expect(counterexample.split("\n")[0]).toBe('simloopScheduler({ replay: "v2:d4=3,d3=0,d2=0" })`');
     expect(counterexample).toContain('-> [task${4}] promise::d resolved with value "d" at t=0');
-    const again = await fc.check(property(simloopScheduler({ replay: "v2:d4=0,d3=0,d2=1" })), { numRuns: 1 });
-    expect((again.errorInstance as Error).message).toBe("d before c: abdc");
+    const again = await fc.check(property(simloopScheduler({ replay: "v2:d4=3,d3=0,d2=0" })), { numRuns: 1 });
+    expect((again.errorInstance as Error).message).toBe("d before c: dabc");
     await released();
   });
 
@@ -119,5 +125,56 @@ describe("simloopScheduler(): fc.scheduler()'s replacement in fc.asyncProperty",
     expect(() => kept?.schedule(Promise.resolve())).toThrow(SchedulerRetiredError);
     expect(() => kept?.schedule(Promise.resolve())).toThrow(/property run is over/);
     await released();
+  });
+});
+
+describe("simloopScheduler()'s picks: fast-check's draws, as fc.scheduler() makes them", () => {
+  /**
+   * A task alone (released without a choice: fc.scheduler() still spends a draw on it), then three
+   * chains of two tasks: the order in which the seven tasks resolved, per run of a campaign.
+   */
+  async function orders(arb: fc.Arbitrary<fc.Scheduler>): Promise<string[]> {
+    const seen: string[] = [];
+    await fc.assert(
+      fc.asyncProperty(arb, async (s) => {
+        const order: string[] = [];
+        const step = (label: string): Promise<void> =>
+          s.schedule(Promise.resolve(label), label).then((value) => {
+            order.push(value);
+          });
+        const alone = step("alone");
+        await s.waitIdle();
+        await alone;
+        const chains = Promise.all(["a", "b", "c"].map((label) => step(label).then(() => step(`${label}'`))));
+        await s.waitIdle();
+        await chains;
+        seen.push(order.join(" "));
+      }),
+      { numRuns: 40, seed: 7 },
+    );
+    return seen;
+  }
+
+  it("releases the tasks in fc.scheduler()'s order, run for run, for the same seed", async () => {
+    const theirs = await orders(fc.scheduler());
+    const ours = await orders(simloopScheduler());
+    await released();
+    expect(new Set(theirs).size).toBeGreaterThan(10);
+    expect(ours).toEqual(theirs);
+  });
+
+  it('policy: "random" draws from simloop\'s PRNG instead: other orders for the same seed', async () => {
+    const theirs = await orders(fc.scheduler());
+    const ours = await orders(simloopScheduler({ policy: "random" }));
+    await released();
+    expect(new Set(ours).size).toBeGreaterThan(10);
+    expect(ours).not.toEqual(theirs);
+  });
+
+  it("refuses an unknown policy, naming the ones it knows", () => {
+    expect(() => simloopScheduler({ policy: "pct" as "random" })).toThrow(CheckArgumentError);
+    expect(() => simloopScheduler({ policy: "pct" as "random" })).toThrow(
+      'simloopScheduler expects `policy` to be one of "fast-check", "random", got "pct".',
+    );
   });
 });
