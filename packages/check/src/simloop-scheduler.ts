@@ -51,7 +51,7 @@ export interface SimloopSchedulerOptions extends InstallOptions {
    * schedule (the switch keeps which seeds fail and after how many runs); timer ties and jitter, which
    * `fc.scheduler()` does not have, are drawn from a PRNG seeded by the run. `"random"`: every pick from
    * simloop's PRNG, seeded by the run (uniform too, with other draws). Measured on the Promise twins
-   * (decision 0036): no policy tried (PCT runs, oldest- or newest-first priorities, mixes of them with
+   * (decision 0037): no policy tried (PCT runs, oldest- or newest-first priorities, mixes of them with
    * uniform runs) found every twin in as few runs per run as a uniform pick, so the default keeps
    * `fc.scheduler()`'s uniform draws.
    */
