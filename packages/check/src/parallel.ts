@@ -22,6 +22,7 @@
  * @module
  */
 import { Worker } from "node:worker_threads";
+import type { TaskSite } from "@simloop/core";
 import { Schedule } from "./schedule.ts";
 import { CheckArgumentError, WatchdogTimeoutError, WorkerExitError, type WorkerStoppedError } from "./errors.ts";
 import { runSeed } from "./exploration-policy.ts";
@@ -52,12 +53,23 @@ export interface ParallelOptions extends Omit<ExploreOptions, "policy" | "setup"
   readonly watchdogMs?: number;
 }
 
-/** A failure merged from a worker: as in `explore`, with the error as name and message. */
+/**
+ * A failure merged from a worker: as in `explore`, with the error as name and message. It carries what
+ * `htmlReport` draws (trace, decisions with their labels, tasks, replay line), so a parallel campaign's
+ * failure makes the same HTML report as a sequential one; `decisions`, `tasks` and `replay` are absent
+ * only when the worker stopped without answering (`"worker-exit"`, `"watchdog"`: the run never ended).
+ */
 export interface ParallelFailure extends Omit<ExploreFailure, "kind" | "error" | "decisions" | "tasks" | "replay"> {
   /** The failure kind, as the worker reported it. */
   readonly kind: string;
   /** The error, rebuilt from the worker's name and message. */
   readonly error: Error;
+  /** That run's untrimmed decisions with their candidates' labels. */
+  readonly decisions?: Schedule;
+  /** That run's tasks: the function each runs and where it was created. */
+  readonly tasks?: readonly TaskSite[];
+  /** The line that replays that run, as the report prints it. */
+  readonly replay?: string;
 }
 
 /** What {@link exploreParallel} found. */
@@ -257,7 +269,7 @@ export async function exploreParallel(
     failure: {
       kind: f.kind,
       error,
-      schedule: Schedule.parse(f.schedule),
+      schedule: f.scheduleDecisions === undefined ? Schedule.parse(f.schedule) : new Schedule(f.scheduleDecisions),
       original: Schedule.parse(f.original),
       seed: f.seed,
       runSeed: f.runSeed,
@@ -265,6 +277,11 @@ export async function exploreParallel(
       shrinkRuns: f.shrinkRuns,
       report: f.report,
       trace: f.trace,
+      ...(f.decisions === undefined ? {} : { decisions: new Schedule(f.decisions) }),
+      ...(f.tasks === undefined ? {} : { tasks: f.tasks }),
+      ...(f.replay === undefined ? {} : { replay: f.replay }),
+      ...(f.async === undefined ? {} : { async: f.async }),
+      ...(f.timerJitter === undefined ? {} : { timerJitter: f.timerJitter }),
     },
   };
 }

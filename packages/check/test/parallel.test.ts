@@ -1,11 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { CheckArgumentError, explore, exploreParallel } from "../src/index.ts";
+import { CheckArgumentError, explore, exploreAsync, exploreParallel, htmlReport } from "../src/index.ts";
 import { lostUpdateBug } from "../examples/bugs/lost-update.ts";
+import { semaphoreDoubleReleaseBug } from "../examples/bugs/semaphore-double-release.ts";
 import { staleReadDepth3Bug } from "../examples/bugs/stale-read-depth3.ts";
 import { refreshTokenReuseBug } from "../examples/bugs/node/refresh-token-reuse.ts";
+import { staleOverwrite } from "./fixtures/async-programs.ts";
 
 const moduleUrl = new URL("../examples/bugs/stale-read-depth3.ts", import.meta.url).href;
 const lostUpdateUrl = new URL("../examples/bugs/lost-update.ts", import.meta.url).href;
+const semaphoreUrl = new URL("../examples/bugs/semaphore-double-release.ts", import.meta.url).href;
+const asyncProgramsUrl = new URL("./fixtures/async-programs.ts", import.meta.url).href;
 const refreshUrl = new URL("../examples/bugs/node/refresh-token-reuse.ts", import.meta.url).href;
 
 describe("exploreParallel", () => {
@@ -61,6 +65,36 @@ describe("exploreParallel", () => {
       expect(parallel.failure!.runSeed).toBe(sequential.failure!.runSeed);
       expect(parallel.failure!.original.toString()).toBe(sequential.failure!.original.toString());
     }
+  }, 60_000);
+
+  it("a failure carries what the HTML report draws: the same page as the sequential campaign's", async () => {
+    const sequential = explore(semaphoreDoubleReleaseBug.buggy, { policy: "pct", runs: 50, seed: 1 });
+    const parallel = await exploreParallel(semaphoreUrl, "semaphoreDoubleReleaseBug.buggy", {
+      policy: "pct",
+      runs: 50,
+      seed: 1,
+      workers: 2,
+    });
+    const html = htmlReport(parallel.failure!);
+    expect(html).toBe(htmlReport(sequential.failure!));
+    // Lanes titled with each task's function, the deviation marked with its candidates' labels, the replay line.
+    expect(html).toContain(">Task-3 (healthCheck)</text>");
+    expect(html.split('class="mark deviation"')).toHaveLength(2);
+    expect(html).toContain("ran &quot;sleep(1) in healthCheck (semaphore-double-release.ts:48), Task-3&quot; first");
+    expect(html).toContain(parallel.failure!.replay!.replaceAll('"', "&quot;"));
+    expect(html).toContain('<li class="deviation">decision #0 at t=1 (tie: ');
+    expect(parallel.failure!.schedule.toString()).toBe(sequential.failure!.schedule.toString());
+  }, 60_000);
+
+  it("an async program's failure too: deviations from Node's order, the same page as exploreAsync's", async () => {
+    // exploreAsync's default policy is pct; exploreParallel's is mixed.
+    const options = { policy: "pct", runs: 200, seed: 1 } as const;
+    const sequential = await exploreAsync(staleOverwrite, options);
+    const parallel = await exploreParallel(asyncProgramsUrl, "staleOverwrite", { ...options, workers: 2 });
+    expect(parallel.failure?.async).toBe(true);
+    const html = htmlReport(parallel.failure!);
+    expect(html).toBe(htmlReport(sequential.failure!));
+    expect(html).toContain('class="mark deviation"');
   }, 60_000);
 
   it("reports ok when no worker finds anything", async () => {

@@ -1,13 +1,15 @@
 /**
- * What crosses the worker boundary of `exploreParallel`: plain data only (schedules as text, errors as
- * name and message).
+ * What crosses the worker boundary of `exploreParallel`: plain data only (schedules as text and as
+ * decisions with their labels, errors as name and message).
  *
  * @module
  */
-import { describeError, describeValue, type TraceEvent } from "@simloop/core";
+import { describeError, describeValue, type TaskSite, type TraceEvent } from "@simloop/core";
 import type { ExploreResult, ExploreWarning } from "../explore-options.ts";
 import type { Coverage } from "../exploration-policy.ts";
 import type { FailureKind } from "../run-program.ts";
+import type { TimerJitterBounds } from "../report.ts";
+import type { Decision } from "../schedule.ts";
 
 /** @internal What a worker is asked to do. */
 export interface WorkerRequest {
@@ -30,6 +32,18 @@ export interface WireFailure {
   readonly shrinkRuns: number;
   readonly report: string;
   readonly trace: readonly TraceEvent[];
+  /**
+   * What the HTML report draws besides the trace (absent when the worker stopped without answering): the
+   * run's untrimmed decisions with their candidates' labels (the text form drops labels), its tasks, the
+   * replay line, and whether the program is an async one with its timer jitter. `scheduleDecisions` is
+   * the shrunk schedule's decisions with where each was asked (its text form drops that).
+   */
+  readonly scheduleDecisions?: readonly Decision[];
+  readonly decisions?: readonly Decision[];
+  readonly tasks?: readonly TaskSite[];
+  readonly replay?: string;
+  readonly async?: true;
+  readonly timerJitter?: TimerJitterBounds;
 }
 
 /** @internal A worker's result as plain data. */
@@ -54,6 +68,15 @@ function errorParts(error: unknown): { errorName: string; errorMessage: string }
     // A revoked Proxy: described below.
   }
   return { errorName: typeof error, errorMessage: describeError(error) };
+}
+
+/** Decisions as plain data a worker can post: labels and deadlines as copied arrays of strings and numbers. */
+function plain(decisions: readonly Decision[]): Decision[] {
+  return decisions.map((d) => ({
+    ...d,
+    ...(d.labels === undefined ? {} : { labels: d.labels.map(String) }),
+    ...(d.deadlines === undefined ? {} : { deadlines: [...d.deadlines] }),
+  }));
 }
 
 /** @internal */
@@ -89,6 +112,12 @@ export function toWire(result: ExploreResult): WireResult {
       shrinkRuns: f.shrinkRuns,
       report: f.report,
       trace,
+      scheduleDecisions: plain(f.schedule.decisions),
+      decisions: plain(f.decisions.decisions),
+      tasks: f.tasks.map((t) => ({ ...t })),
+      replay: f.replay,
+      ...(f.async === undefined ? {} : { async: f.async }),
+      ...(f.timerJitter === undefined ? {} : { timerJitter: { ...f.timerJitter } }),
     },
   };
 }
