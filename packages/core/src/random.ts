@@ -55,6 +55,11 @@ export class Random {
   /** A uniform 32-bit unsigned integer. */
   nextUint32(): number {
     noteAccess(this);
+    return this._advance();
+  }
+
+  /** One step of the generator, without noting the access (the public draws note it once each). */
+  private _advance(): number {
     const result = Math.imul(rotl(Math.imul(this._b, 5), 7), 9) >>> 0;
     const t = this._b << 9;
     this._c ^= this._a;
@@ -68,8 +73,9 @@ export class Random {
 
   /** A uniform double in `[0, 1)`. */
   next(): number {
-    const high = this.nextUint32() >>> 5;
-    const low = this.nextUint32() >>> 6;
+    noteAccess(this);
+    const high = this._advance() >>> 5;
+    const low = this._advance() >>> 6;
     return (high * 67108864 + low) / 9007199254740992;
   }
 
