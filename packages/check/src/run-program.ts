@@ -150,10 +150,13 @@ export function execute(
 ): Executed {
   const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
   const traceOption = traceOptionOf(trace, options);
+  // An exploration policy records its own answers (its schedule): the loop's record of them would be a second copy.
   const loop = new EventLoop(
     policy === undefined
       ? { seed, trace: traceOption, maxSteps, unhandled: "collect" }
-      : { policy, seed, trace: traceOption, maxSteps, unhandled: "collect" },
+      : isExplorationPolicy(policy)
+        ? { policy, seed, trace: traceOption, maxSteps, unhandled: "collect", recordChoices: false }
+        : { policy, seed, trace: traceOption, maxSteps, unhandled: "collect" },
   );
   observeRun(policy, loop);
   const steppers = trace === "steppers" ? countStepsOf(loop) : null;

@@ -183,6 +183,7 @@ export class EventLoop {
       maxUnretrieved = DEFAULT_MAX_UNRETRIEVED,
     } = options;
     checkOptions(startTime, maxSteps, maxUnretrieved, unhandled);
+    if (options.recordChoices === false) this._choices.off();
     this._now = startTime;
     this.random = new Random(seed);
     this.trace = trace === undefined || trace === false ? null : new Trace(trace === true ? {} : trace);
@@ -390,7 +391,7 @@ export class EventLoop {
     return true;
   }
 
-  /** Every answer the policy gave on this loop, in order (empty without a policy). */
+  /** Every answer the policy gave on this loop, in order (empty without a policy, or with `recordChoices: false`). */
   choiceLog(): readonly ChoiceRecord[] {
     return this._choices.records();
   }
@@ -573,8 +574,7 @@ export class EventLoop {
 
   /** A readable description, such as `<EventLoop running t=3>`. */
   toString(): string {
-    const state = this._closed ? "closed" : this._running ? "running" : "idle";
-    return `<EventLoop ${state} t=${this._now} iteration=${this._iteration}>`;
+    return `<EventLoop ${this._closed ? "closed" : this._running ? "running" : "idle"} t=${this._now} iteration=${this._iteration}>`;
   }
 
   // ---------------------------------------------------------------- internals used by futures and tasks

@@ -47,6 +47,12 @@ export interface EventLoopOptions {
   readonly maxUnretrieved?: number;
   /** Observers of the run (see {@link Instrument}), added in order after the trace's. Default none. */
   readonly instruments?: readonly Instrument[];
+  /**
+   * Whether the loop keeps its own record of its policy's answers ({@link EventLoop.choiceLog}). `false`
+   * leaves `choiceLog()` empty and spares a run that asks many questions one record per answer: for a
+   * policy that records its answers itself (every policy of `@simloop/check` does). Default true.
+   */
+  readonly recordChoices?: boolean;
 }
 
 /**

@@ -205,6 +205,13 @@ export class ChoiceLog {
   private _bounds: Map<number, { readonly min: number; readonly max: number }> | null = null;
   /** The records built so far (the first `_records.length` answers). */
   private _records: ChoiceRecord[] | null = null;
+  /** False once {@link ChoiceLog.off} was called: answers are not recorded. */
+  private _on = true;
+
+  /** Stops recording (the loop's `recordChoices: false`). */
+  off(): void {
+    this._on = false;
+  }
 
   /** The number of answers recorded. */
   get length(): number {
@@ -213,6 +220,7 @@ export class ChoiceLog {
 
   /** Records an answer. */
   push(kind: ChoiceRecord["kind"], time: number, iteration: number, options: number, pick: number): void {
+    if (!this._on) return;
     const data = (this._data ??= []);
     // Indexed stores rather than one push of five (which the optimizer leaves to a builtin call).
     const at = data.length;
@@ -225,6 +233,7 @@ export class ChoiceLog {
 
   /** Records a jitter draw of `value` in `[min, max]`. */
   pushJitter(time: number, iteration: number, value: number, min: number, max: number): void {
+    if (!this._on) return;
     (this._bounds ??= new Map()).set(this.length, { min, max });
     this.push("jitter", time, iteration, 0, value);
   }

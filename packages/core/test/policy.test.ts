@@ -62,6 +62,18 @@ describe("the policy hook", () => {
     expect(loop.choiceLog().map((c) => c.pick)).toEqual([2, 1, 0]);
   });
 
+  it("recordChoices: false asks the policy as before but leaves choiceLog() empty", () => {
+    const policy = scripted({ ties: true, jitter: true }, [2, 1], [1.5]);
+    const loop = new EventLoop({ policy, recordChoices: false });
+    const log: string[] = [];
+    for (const name of ["a", "b", "c"]) loop.callAt(1, () => log.push(name));
+    loop.callSoon(() => log.push(`drew ${loop.jitter(1, 2)}`));
+    loop.runUntilIdle();
+    expect(log).toEqual(["drew 1.5", "c", "b", "a"]);
+    expect(policy.asked.map((p) => p.kind)).toEqual(["tie", "tie", "tie"]);
+    expect(loop.choiceLog()).toEqual([]);
+  });
+
   it("ties: deferring lets the first timer's consequences run before the others fire, at the same instant", () => {
     const loop = new EventLoop({ policy: scripted({ ties: true }, [0, 2]) });
     const log: string[] = [];
