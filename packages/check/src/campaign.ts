@@ -107,12 +107,23 @@ const KIND_BIT: Readonly<Record<Decision["kind"], number>> = {
   delivery: 16,
 };
 
+/** The log's bit of each kind ({@link DecisionLog.kinds}). */
+const LOG_KIND_BITS: readonly (readonly [Decision["kind"], number])[] = [
+  ["tie", 1],
+  ["interleave", 2],
+  ["fault", 4],
+  ["delivery", 8],
+  ["jitter", 16],
+];
+
 /** Notes the kinds of the decisions of a run (stops looking once anything but a tie was met). */
 function tallyKinds(campaign: Campaign, decisions: readonly Decision[] | DecisionLog): void {
   let kinds = campaign.kinds;
   if (kinds > 1) return;
   if (decisions instanceof DecisionLog) {
-    for (let i = 0; i < decisions.length && kinds <= 1; i++) kinds |= KIND_BIT[decisions.kindAt(i)];
+    // The log's bits are in its own order (tie, interleave, fault, delivery, jitter).
+    const bits = decisions.kinds;
+    for (const [kind, bit] of LOG_KIND_BITS) if ((bits & bit) !== 0) kinds |= KIND_BIT[kind];
   } else {
     for (let i = 0; i < decisions.length; i++) kinds |= KIND_BIT[(decisions[i] as Decision).kind];
   }
@@ -306,11 +317,10 @@ function* recordingCampaign(campaign: Campaign, policy: RecordingPolicy): Runs<v
       }
       if (campaign.warnings.length === 0 && sampled(i)) {
         const mode = campaign.program.async ? "async" : "generator";
-        const answers = decisions.decisions();
-        const warning = yield* passingRunCheck(mode, campaign.name, policy, run, loopSeed, base, answers, loop);
+        const warning = yield* passingRunCheck(mode, campaign.name, policy, run, loopSeed, base, decisions, loop);
         if (warning !== undefined) campaign.warnings.push(warning);
         if (warning !== undefined && campaign.strict) {
-          campaign.found = { ...nondeterministicRun(warning), answers: answers.slice(), policy };
+          campaign.found = { ...nondeterministicRun(warning), answers: decisions.decisions().slice(), policy };
           return;
         }
       }

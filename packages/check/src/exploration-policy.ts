@@ -179,8 +179,18 @@ export abstract class RecordingPolicy implements ExplorationPolicy {
   /** Answers a choice point (through {@link RecordingPolicy.pick}) and records the decision. */
   choose(point: ChoicePoint): number {
     const pick = this.pick(point);
-    if (!this.labelled) this._decisions.push(point.kind, point.options, pick, point.time, point.iteration);
-    else {
+    // A pick that is not a number (which core refuses) is kept whole: the log's numbers cannot hold it.
+    if (!this.labelled && typeof pick === "number") {
+      this._decisions.push(point.kind, point.options, pick, point.time, point.iteration);
+    } else if (!this.labelled) {
+      this._decisions.pushWhole({
+        kind: point.kind,
+        options: point.options,
+        pick,
+        time: point.time,
+        iteration: point.iteration,
+      });
+    } else {
       this._decisions.pushWhole({
         kind: point.kind,
         options: point.options,
@@ -237,6 +247,14 @@ export abstract class RecordingPolicy implements ExplorationPolicy {
   /** @internal The decisions of the current run as recorded, read without building an object per decision. */
   _log(): DecisionLog {
     return this._decisions;
+  }
+
+  /**
+   * @internal Forgets the decisions and hands the log's buffer to the next policy's log: for a policy a
+   * campaign made itself, once the campaign is over (nothing reads it any more).
+   */
+  _release(): void {
+    this._decisions.release();
   }
 
   /** @internal Turns candidate labels on or off; returns the previous setting. */

@@ -36,7 +36,7 @@ import {
 } from "./campaign.ts";
 import fc from "fast-check";
 import { ExplorationFailedError } from "./errors.ts";
-import type { Coverage } from "./exploration-policy.ts";
+import { RecordingPolicy, type Coverage } from "./exploration-policy.ts";
 import type { ExploreOptions, ExploreResult } from "./explore-options.ts";
 import { analyseFailure, type ProgramIdentity } from "./failure-analysis.ts";
 import { driveSync, executeSync, type Runs } from "./internal/runs.ts";
@@ -72,6 +72,8 @@ export function* exploring(
 ): Runs<ExploreResult> {
   const policy = makePolicy(options, campaign.levels, campaign.program.async);
   const coverage = yield* policyRuns(campaign, policy);
+  // A policy named by the options is the campaign's own: nothing reads its log any more.
+  if (typeof options.policy !== "object" && policy instanceof RecordingPolicy) policy._release();
   return yield* endCampaign(campaign, options, reporter, coverage, policy.name);
 }
 

@@ -127,6 +127,11 @@ function isExplorationPolicy(policy: SchedulingPolicy | undefined): policy is Ex
   return policy !== undefined && typeof (policy as Partial<ExplorationPolicy>).schedule === "function";
 }
 
+/** Whether `policy` keeps its own record of its answers (an exploration policy, or one marked `_recordsItself`). */
+function recordsItself(policy: SchedulingPolicy): boolean {
+  return isExplorationPolicy(policy) || (policy as { readonly _recordsItself?: boolean })._recordsItself === true;
+}
+
 /** @internal What {@link execute} returns: the loop, and the failure or the program's value. */
 export interface Executed {
   readonly loop: EventLoop;
@@ -150,11 +155,11 @@ export function execute(
 ): Executed {
   const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
   const traceOption = traceOptionOf(trace, options);
-  // An exploration policy records its own answers (its schedule): the loop's record of them would be a second copy.
+  // A policy that records its own answers (its schedule) needs no second copy in the loop's choice log.
   const loop = new EventLoop(
     policy === undefined
       ? { seed, trace: traceOption, maxSteps, unhandled: "collect" }
-      : isExplorationPolicy(policy)
+      : recordsItself(policy)
         ? { policy, seed, trace: traceOption, maxSteps, unhandled: "collect", recordChoices: false }
         : { policy, seed, trace: traceOption, maxSteps, unhandled: "collect" },
   );

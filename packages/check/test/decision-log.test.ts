@@ -68,4 +68,24 @@ describe("DecisionLog", () => {
     expect(log.decisions()).toEqual([{ kind: "fault", options: 2, pick: 1, time: 5, iteration: 9 }]);
     expect(first.map((d) => d.kind)).toEqual(["tie", "tie"]);
   });
+
+  it("a released log is empty and its buffer serves the next log, whose decisions are its own", () => {
+    const first = new DecisionLog();
+    for (let i = 0; i < 1000; i++) first.push("tie", 3, i % 3, i, i);
+    first.release();
+    expect(first.length).toBe(0);
+    expect(first.decisions()).toEqual([]);
+    const next = new DecisionLog();
+    next.push("interleave", 2, 1, 7, 8);
+    next.pushWhole({ kind: "jitter", options: 0, pick: 1.5, min: 1, max: 2, time: 7, iteration: 8 });
+    expect(next.decisions()).toEqual([
+      { kind: "interleave", options: 2, pick: 1, time: 7, iteration: 8 },
+      { kind: "jitter", options: 0, pick: 1.5, min: 1, max: 2, time: 7, iteration: 8 },
+    ]);
+    expect(next.kinds).toBe(2 | 16);
+    // The released log records again from scratch.
+    first.push("fault", 2, 1, 1, 1);
+    expect(first.decisions()).toEqual([{ kind: "fault", options: 2, pick: 1, time: 1, iteration: 1 }]);
+    expect(first.kinds).toBe(4);
+  });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { PolicyError, type EventLoop, type ChoicePoint, type JitterPoint, type SchedulingPolicy } from "@simloop/core";
-import { sleep } from "@simloop/coroutines";
+import { gather, sleep } from "@simloop/coroutines";
 import {
   assertExplore,
   classifyError,
@@ -203,6 +203,33 @@ describe("explore: the determinism self-check samples passing runs (issue 11 ite
     expect(result.ok).toBe(true);
     expect(result.warnings[0]).toMatchObject({ kind: "nondeterminism", run: 0, culprits: [] });
     expect(result.warnings[0]?.message).toMatch(/state kept between runs/);
+  });
+
+  it("names the first decision where the re-run took another course, and a re-run that asked fewer", () => {
+    let calls = 0;
+    const tied = explore(
+      function* crowds() {
+        calls++;
+        // The re-run of run 0 ties two timers where the run tied three.
+        yield* gather(...Array.from({ length: calls === 1 ? 3 : 2 }, () => sleep(1)));
+      },
+      { policy: "fifo", runs: 1 },
+    );
+    expect(tied.warnings[0]?.difference).toEqual({
+      index: 0,
+      first: "decision #0 t=1 #3 tie of 3: 0",
+      second: "decision #0 t=1 #3 tie of 2: 0",
+    });
+    let runs = 0;
+    const fewer = explore(
+      function* thins() {
+        runs++;
+        yield* gather(...Array.from({ length: runs === 1 ? 3 : 1 }, () => sleep(1)));
+      },
+      { policy: "fifo", runs: 1 },
+    );
+    expect(fewer.warnings[0]?.difference?.index).toBe(0);
+    expect(fewer.warnings[0]?.difference?.second).toBe("decision #0 <no decision>");
   });
 
   it("stays quiet for a deterministic program", () => {

@@ -7,14 +7,14 @@
  *
  * @module
  */
-import type { EventLoop } from "@simloop/core";
+import type { ChoicePoint, EventLoop, JitterPoint, PolicyLevels, SchedulingPolicy } from "@simloop/core";
 import type { TraceDifference } from "../determinism.ts";
 import type { RecordingPolicy } from "../exploration-policy.ts";
 import type { ExploreWarning } from "../explore-options.ts";
 import type { RunOptions } from "../run-program.ts";
 import type { Decision } from "../schedule.ts";
 import { run as runRequest, type Runs } from "./runs.ts";
-import { verbatim } from "./verbatim.ts";
+import type { DecisionLog } from "./decision-log.ts";
 
 /** What to use instead of the culprits, for a generator program and for an async one. */
 const ADVICE = {
@@ -50,27 +50,94 @@ function same(a: Decision | undefined, b: Decision | undefined): boolean {
   );
 }
 
+/**
+ * The re-run's policy: answers each question as the explored run's log recorded it (as the verbatim
+ * policy would, reading the log in place: no object per decision, no log of its own) and notes the first
+ * question that differs from the one recorded there, field by field.
+ */
+class Rerun implements SchedulingPolicy {
+  readonly name: string;
+  readonly levels: PolicyLevels;
+  /** Read by the run that executes this policy: the loop need not record its answers (see `execute`). */
+  readonly _recordsItself = true;
+  private readonly log: DecisionLog;
+  /** The questions asked so far. */
+  asked = 0;
+  /** The first question that differs from the explored run's: its index and what was asked there. */
+  differs: { readonly index: number; readonly again: Decision } | null = null;
+
+  constructor(name: string, levels: PolicyLevels, log: DecisionLog) {
+    this.name = name;
+    this.levels = levels;
+    this.log = log;
+  }
+
+  choose(point: ChoicePoint): number {
+    const i = this.asked++;
+    const log = this.log;
+    const pick = i < log.length ? log.answerAt(i) : 0;
+    if (
+      this.differs === null &&
+      (i >= log.length ||
+        log.kindAt(i) !== point.kind ||
+        log.optionsAt(i) !== point.options ||
+        log.timeAt(i) !== point.time ||
+        log.iterationAt(i) !== point.iteration ||
+        log.pickAt(i) !== pick)
+    ) {
+      const again = { kind: point.kind, options: point.options, pick, time: point.time, iteration: point.iteration };
+      if (!same(i < log.length ? log.at(i) : undefined, again)) this.differs = { index: i, again };
+    }
+    return pick;
+  }
+
+  chooseDuration(point: JitterPoint): number {
+    const i = this.asked++;
+    const log = this.log;
+    const recorded = i < log.length ? log.at(i) : undefined;
+    const value = recorded === undefined ? point.min : recorded.pick;
+    if (this.differs === null) {
+      const again: Decision = {
+        kind: "jitter",
+        options: 0,
+        pick: value,
+        min: point.min,
+        max: point.max,
+        time: point.time,
+        iteration: point.iteration,
+      };
+      if (!same(recorded, again)) this.differs = { index: i, again };
+    }
+    return value;
+  }
+}
+
 /** Where two runs with the same seed and answers part: a decision, the outcome, or the end time. */
 function difference(
-  first: readonly Decision[],
-  again: readonly Decision[],
+  log: DecisionLog,
+  rerun: Rerun,
   firstEnd: number,
-  rerun: { loop: EventLoop; failure: unknown },
+  executed: { loop: EventLoop; failure: unknown },
 ): TraceDifference | null {
-  for (let i = 0; i < Math.max(first.length, again.length); i++) {
-    // Compared field by field: the texts are built only for the decision that differs.
-    if (same(first[i], again[i])) continue;
-    return { index: i, first: `decision #${i} ${text(first[i])}`, second: `decision #${i} ${text(again[i])}` };
+  const differs = rerun.differs ?? (rerun.asked < log.length ? { index: rerun.asked, again: undefined } : null);
+  if (differs !== null) {
+    const i = differs.index;
+    return {
+      index: i,
+      first: `decision #${i} ${text(i < log.length ? log.at(i) : undefined)}`,
+      second: `decision #${i} ${text(differs.again)}`,
+    };
   }
-  if (rerun.failure !== undefined) return { index: first.length, first: "the run passed", second: "it failed" };
-  const end = rerun.loop.time();
-  if (end !== firstEnd) return { index: first.length, first: `ended at t=${firstEnd}`, second: `ended at t=${end}` };
+  if (executed.failure !== undefined) return { index: log.length, first: "the run passed", second: "it failed" };
+  const end = executed.loop.time();
+  if (end !== firstEnd) return { index: log.length, first: `ended at t=${firstEnd}`, second: `ended at t=${end}` };
   return null;
 }
 
 /**
- * @internal Re-runs passing run `run` (its loop seed, its policy's `answers`, the loop it ended with)
- * and returns a warning when it is not deterministic (see the module doc).
+ * @internal Re-runs passing run `run` (its loop seed, its policy's answers as its `log` holds them, the
+ * loop it ended with) and returns a warning when it is not deterministic (see the module doc). The log
+ * is read during the re-run: the policy must not begin another run meanwhile.
  */
 export function* passingRunCheck(
   mode: "generator" | "async",
@@ -79,16 +146,13 @@ export function* passingRunCheck(
   run: number,
   loopSeed: number,
   base: RunOptions,
-  answers: readonly Decision[],
+  log: DecisionLog,
   loop: EventLoop,
 ): Runs<ExploreWarning | undefined> {
-  const copy = answers.slice();
   const firstEnd = loop.time();
-  const again = verbatim(policy.name, policy.levels, copy, null);
-  again._labelling(false);
-  again.beginRun(0);
+  const again = new Rerun(policy.name, policy.levels, log);
   const watched = yield* runRequest(again, loopSeed, base, false, true);
-  const differs = difference(copy, again._recorded(), firstEnd, watched);
+  const differs = difference(log, again, firstEnd, watched);
   const culprits = watched.culprits;
   if (differs === null && culprits.length === 0) return undefined;
   const called = culprits.length > 0 ? `it called ${culprits.join(", ")}: ${ADVICE[mode]}` : "";
