@@ -89,7 +89,7 @@ export function replaysAsPrinted(program: Program, failure: ExploreFailure): boo
 }
 
 /** The policies whose failures are shrunk. */
-export const SHRUNK_BY: readonly PolicyName[] = ["random", "pct"];
+export const SHRUNK_BY: readonly PolicyName[] = ["mixed", "random", "pct"];
 
 /**
  * Runs `seeds` campaigns per policy on `program` (a bug of depth `bug.depth`, with its levels) and counts

@@ -12,7 +12,8 @@
  *    range, so that the draw ties with it), or by the time the reset draw gave up, later (its slack
  *    moves to the other draw; what that draw's maximum cannot take spills onto the next draws) or earlier
  *    (everything after the reset draw comes that much earlier, and the other draw keeps its order with
- *    them) — one late event often stands in for two;
+ *    them) — one late event often stands in for two; last, reset a draw and a deviation of another kind
+ *    together while the draw's slack moves to an earlier draw at its minimum;
  * 3. lower each remaining pick toward 1, and each jitter draw to its minimum, to a smaller deadline of
  *    the run, or halfway down.
  *
@@ -31,7 +32,7 @@ import { driveSync, executeSync, run as runRequest, type Runs } from "./internal
 import { rederiving } from "./rederiving.ts";
 import { replaying } from "./replaying-policy.ts";
 import { outcomeOf, type FailureKind, type Program, type RunOptions, type RunOutcome } from "./run-program.ts";
-import { compareSimplicity, Schedule, type Decision } from "./schedule.ts";
+import { compareSimplicity, isDeviation, Schedule, type Decision } from "./schedule.ts";
 
 /** Options of {@link shrinkSchedule}. */
 export interface ShrinkOptions extends Omit<RunOptions, "policy"> {
@@ -187,11 +188,14 @@ function* resetChunks(shrinker: Shrinker): Runs<boolean> {
   }
 }
 
-/** Step (1), then: reset every pair of deviations (not adjacent in the list). */
+/**
+ * Step (1), then: reset every pair of deviations. The chunks of two already tried the pairs they cover
+ * (0 and 1, 2 and 3, …): those candidates are seen and cost no run; the other neighbours (1 and 2, …) do.
+ */
 function* resetPairs(shrinker: Shrinker, indices: readonly number[]): Runs<boolean> {
   const best = shrinker.best;
   for (let a = 0; a < indices.length; a++) {
-    for (let b = a + 2; b < indices.length; b++) {
+    for (let b = a + 1; b < indices.length; b++) {
       if (yield* shrinker.attempt(best.withFifoAt(indices[a] as number).withFifoAt(indices[b] as number))) return true;
     }
   }
@@ -249,6 +253,33 @@ function spillSlack(best: Schedule, indices: readonly number[], j: number, i: nu
   return candidate;
 }
 
+/**
+ * Step (2), last: reset a jitter deviation and a deviation of another kind (a tie, say) at once, moving
+ * the draw's slack onto an earlier jitter draw that is not a deviation (at its minimum): the late wait
+ * moves to an earlier link of its chain, which can give the order the other deviation had to force (the
+ * timer is then armed later, and comes second in its tie by itself).
+ */
+function* shiftSlack(shrinker: Shrinker, indices: readonly number[]): Runs<boolean> {
+  const best = shrinker.best;
+  const resting = best.decisions.flatMap((decision, i) => (isJitter(decision) && !isDeviation(decision) ? [i] : []));
+  for (const j of indices) {
+    const reset = best.decisions[j] as Decision;
+    if (!isJitter(reset)) continue;
+    const slack = reset.pick - (reset.min ?? 0);
+    for (const k of indices) {
+      if (k === j || isJitter(best.decisions[k])) continue;
+      const both = best.withFifoAt(j).withFifoAt(k);
+      for (const i of resting) {
+        if (i > j) break;
+        const draw = best.decisions[i] as Decision;
+        if (shrinker.spent) return false;
+        if (yield* shrinker.attempt(both.withPick(i, Math.min(draw.max ?? 0, draw.pick + slack)))) return true;
+      }
+    }
+  }
+  return false;
+}
+
 /** Step (3): lower the remaining picks; snap jitter draws down to a deadline. */
 function* lowerPicks(shrinker: Shrinker): Runs<boolean> {
   const best = shrinker.best;
@@ -280,7 +311,10 @@ export function* shrinking(start: Schedule, startOutcome: RunOutcome, options: S
     improved = yield* resetChunks(shrinker);
     if (improved) continue;
     const indices = shrinker.best.deviationIndices();
-    improved = (yield* resetPairs(shrinker, indices)) || (yield* moveDraws(shrinker, indices));
+    improved =
+      (yield* resetPairs(shrinker, indices)) ||
+      (yield* moveDraws(shrinker, indices)) ||
+      (yield* shiftSlack(shrinker, indices));
     if (improved) continue;
     improved = yield* lowerPicks(shrinker);
   }

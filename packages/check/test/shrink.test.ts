@@ -4,7 +4,7 @@ import { bugs } from "../examples/bugs/index.ts";
 import { nodeBugs } from "../examples/bugs/node/index.ts";
 import { noisy } from "../examples/runs-to-find.ts";
 import { ProfileClient, renameTwice } from "./async-libraries/profile-save.ts";
-import { measureShrink, replaysAsPrinted } from "../examples/shrink-minimum.ts";
+import { measureShrink, replaysAsPrinted, replaysAsPrintedAsync } from "../examples/shrink-minimum.ts";
 
 const byId = (id: string) => [...bugs, ...nodeBugs].find((bug) => bug.id === id)!;
 
@@ -72,6 +72,27 @@ describe("shrinking to the minimum", () => {
       const again = await replayAsync(buggy, failure.schedule.toString(), { seed: failure.runSeed, jitter });
       expect(String(again.failure?.error)).toBe('Error: the server kept "Ada"');
     }
+  });
+
+  it("resets neighbouring deviations together, not only the pairs its chunks of two cover", () => {
+    // The mixed policy's failure shrank to the click, two ties forced and a slow reply: the two ties sit
+    // next to each other in the list but in different chunks of two, and only together can they go.
+    const bug = byId("refresh-token-reuse");
+    const result = explore(bug.buggy, { policy: "mixed", runs: 2000, seed: 6, depth: 2, levels: bug.levels! });
+    const failure = result.failure!;
+    expect([failure.schedule.deviations, failure.minimal]).toEqual([2, true]);
+    expect(replaysAsPrinted(bug.buggy, failure)).toBe(true);
+  });
+
+  it("moves a reset draw's slack to an earlier wait of its chain, which then orders a tie by itself", async () => {
+    // The mixed policy's probe run found p-retry's race with the retried request late and its tie forced;
+    // the same 25 ms on the failed attempt's reply arms the retry's timer after the newer save's, and FIFO
+    // then orders the tie as the bug needs: two deviations instead of three.
+    const jitter = { absolute: 25 };
+    const buggy = () => renameTwice(ProfileClient);
+    const failure = (await exploreAsync(buggy, { policy: "mixed", runs: 500, seed: 1, depth: 2, jitter })).failure!;
+    expect([failure.schedule.deviations, failure.minimal]).toEqual([2, true]);
+    expect(await replaysAsPrintedAsync(buggy, failure)).toBe(true);
   });
 
   it("counts a replay line as replaying only when, run as printed, it fails again the same way", () => {
