@@ -7,7 +7,7 @@
  */
 import type { ChoicePoint, EventLoop, Handle, JitterPoint, PolicyLevels, SchedulingPolicy, Task } from "@simloop/core";
 import { Schedule, type Decision } from "./schedule.ts";
-import { DecisionLog } from "./internal/decision-log.ts";
+import { DecisionLog, jitterDecision } from "./internal/decision-log.ts";
 import { handleWords } from "./words.ts";
 
 /** What an exploration tells a policy about a finished run. */
@@ -182,23 +182,15 @@ export abstract class RecordingPolicy implements ExplorationPolicy {
     // A pick that is not a number (which core refuses) is kept whole: the log's numbers cannot hold it.
     if (!this.labelled && typeof pick === "number") {
       this._decisions.push(point.kind, point.options, pick, point.time, point.iteration);
-    } else if (!this.labelled) {
-      this._decisions.pushWhole({
-        kind: point.kind,
-        options: point.options,
-        pick,
-        time: point.time,
-        iteration: point.iteration,
-      });
     } else {
-      this._decisions.pushWhole({
+      const decision: Decision = {
         kind: point.kind,
         options: point.options,
         pick,
         time: point.time,
         iteration: point.iteration,
-        labels: candidateLabels(point),
-      });
+      };
+      this._decisions.pushWhole(this.labelled ? { ...decision, labels: candidateLabels(point) } : decision);
     }
     return pick;
   }
@@ -206,15 +198,7 @@ export abstract class RecordingPolicy implements ExplorationPolicy {
   /** Draws an uncertain duration (through {@link RecordingPolicy.draw}) and records it with its bounds. */
   chooseDuration(point: JitterPoint): number {
     const value = this.draw(point);
-    const decision: Decision = {
-      kind: "jitter",
-      options: 0,
-      pick: value,
-      min: point.min,
-      max: point.max,
-      time: point.time,
-      iteration: point.iteration,
-    };
+    const decision = jitterDecision(point, value);
     this._decisions.pushWhole(point.deadlines === undefined ? decision : { ...decision, deadlines: point.deadlines });
     return value;
   }

@@ -11,7 +11,24 @@
  *
  * @module
  */
+import type { JitterPoint } from "@simloop/core";
 import type { Decision, DecisionKind } from "../schedule.ts";
+
+/**
+ * The decision that records an uncertain duration drawn as `value` at `point` (its bounds, the instant
+ * and iteration it was asked at), as the recording policy logs it and the determinism sample compares it.
+ */
+export function jitterDecision(point: JitterPoint, value: number): Decision {
+  return {
+    kind: "jitter",
+    options: 0,
+    pick: value,
+    min: point.min,
+    max: point.max,
+    time: point.time,
+    iteration: point.iteration,
+  };
+}
 
 /** The numbers kept per decision: kind, options, pick, time, iteration. */
 const STRIDE = 5;

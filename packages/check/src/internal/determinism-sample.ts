@@ -14,7 +14,7 @@ import type { ExploreWarning } from "../explore-options.ts";
 import type { RunOptions } from "../run-program.ts";
 import type { Decision } from "../schedule.ts";
 import { run as runRequest, type Runs } from "./runs.ts";
-import type { DecisionLog } from "./decision-log.ts";
+import { jitterDecision, type DecisionLog } from "./decision-log.ts";
 
 /** What to use instead of the culprits, for a generator program and for an async one. */
 const ADVICE = {
@@ -97,15 +97,7 @@ class Rerun implements SchedulingPolicy {
     const recorded = i < log.length ? log.at(i) : undefined;
     const value = recorded === undefined ? point.min : recorded.pick;
     if (this.differs === null) {
-      const again: Decision = {
-        kind: "jitter",
-        options: 0,
-        pick: value,
-        min: point.min,
-        max: point.max,
-        time: point.time,
-        iteration: point.iteration,
-      };
+      const again = jitterDecision(point, value);
       if (!same(recorded, again)) this.differs = { index: i, again };
     }
     return value;
