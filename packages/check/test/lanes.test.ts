@@ -2,12 +2,26 @@ import { describe, expect, it } from "vitest";
 import { EventLoop } from "@simloop/core";
 import { sleep } from "@simloop/coroutines";
 import { exploreAsync, formatReport, runProgram, Schedule, toChromeTrace } from "../src/index.ts";
-import { formatLanes, pendingOf, runLanes } from "../src/lanes.ts";
+import { formatLanes, LANES_LEGEND, lanesLegend, pendingOf, runLanes } from "../src/lanes.ts";
 import { staleOverwrite } from "./fixtures/async-programs.ts";
 
 function* sleeper(_loop: EventLoop) {
   for (let i = 0; i < 40; i++) yield* sleep(1);
 }
+
+describe("the lanes' legend", () => {
+  it("names asyncio's order for a generator program and Node's for an async one, and explains every mark", () => {
+    expect(LANES_LEGEND).toBe(lanesLegend(false));
+    expect(lanesLegend()).toBe(LANES_LEGEND);
+    expect(lanesLegend(false)).toMatch(/◆ a deviation from asyncio's order$/);
+    expect(lanesLegend(true)).toMatch(/◆ a deviation from Node's order$/);
+    expect(lanesLegend(true)).not.toContain("asyncio");
+    for (const mark of ["▶ starts", "● runs", "✓ done", "~ sleeping", ". waiting", "? still waiting"]) {
+      expect(lanesLegend(true)).toContain(mark);
+      expect(LANES_LEGEND).toContain(mark);
+    }
+  });
+});
 
 describe("the lanes of a run", () => {
   it("say what each task waited for between its steps", () => {
