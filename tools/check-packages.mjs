@@ -15,6 +15,7 @@ import { join, normalize, posix } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { publint } from "publint";
 import { formatMessage } from "publint/utils";
+import { publicPackages } from "./pack-tarballs.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const keep = process.argv.includes("--keep");
@@ -122,11 +123,9 @@ function runAttw(name, tarball) {
 
 // ---------------------------------------------------------------------------------------------- build
 
-const packages = readdirSync(join(root, "packages"))
-  .map((dir) => join(root, "packages", dir))
-  .filter((dir) => existsSync(join(dir, "package.json")))
-  .map((dir) => ({ dir, manifest: JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) }))
-  .filter(({ manifest }) => manifest.private !== true);
+// The same packages as `pnpm pack:tarballs` (the README's Install section), so a private one never
+// reaches the user's install command.
+const packages = publicPackages();
 
 const scratch = mkdtempSync(join(tmpdir(), "simloop-packages-"));
 const packs = join(scratch, "tarballs");
