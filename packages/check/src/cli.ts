@@ -14,6 +14,7 @@ import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { CheckArgumentError, ScheduleParseError } from "./errors.ts";
 import type { ExploreOptions, PolicyName } from "./explore-options.ts";
+import { type HtmlReportInput, writeHtmlReport } from "./html-report.ts";
 import type { LevelOptions } from "./levels.ts";
 import { exploreParallel } from "./parallel.ts";
 import { formatTimeline } from "./report.ts";
@@ -72,6 +73,7 @@ Options of explore:
   --time-budget <t>      stop starting runs after t of real time: 500ms, 30s, 10m (a bare number is seconds)
   --max-steps <n>        the iteration budget of each run (default 100000)
   --allow-leftover-tasks do not fail a run that leaves tasks pending
+  --html <file>          on a failure, also write the HTML report (swimlanes, deviations, replay line)
 Options of replay:
   --export <name>        as for explore
   --seed <n>             the loop seed of the failing run (the report's replay line prints it)
@@ -183,6 +185,7 @@ function parseExploreArgs(args: readonly string[]) {
       "time-budget": { type: "string" },
       "max-steps": { type: "string" },
       "allow-leftover-tasks": { type: "boolean" },
+      html: { type: "string" },
     },
   });
 }
@@ -232,6 +235,8 @@ async function exploreCommand(args: readonly string[], output: CliOutput, cwd: s
   const reduction = reductionOf(values.reduce, values["shared-state"], policy);
   const maxSteps = integer("max-steps", values["max-steps"], 1);
   const timeBudgetMs = durationMs(values["time-budget"]);
+  if (values.html !== undefined && values.html.trim() === "")
+    throw new UsageError(`--html expects the path of the HTML report to write, got an empty one.`);
   const specifier = positionals[0] as string;
   const { url, name, program } = await loadProgram(specifier, values.export, cwd);
   const options: ExploreOptions = {
@@ -249,7 +254,7 @@ async function exploreCommand(args: readonly string[], output: CliOutput, cwd: s
   const shard = values.shard === undefined ? "" : `, shard ${values.shard}: runs ${firstRun}..${firstRun + runs - 1}`;
   let ok: boolean;
   let summary: string;
-  let failure: { report: string; schedule: { toString(): string }; runSeed: number } | undefined;
+  let failure: HtmlReportInput | undefined;
   if (workers !== undefined && workers > 1) {
     const { policy: _p, ...rest } = options;
     const result = await exploreParallel(url, name, {
@@ -278,6 +283,14 @@ async function exploreCommand(args: readonly string[], output: CliOutput, cwd: s
   output.out(
     `\nReplay from the command line:\n  simloop replay ${quote(specifier)} ${quote(`${failure.schedule}`)} --seed ${failure.runSeed}${exportFlag}${levelsFlag}`,
   );
+  if (values.html !== undefined) {
+    // The failure stays the result (exit 1): a report that cannot be written is said on standard error.
+    try {
+      output.out(`\nHTML report: ${writeHtmlReport(failure, resolve(cwd, values.html))}`);
+    } catch (error) {
+      output.err(`simloop: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+    }
+  }
   output.out(`simloop explore: FAILED: ${summary}`);
   return EXIT.failure;
 }

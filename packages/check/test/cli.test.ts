@@ -1,4 +1,7 @@
 import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { EXIT, main } from "../src/cli.ts";
@@ -31,6 +34,47 @@ describe("simloop explore", () => {
     expect(out.split("\n").at(-1)).toMatch(
       /^simloop explore: FAILED: 1 runs, 1 distinct schedules \(mixed\(depth 2\), seed 1\); 1 probe run, 0 random, 0 PCT \(PCT.s bound/,
     );
+  });
+
+  it("writes the HTML report of the failure with --html, and says where; a write error leaves exit 1", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "simloop-cli-"));
+    try {
+      const file = join(dir, "reports", "buggy.html");
+      const { code, out } = await run("explore", fixture, "--export", "buggy", "--seed", "1", "--html", file);
+      expect(code).toBe(EXIT.failure);
+      expect(out).toContain(`HTML report: ${file}`);
+      const page = readFileSync(file, "utf8");
+      expect(page).toMatch(/^<!doctype html>/i);
+      expect(page).toContain("lost update: balance is 120, expected 130");
+      writeFileSync(join(dir, "blocker"), "");
+      const blocked = await run(
+        "explore",
+        fixture,
+        "--export",
+        "buggy",
+        "--seed",
+        "1",
+        "--html",
+        join(dir, "blocker", "x.html"),
+      );
+      expect(blocked.code).toBe(EXIT.failure);
+      expect(blocked.err).toMatch(/^simloop: ReportWriteError: /);
+      const passing = await run(
+        "explore",
+        fixture,
+        "--export",
+        "fixed",
+        "--runs",
+        "5",
+        "--html",
+        join(dir, "fixed.html"),
+      );
+      expect(passing.code).toBe(EXIT.ok);
+      expect(existsSync(join(dir, "fixed.html"))).toBe(false);
+      expect((await run("explore", fixture, "--html", "")).code).toBe(EXIT.usage);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("exits 0 with a summary line when every run passes", async () => {
