@@ -204,6 +204,34 @@ function reductionOf(
   return { ...(reduce === true ? { reduce: true } : {}), ...(sharedState === undefined ? {} : { sharedState }) };
 }
 
+/** Prints a campaign's failure: its report, the command that replays it and, with `--html`, where its HTML report went. */
+function printFailure(
+  failure: HtmlReportInput,
+  specifier: string,
+  values: {
+    readonly export?: string | undefined;
+    readonly levels?: string | undefined;
+    readonly html?: string | undefined;
+  },
+  cwd: string,
+  output: CliOutput,
+): void {
+  const exportFlag = values.export === undefined ? "" : ` --export ${quote(values.export)}`;
+  const levelsFlag = values.levels === undefined ? "" : ` --levels ${quote(values.levels)}`;
+  output.out(failure.report);
+  output.out(
+    `\nReplay from the command line:\n  simloop replay ${quote(specifier)} ${quote(`${failure.schedule}`)} --seed ${failure.runSeed}${exportFlag}${levelsFlag}`,
+  );
+  if (values.html !== undefined) {
+    // The failure stays the result (exit 1): a report that cannot be written is said on standard error.
+    try {
+      output.out(`\nHTML report: ${writeHtmlReport(failure, resolve(cwd, values.html))}`);
+    } catch (error) {
+      output.err(`simloop: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+    }
+  }
+}
+
 async function exploreCommand(args: readonly string[], output: CliOutput, cwd: string): Promise<number> {
   const { values, positionals } = parseExploreArgs(args);
   if (positionals.length !== 1) throw new UsageError(`explore takes one module, got ${positionals.length}.`);
@@ -277,20 +305,7 @@ async function exploreCommand(args: readonly string[], output: CliOutput, cwd: s
     output.out(`simloop explore: passed: ${summary}`);
     return EXIT.ok;
   }
-  const exportFlag = values.export === undefined ? "" : ` --export ${quote(values.export)}`;
-  const levelsFlag = values.levels === undefined ? "" : ` --levels ${quote(values.levels)}`;
-  output.out(failure.report);
-  output.out(
-    `\nReplay from the command line:\n  simloop replay ${quote(specifier)} ${quote(`${failure.schedule}`)} --seed ${failure.runSeed}${exportFlag}${levelsFlag}`,
-  );
-  if (values.html !== undefined) {
-    // The failure stays the result (exit 1): a report that cannot be written is said on standard error.
-    try {
-      output.out(`\nHTML report: ${writeHtmlReport(failure, resolve(cwd, values.html))}`);
-    } catch (error) {
-      output.err(`simloop: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
-    }
-  }
+  printFailure(failure, specifier, values, cwd, output);
   output.out(`simloop explore: FAILED: ${summary}`);
   return EXIT.failure;
 }
