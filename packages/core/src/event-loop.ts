@@ -159,12 +159,12 @@ export class EventLoop {
   readonly _recentTimes: number[] = [];
   _recentCount = 0;
   /**
-   * Whether a handle scheduled by a running handle records that handle as its source (else its task).
-   * Only the interleave level (which keeps each source's callbacks FIFO) and the trace (which names the
-   * callback that woke a task) tell the two apart; without them, recording the task saves collapsing
-   * every source after its dispatch (decision 0017).
+   * Whether a handle scheduled by a running handle records it as its source (else its task): only the interleave
+   * level and the trace tell them apart; without them, no source is collapsed after a dispatch (decision 0017).
    */
   readonly _handleSources: boolean;
+  /** Set by a run call with no policy and no step budget: a sleep may wake its task in place (decision 0039). */
+  _wakeInPlace = false;
   /**
    * The last callback that passed {@link EventLoop._checkCallback}: rescheduling the same function (a
    * chain, a periodic timer) skips the generator-function test, whose prototype lookup

@@ -101,6 +101,9 @@ function run(loop: EventLoop, mode: number, until: number, awaited: Future<unkno
   enterRun(loop);
   let steps = 0;
   const maxSteps = loop._maxSteps;
+  // A sleep's timer may run its task's step in place of queueing it (waitable-timer.ts): the iteration
+  // it saves is not counted against a step budget, and a policy's choices are made per iteration.
+  loop._wakeInPlace = loop._policy === null && maxSteps === Infinity;
   try {
     for (;;) {
       if (mode !== MODE_FOREVER && !loop._stopping && loop._ready.length === 0) {
@@ -151,6 +154,7 @@ export function enterRun(loop: EventLoop): void {
 export function exitRun(loop: EventLoop): void {
   loop._stopping = false;
   loop._running = false;
+  loop._wakeInPlace = false;
   loop._currentHandle = null;
   setRunningLoop(null);
 }

@@ -14,7 +14,8 @@
  * callback would have been queued, and cancelling the task cancels the wait as it would have cancelled
  * the future. Before arming, the argument slots hold the delay and the value; once armed, the waiting
  * task and the value (or, once the wait is cancelled, the cancel message). Its own state lives in high
- * bits of the handle's flags.
+ * bits of the handle's flags. When the wake-up would be the next iteration's only handle, the timer
+ * runs it in place, as that iteration (decision 0039).
  *
  * @module
  */
@@ -47,6 +48,23 @@ const WAITING = 3 << STATE_SHIFT;
 const FIRED = 4 << STATE_SHIFT;
 /** The wait was cancelled (asyncio: the future was cancelled); the wake-up is queued. */
 const WAIT_CANCELLED = 5 << STATE_SHIFT;
+
+/**
+ * Whether a wake-up queued now would run alone in the next iteration, so that running it in place is
+ * the same run (decision 0039): this timer is the batch's last handle and queued nothing behind it
+ * (the ready queue is empty), no timer is due now (the next iteration would move it behind the wake-up),
+ * the loop is not stopping (the run call would end before that iteration), and no instrument or pending
+ * delivery watches the iterations.
+ */
+function wakesAlone(loop: EventLoop): boolean {
+  return (
+    loop._ready.length === 0 &&
+    !loop._stopping &&
+    loop._instruments === null &&
+    loop._deliveries === null &&
+    loop._timers.peekWhen() > loop._now
+  );
+}
 
 /**
  * The end of a wait with no value, shared and frozen: `yield*` passes an inner result through as it
@@ -157,7 +175,15 @@ export class WaitableTimer<T> extends TimerHandle implements Generator<Yieldable
     if (state !== WAITING && state !== ARMED) return;
     this._setState(FIRED);
     const task = this._a as Task<unknown> | null;
-    if (task !== null) scheduleWakeup(this._loop as EventLoop, task, this);
+    if (task === null) return;
+    const loop = this._loop as EventLoop;
+    if (loop._wakeInPlace && wakesAlone(loop)) {
+      // The wake-up would be the next iteration's only handle: run it now, as that iteration.
+      loop._iteration++;
+      task._wakeup(this);
+    } else {
+      scheduleWakeup(loop, task, this);
+    }
   }
 
   /** @internal {@link Waitable}: the task that ran it takes it; any other yield of it is a bad yield. */

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   AwaitOutsideTaskError,
@@ -10,7 +11,66 @@ import {
   TimerHandle,
   WaitableTimer,
   type Coroutine,
+  type EventLoopOptions,
+  type Handle,
+  type Task,
 } from "../src/index.ts";
+
+/** One action of a task in the programs below, drawn by fast-check. */
+type Action =
+  | { readonly kind: "sleep"; readonly delay: number }
+  | { readonly kind: "soon" | "later" | "stop"; readonly delay: number }
+  | { readonly kind: "cancel" | "interrupt"; readonly target: number };
+
+const actionArb: fc.Arbitrary<Action> = fc.oneof(
+  { weight: 6, arbitrary: fc.record({ kind: fc.constant("sleep" as const), delay: fc.constantFrom(0, 1, 1, 2, 0.5) }) },
+  fc.record({
+    kind: fc.constantFrom("soon" as const, "later" as const, "stop" as const),
+    delay: fc.constantFrom(0, 1),
+  }),
+  fc.record({ kind: fc.constantFrom("cancel" as const, "interrupt" as const), target: fc.nat(3) }),
+);
+
+/**
+ * Runs tasks that sleep, schedule callbacks, stop the loop and cancel or interrupt each other, and logs
+ * every event with its time and iteration: the same program must log the same on every loop.
+ */
+function runProgram(options: EventLoopOptions, programs: readonly (readonly Action[])[], watch = false): string[] {
+  const log: string[] = [];
+  const note = (text: string): void => {
+    log.push(`${loop.time()} ${loop.iteration} ${text}`);
+  };
+  const instruments = watch ? [{ beforeDispatch: (handle: Handle) => note(`dispatch ${handle.label}`) }] : [];
+  const loop = new EventLoop({ ...options, instruments });
+  const tasks: Task<void>[] = [];
+  function* body(i: number, actions: readonly Action[]): Coroutine<void> {
+    for (const [k, action] of actions.entries()) {
+      try {
+        if ("target" in action) {
+          const target = tasks[action.target % tasks.length] as Task<void>;
+          if (target !== tasks[i] && !target.done()) {
+            if (action.kind === "cancel") target.cancel(`by ${i}`);
+            else target.interrupt(`by ${i}`);
+          }
+        } else if (action.kind === "sleep") yield* new WaitableTimer(action.delay, undefined);
+        else if (action.kind === "soon") loop.callSoon(() => note(`soon ${i}.${k}`));
+        else if (action.kind === "later") loop.callLater(action.delay, () => note(`later ${i}.${k}`));
+        else if (action.delay === 0) loop.stop();
+        else loop.callLater(action.delay, () => loop.stop());
+        note(`${i}.${k} ${action.kind}`);
+      } catch (error) {
+        note(`${i}.${k} ${action.kind} threw ${(error as Error).name}`);
+        if (error instanceof CancelledError) throw error;
+      }
+    }
+  }
+  programs.forEach((actions, i) => tasks.push(loop.createTask(body(i, actions))));
+  while (loop.step()) {
+    loop.runUntilIdle();
+    note("run call returned");
+  }
+  return log;
+}
 
 describe("WaitableTimer (the timer a sleeping task waits on)", () => {
   it("is its own timer handle: armed on first run, fired one iteration before the task wakes", () => {
@@ -129,6 +189,33 @@ describe("WaitableTimer (the timer a sleeping task waits on)", () => {
     loop.runUntilIdle();
     expect(seen).toEqual(["breakdown at t=2", "done at t=3"]);
     expect(task.done()).toBe(true);
+  });
+
+  it("wakes its task in place of an iteration that would run only the wake-up, unobservably (decision 0039)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(actionArb, { maxLength: 8 }), { minLength: 1, maxLength: 4 }), (programs) => {
+        // A step budget turns the in-place wake-up off; so does an instrument (which sees every
+        // dispatch); step() never does it.
+        expect(runProgram({}, programs)).toEqual(runProgram({ maxSteps: 1e9 }, programs));
+        expect(runProgram({}, programs, true)).toEqual(runProgram({ maxSteps: 1e9 }, programs, true));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("step() runs one iteration: the timer fires in one, its task wakes in the next", () => {
+    const loop = new EventLoop();
+    const seen: string[] = [];
+    function* sleeper(): Coroutine<void> {
+      yield* new WaitableTimer(1, undefined);
+      seen.push(`woke at iteration ${loop.iteration}`);
+    }
+    loop.createTask(sleeper());
+    loop.step(); // the task arms its timer
+    loop.step(); // the timer fires
+    expect(seen).toEqual([]);
+    loop.step();
+    expect(seen).toEqual(["woke at iteration 3"]);
   });
 
   it("yielded without yield* is a bad yield, and resumed by hand before its timer fired is an error", () => {
