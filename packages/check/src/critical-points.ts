@@ -112,3 +112,55 @@ export function drawDuration(
   const value = rng.uniform(low, high);
   return value > low || slot === 0 ? value : low + near;
 }
+
+/**
+ * @internal A draw of the mixed policy's seeded runs: picks the duration's order among the other
+ * deadlines inside its range (`deadlines`, as in {@link drawDuration}), each order as likely as any other
+ * — before all of them, between two neighbours, or after all of them — as a clockless scheduler picks
+ * each order of pending completions; no tie, no uniform share. Where the value then lands leaves room for
+ * the durations drawn after it: between two deadlines, uniformly inside the gap; before the first (after
+ * the last) deadline, at the range's bound (`min` or `max`, the farthest from the neighbour). One
+ * exception: when that neighbour is a timer of fixed duration (`drawn(d)` false: not a duration this run
+ * drew) and the bound lies farther from it than `reach` (the shortest span of an uncertain duration the
+ * program showed), the value lands just next to it instead ("just" as in {@link drawDuration}): a wide
+ * range, a user's click around a refresh timer, then sits where the short durations after it can still
+ * fall on either side of what the timer starts. Without a deadline inside the range the draw is uniform.
+ *
+ * Why: drawn by place with ties and a uniform share (drawDuration), each two-way order is a third of the
+ * draws and a value next to its neighbour leaves later durations no room between them: a race that needs
+ * four such orders in a row (refresh-token-reuse) was found once in sixty runs, where a clockless picker
+ * needs one in twenty (docs/decisions/0042).
+ */
+export function drawOrder(
+  rng: UniformSource,
+  min: number,
+  max: number,
+  deadlines: readonly number[] | undefined,
+  reach: number,
+  drawn: (duration: number) => boolean,
+): number {
+  if (min === max) return min;
+  const inside: number[] = [];
+  for (const d of deadlines ?? []) if (d > min && d < max) inside.push(d);
+  if (inside.length === 0) return rng.uniform(min, max);
+  inside.sort((a, b) => a - b);
+  let n = 1; // distinct deadlines, kept at the front
+  for (let i = 1; i < inside.length; i++) {
+    const d = inside[i] as number;
+    if (d !== inside[n - 1]) inside[n++] = d;
+  }
+  const order = Math.min(n, Math.floor(rng.next() * (n + 1)));
+  const near = (gap: number): number => Math.min((max - min) / 1000, gap / 2);
+  if (order === 0) {
+    const first = inside[0] as number;
+    return first - min > reach && !drawn(first) ? first - near(first - min) : min;
+  }
+  if (order === n) {
+    const last = inside[n - 1] as number;
+    return max - last > reach && !drawn(last) ? last + near(max - last) : max;
+  }
+  const low = inside[order - 1] as number;
+  const high = inside[order] as number;
+  const value = rng.uniform(low, high);
+  return value > low ? value : low + near(high - low);
+}

@@ -22,7 +22,7 @@
  * @module
  */
 import { Random, type ChoicePoint, type Handle, type JitterPoint, type Task, type TieChoice } from "@simloop/core";
-import { criticalShare, drawDuration } from "./critical-points.ts";
+import { criticalShare, drawDuration, drawOrder } from "./critical-points.ts";
 import { CheckArgumentError } from "./errors.ts";
 import {
   runSeed,
@@ -31,7 +31,7 @@ import {
   type ExplorationPolicy,
   type RunObservation,
 } from "./exploration-policy.ts";
-import type { DecisionLog } from "./internal/decision-log.ts";
+import { learnDeadlines, sameInstant, shortestSpan, withLearned } from "./internal/learned-deadlines.ts";
 import { PriorityGroup } from "./internal/priority-group.ts";
 import { resolveLevels, type LevelOptions } from "./levels.ts";
 import { PROBES, probeDraw, probePick, type Probe } from "./probes.ts";
@@ -60,16 +60,14 @@ export interface PctOptions {
   /**
    * The share of uncertain durations drawn at or next to a critical point (just before, at or just after
    * another deadline in the range; its bounds when it has none) instead of uniformly (see
-   * `drawDuration`). Default 0.5; 0 draws every duration uniformly.
+   * `drawDuration`). Default 0.75; 0 draws every duration uniformly. The mixed policy's seeded runs draw
+   * a duration's order among the deadlines instead (decision 0042) unless this is given.
    */
   readonly criticalDraws?: number;
 }
 
 /** @internal How a mixed policy's run is answered. */
 type RunKind = Probe | "random" | "pct";
-
-/** The most deadlines a mixed policy learns from run 0 (the first ones met): a bound on a draw's cost. */
-const LEARNED_DEADLINES = 64;
 
 const MAIN = Symbol("main");
 
@@ -113,6 +111,10 @@ class PctPolicy extends RecordingPolicy {
   private kind: RunKind = "pct";
   /** Mixed: the absolute due times of the fixed deadlines run 0's draws met, merged into later draws. */
   private learned: readonly number[] = [];
+  /** Mixed without a `criticalDraws` option: seeded runs draw a duration's order (`drawOrder`). */
+  private readonly orderDraws: boolean;
+  /** Mixed: the shortest span of an uncertain duration run 0 drew (`drawOrder`'s reach). */
+  private reach = Infinity;
   private learnedFromRun0 = false;
   /** Mixed, the overtake probe: the absolute due times drawn so far in this run. */
   private drawn: number[] = [];
@@ -137,6 +139,7 @@ class PctPolicy extends RecordingPolicy {
     this.stepsFrom = options.steps === undefined ? "observed" : "given";
     this.ownCallbacks = options.callbacks === "own";
     this.criticalDraws = criticalShare(options.criticalDraws);
+    this.orderDraws = mixed && options.criticalDraws === undefined;
   }
 
   /** A candidate's owner: its task, else the main pseudo-task or itself ({@link PctOptions.callbacks}). */
@@ -186,9 +189,11 @@ class PctPolicy extends RecordingPolicy {
   private beginMixedRun(run: number): void {
     if (run === 0) {
       this.learned = [];
+      this.reach = Infinity;
       this.learnedFromRun0 = false;
     } else if (this.currentRun === 0 && !this.learnedFromRun0) {
       this.learned = learnDeadlines(this._log());
+      this.reach = shortestSpan(this._log());
       this.learnedFromRun0 = true;
     }
     this.drawn = [];
@@ -296,7 +301,20 @@ class PctPolicy extends RecordingPolicy {
       return value;
     }
     const deadlines = this.learned.length === 0 ? point.deadlines : withLearned(this.learned, point);
+    if (this.orderDraws) {
+      const value = drawOrder(this.rng, point.min, point.max, deadlines, this.reach, (d) =>
+        this.wasDrawn(point.time + d),
+      );
+      this.drawn.push(point.time + value);
+      return value;
+    }
     return drawDuration(this.rng, point.min, point.max, deadlines, this.criticalDraws);
+  }
+
+  /** Mixed: whether `at` is a due time this run drew (to a rounding error): an uncertain duration's timer. */
+  private wasDrawn(at: number): boolean {
+    for (const due of this.drawn) if (sameInstant(due, at)) return true;
+    return false;
   }
 
   override coverage(): Coverage {
@@ -335,39 +353,6 @@ class PctPolicy extends RecordingPolicy {
 /** The fault probability of a mixed policy's random runs (as the random policy's default). */
 const RANDOM_FAULTS = 0.1;
 
-/**
- * The absolute due times of the fixed deadlines that `log`'s draws met in their range (those pending at
- * the draw, and those armed while it was pending, which the loop appends), sorted, at most
- * {@link LEARNED_DEADLINES}.
- */
-function learnDeadlines(log: DecisionLog): number[] {
-  const learned = new Set<number>();
-  for (let i = 0; i < log.length && learned.size < LEARNED_DEADLINES; i++) {
-    if (log.kindAt(i) !== "jitter") continue;
-    const decision = log.at(i);
-    for (const d of decision.deadlines ?? []) {
-      if (learned.size >= LEARNED_DEADLINES) break;
-      learned.add((decision.time ?? 0) + d);
-    }
-  }
-  return [...learned].sort((a, b) => a - b);
-}
-
-/** `point`'s deadlines with the learned due times inside its range added (as durations from its time). */
-function withLearned(learned: readonly number[], point: JitterPoint): readonly number[] | undefined {
-  const deadlines = point.deadlines;
-  if (deadlines === undefined) return undefined;
-  const low = point.time + point.min;
-  const high = point.time + point.max;
-  let merged: number[] | undefined;
-  for (const at of learned) {
-    if (at <= low || at >= high) continue;
-    merged ??= deadlines.slice();
-    merged.push(at - point.time);
-  }
-  return merged ?? deadlines;
-}
-
 function formatProbability(p: number): string {
   if (p >= 0.9999) return p >= 1 ? "1" : "0.9999";
   if (p >= 0.01) return p.toFixed(4).replace(/0+$/, "").replace(/\.$/, "");
@@ -386,7 +371,7 @@ function formatProbability(p: number): string {
  * point past the k-th, and the coverage line then says so ("the bound is for bugs within the first k").
  *
  * Uncertain durations are drawn next to a critical point with probability `criticalDraws` (default
- * 0.5), else uniformly.
+ * 0.75), else uniformly.
  *
  * @throws {@link CheckArgumentError} unless `depth` is an integer ≥ 1, or when `criticalDraws` is not in [0, 1].
  * @example
@@ -406,9 +391,11 @@ export function pct(seed: number, depth: number, options: PctOptions = {}): Reco
  * The mixed policy, `explore`'s default: three fixed probe runs (see `probes.ts`: every tie reversed
  * and every uncertain duration at its maximum; every duration just after the earliest other deadline in
  * its range; every duration just before one drawn earlier in the run), then seeded runs alternating
- * between uniform random (runs 3, 5, …) and PCT of depth `depth` (runs 4, 6, …). The seeded runs'
- * uncertain durations are drawn as random and PCT draw them, with the fixed deadlines run 0's draws met
- * added to their critical points (a deadline armed after a draw, which that draw could not see).
+ * between uniform random (runs 3, 5, …) and PCT of depth `depth` (runs 4, 6, …). The seeded runs draw
+ * an uncertain duration's order among the other deadlines in its range, each order as likely, with the
+ * fixed deadlines run 0's draws met added to them (a deadline armed after a draw, which that draw could
+ * not see), at a value that leaves later durations room (decision 0042); given `criticalDraws`, they
+ * draw as random and PCT do instead.
  *
  * Why: a bug that one of the probes shows is found in one to three runs whatever the seed, and one that
  * needs a seeded run gets uniform picks (which flip every coin) and PCT's (which let one task win

@@ -17,7 +17,7 @@ export interface RandomOptions {
   /**
    * The share of uncertain durations drawn at or next to a critical point (just before, at or just after
    * another deadline in the range; its bounds when it has none) instead of uniformly (see
-   * `drawDuration`). Default 0.5; 0 draws every duration uniformly.
+   * `drawDuration`). Default 0.75; 0 draws every duration uniformly.
    */
   readonly criticalDraws?: number;
 }
