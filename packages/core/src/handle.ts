@@ -13,7 +13,10 @@
  * history alive.
  *
  * The fields are `declare`d and assigned by the constructors only, every one in the same order
- * (decision 0036): an emitted class field would run an initializer per handle.
+ * (decision 0036): an emitted class field would run an initializer per handle. One exception, the
+ * deadline `_when`, is a class field (decision 0043): V8 picks a field's representation from the first
+ * values stored in it, and a number-only field that has seen a fractional deadline is kept as a double
+ * in a box of its own per handle, where a field first set to `undefined` holds integers inline.
  *
  * @module
  */
@@ -191,8 +194,12 @@ export class Handle {
  * (A {@link WaitableTimer} is a timer handle too, armed when it first runs: see `waitable-timer.ts`.)
  */
 export class TimerHandle extends Handle {
-  /** @internal The deadline (set when armed, for a waitable timer). */
-  declare _when: number;
+  /**
+   * @internal The deadline (set when armed, for a waitable timer). A class field, not `declare`d: its
+   * initializer stores `undefined` first, so V8 keeps the field tagged (an integer deadline inline, no
+   * box per handle) instead of a boxed double (decision 0043).
+   */
+  _when: number;
   /** @internal The loop, told when a scheduled timer is cancelled. (The tie-breaking insertion counter lives in the heap's keys only.) */
   declare _loop: EventLoop | null;
 
