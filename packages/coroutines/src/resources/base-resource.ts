@@ -109,7 +109,10 @@ export abstract class BaseResource<
 
   /** @internal The loop a new put or get event uses (binds an unbound owner; refuses another loop). */
   protected _useLoop(): EventLoop {
-    return loopForUse(this, this._boundLoop, (l) => this._bind(l));
+    const bound = this._boundLoop;
+    // The usual case, a resource used on the loop it is bound to while that loop runs, needs no closure.
+    if (bound !== null && bound.isRunning()) return bound;
+    return loopForUse(this, bound, (l) => this._bind(l));
   }
 
   /** Binds to `loop`; the statistics window starts now. */
@@ -156,8 +159,8 @@ export abstract class BaseResource<
   /** @internal Triggers both queues until nothing changes. */
   protected _settle(): void {
     for (;;) {
-      const put = this._trigger(this._puts, (e) => this._doPut(e));
-      const get = this._trigger(this._gets, (e) => this._doGet(e));
+      const put = this._trigger(this._puts, true);
+      const get = this._trigger(this._gets, false);
       if (!put && !get) return;
     }
   }
@@ -173,13 +176,15 @@ export abstract class BaseResource<
     }
   }
 
-  private _trigger<E extends ResourceEvent<unknown>>(queue: EventQueue<E>, doIt: (event: E) => boolean): boolean {
+  /** Walks the put queue (`puts`) or the get queue; returns whether an event left it. */
+  private _trigger(queue: EventQueue<P> | EventQueue<G>, puts: boolean): boolean {
     const events = queue.events;
+    if (events.length === 0) return false;
     let any = false;
     let idx = 0;
     while (idx < events.length) {
-      const event = events[idx] as E;
-      const proceed = doIt(event);
+      const event = events[idx] as P | G;
+      const proceed = puts ? this._doPut(event as P) : this._doGet(event as G);
       if (!event.done()) idx++;
       else {
         events.splice(idx, 1);

@@ -57,9 +57,14 @@ export class ResourceEvent<T> extends Future<T> {
 
   /**
    * Awaits the grant: `yield* event`. Undoes a grant the task did not see, and withdraws the event if
-   * the task is interrupted while it is still queued.
+   * the task is interrupted while it is still queued. An event granted already (a free slot) returns
+   * at once, as `yield* future` on a done future: no suspension, nothing to undo.
    */
-  override *[Symbol.iterator](): Generator<Future<T>, T, unknown> {
+  override [Symbol.iterator](): IterableIterator<Future<T>, T, unknown> {
+    return this.state === "fulfilled" ? super[Symbol.iterator]() : this._await();
+  }
+
+  private *_await(): Generator<Future<T>, T, unknown> {
     try {
       return yield* super[Symbol.iterator]();
     } catch (error) {
