@@ -18,10 +18,12 @@ export class PriorityGroup {
   last = -1;
   /** The group as first asked: a position indexes it. */
   handles: Handle[] = [];
-  private prio: number[] = [];
-  private pos: number[] = [];
-  private fired: number[] = [];
-  private done: boolean[] = [];
+  private readonly prio: number[] = [];
+  private readonly pos: number[] = [];
+  /** A Fenwick tree over positions 1..m of the positions fired (kept from group to group, grown when short). */
+  private fired = new Int32Array(0);
+  /** 1 at a position fired. */
+  private done = new Uint8Array(0);
   private deferred = false;
 
   /** Forgets the group (a new run, or an answer that deferred it). */
@@ -39,10 +41,17 @@ export class PriorityGroup {
     this.last = -1;
     this.deferred = false;
     this.handles = candidates.slice();
-    this.prio = [];
-    this.pos = [];
-    this.fired = Array.from({ length: m + 1 }, () => 0);
-    this.done = Array.from({ length: m }, () => false);
+    // The heap and the position counts are kept from group to group (a crowd asks a new group at every
+    // instant): emptied in place rather than made anew.
+    this.prio.length = 0;
+    this.pos.length = 0;
+    if (this.fired.length < m + 1) {
+      this.fired = new Int32Array(2 * m + 2);
+      this.done = new Uint8Array(2 * m + 2);
+    } else {
+      this.fired.fill(0, 0, m + 1);
+      this.done.fill(0, 0, m);
+    }
     for (let i = 0; i < m; i++) this.push(priorityOf(candidates[i] as Handle), i);
   }
 
@@ -69,8 +78,9 @@ export class PriorityGroup {
 
   /** Records that the last answer fired. */
   advance(): void {
-    this.done[this.last] = true;
-    for (let i = this.last + 1; i < this.fired.length; i += i & -i) this.fired[i] = (this.fired[i] as number) + 1;
+    this.done[this.last] = 1;
+    const m = this.handles.length;
+    for (let i = this.last + 1; i <= m; i += i & -i) this.fired[i] = (this.fired[i] as number) + 1;
     this.length--;
     this.last = -1;
   }
@@ -92,7 +102,7 @@ export class PriorityGroup {
   settle(current: (handle: Handle) => number): boolean {
     while (this.prio.length > 0) {
       const position = this.pos[0] as number;
-      if (this.done[position] === true) {
+      if (this.done[position] === 1) {
         this.pop();
         continue;
       }
