@@ -24,7 +24,8 @@ import { RecordingPolicy, type Coverage, type RunObservation } from "./explorati
 import { FootprintRecorder, type SharedState } from "./footprints.ts";
 import { resolveLevels, type LevelOptions } from "./levels.ts";
 import { criticalPoints } from "./critical-points.ts";
-import { isDeviation, type Decision } from "./schedule.ts";
+import type { Decision } from "./schedule.ts";
+import type { DecisionLog } from "./internal/decision-log.ts";
 
 /** Options of {@link exhaustive}. */
 export interface ExhaustiveOptions {
@@ -55,6 +56,17 @@ interface Prefix {
   /** Answers by position: an index for a choice point, the value for a jitter draw. */
   readonly picks: readonly number[];
   readonly deviations: number;
+}
+
+/** The kind bit of a jitter draw in `DecisionLog.kinds`. */
+const JITTER_BIT = 16;
+
+/** The answers of `log`'s decisions before `i`, then `last`: a prefix to run. */
+function picksBefore(log: DecisionLog, i: number, last: number): number[] {
+  const picks = new Array<number>(i + 1);
+  for (let j = 0; j < i; j++) picks[j] = log.answerAt(j);
+  picks[i] = last;
+  return picks;
 }
 
 /** The answers other than asyncio's at `decision`: option indices, or a draw's other critical points. */
@@ -133,29 +145,35 @@ class ExhaustivePolicy extends RecordingPolicy {
 
   override endRun(_observation: RunObservation): void {
     this.explored++;
-    const decisions = this._recorded();
+    // Read from the policy's log: a crowd's run asks tens of thousands of questions, and an object per
+    // decision (kept until the next run) would cost more than the questions themselves.
+    const log = this._log();
+    const count = log.length;
+    const draws = (log.kinds & JITTER_BIT) !== 0;
     let bare = 0;
-    for (const d of decisions) {
-      if (d.kind !== "jitter" || d.min === d.max) continue;
-      if (d.deadlines === undefined) bare++;
-      else this.followed = true;
+    if (draws) {
+      for (let i = 0; i < count; i++) {
+        if (log.kindAt(i) !== "jitter") continue;
+        const d = log.at(i);
+        if (d.min === d.max) continue;
+        if (d.deadlines === undefined) bare++;
+        else this.followed = true;
+      }
     }
     this.bareDraws = Math.max(this.bareDraws, bare);
     const prefix = this.current.picks.length;
-    const base = decisions.map((d) => d.pick);
     const equivalent = this.recorder === null ? null : this.recorder.reducibleDecisions();
     // Deviations among the decisions before i.
     let before = 0;
-    for (let i = 0; i < decisions.length; i++) {
-      const decision = decisions[i] as Decision;
+    for (let i = 0; i < count; i++) {
       // Past the prefix, every decision branches; within it, only a followed draw can show new values.
-      if ((i >= prefix || decision.deadlines !== undefined) && before + 1 <= this.maxDeviations) {
-        const others = alternatives(decision);
+      const branches = i >= prefix || (draws && log.kindAt(i) === "jitter" && log.at(i).deadlines !== undefined);
+      if (branches && before + 1 <= this.maxDeviations) {
+        const others = alternatives(log.at(i));
         if (i >= prefix && equivalent !== null && equivalent.has(i)) this.pruned += others.length;
-        else
-          for (const alternative of others) if (!this.enqueue([...base.slice(0, i), alternative], before + 1)) return;
+        else for (const alternative of others) if (!this.enqueue(picksBefore(log, i, alternative), before + 1)) return;
       }
-      if (isDeviation(decision)) before++;
+      if (log.deviatesAt(i)) before++;
     }
   }
 
