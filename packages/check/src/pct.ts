@@ -116,8 +116,12 @@ class PctPolicy extends RecordingPolicy {
   /** Mixed: the shortest span of an uncertain duration run 0 drew (`drawOrder`'s reach). */
   private reach = Infinity;
   private learnedFromRun0 = false;
-  /** Mixed, the overtake probe: the absolute due times drawn so far in this run. */
+  /**
+   * Mixed: the absolute due times drawn so far in this run (the overtake probe reads them all; the order
+   * draws ask whether a deadline is one, and drop those past once the list doubles).
+   */
   private drawn: number[] = [];
+  private drawnLimit = 64;
   /** Mixed: the runs of each kind so far. */
   private randomRuns = 0;
   private probeRuns = 0;
@@ -197,6 +201,7 @@ class PctPolicy extends RecordingPolicy {
       this.learnedFromRun0 = true;
     }
     this.drawn = [];
+    this.drawnLimit = 64;
     const probe = PROBES[run];
     this.kind = probe ?? ((run - PROBES.length) % 2 === 0 ? "random" : "pct");
   }
@@ -305,6 +310,11 @@ class PctPolicy extends RecordingPolicy {
       const value = drawOrder(this.rng, point.min, point.max, deadlines, this.reach, (d) =>
         this.wasDrawn(point.time + d),
       );
+      if (this.drawn.length >= this.drawnLimit) {
+        // Only a due time still ahead can be a draw's neighbour: keep the list as long as the pending ones.
+        this.drawn = this.drawn.filter((due) => due > point.time);
+        this.drawnLimit = Math.max(64, 2 * this.drawn.length);
+      }
       this.drawn.push(point.time + value);
       return value;
     }
