@@ -75,19 +75,26 @@ export interface TaskOptions {
 const GeneratorPrototype = Object.getPrototypeOf(function* () {}.prototype) as object;
 
 /**
- * True when `value` is a coroutine object: a generator object (started or not), or an object that
- * implements the generator protocol (`next`, `throw` and `return`), such as the one `sleep()` returns.
+ * A constructor whose `prototype` is the prototype every generator object inherits from, so that
+ * `instanceof` recognises one. `instanceof` walks the chain in a builtin; `Object.getPrototypeOf`
+ * took a runtime call for a generator of a generator function created anew (a nested `function*`,
+ * whose objects get a fresh hidden class per closure): about 130 instructions per task.
+ */
+function GeneratorObject(): void {}
+GeneratorObject.prototype = GeneratorPrototype;
+
+/**
+ * True when `value` is a coroutine object: a generator object (started or not, or an object that
+ * inherits from one), or an object that implements the generator protocol (`next`, `throw` and
+ * `return`), such as the one `sleep()` returns.
  */
 export function isGenerator(value: unknown): value is Generator {
   if (typeof value !== "object" || value === null) return false;
-  let proto: object | null;
   try {
-    proto = Object.getPrototypeOf(value) as object | null;
+    if (value instanceof GeneratorObject) return true;
   } catch {
     return false; // a revoked Proxy
   }
-  if (proto === null) return hasGeneratorMethods(value);
-  if (Object.getPrototypeOf(proto) === GeneratorPrototype) return true;
   return hasGeneratorMethods(value);
 }
 

@@ -12,6 +12,7 @@ import {
   allTasks,
   currentTask,
   isCancellation,
+  isGenerator,
   type Coroutine,
   type Future,
 } from "../src/index.ts";
@@ -455,5 +456,40 @@ describe("Task.interrupt", () => {
       })(),
     );
     expect(() => loop.runUntilComplete(self.task as Task<void>)).toThrow(/not allowed to interrupt itself/);
+  });
+});
+
+describe("isGenerator", () => {
+  it("recognises generator objects, those of a generator function created anew included, and the protocol", () => {
+    const objects = [0, 1, 2].map(() => {
+      function* fresh(): Coroutine<number> {
+        yield* nap(0);
+        return 1;
+      }
+      return fresh();
+    });
+    for (const object of objects) expect(isGenerator(object)).toBe(true);
+    expect(isGenerator(Object.create(objects[0] as object))).toBe(true);
+    const protocol = { next: () => ({ done: true, value: 1 }), throw: () => undefined, return: () => undefined };
+    expect(isGenerator(protocol)).toBe(true);
+    expect(isGenerator(Object.assign(Object.create(null) as object, protocol))).toBe(true);
+  });
+
+  it("refuses what is not a coroutine, a revoked Proxy included", () => {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    for (const value of [null, undefined, 1, "gen", {}, { next: () => 1 }, proxy, function* () {}]) {
+      expect(isGenerator(value)).toBe(false);
+    }
+  });
+
+  it("runs a generator of a generator function created per run as a task", () => {
+    for (let run = 0; run < 3; run++) {
+      function* deposit(): Coroutine<number> {
+        yield* nap(1);
+        return run;
+      }
+      expect(new EventLoop().runUntilComplete(deposit())).toBe(run);
+    }
   });
 });
