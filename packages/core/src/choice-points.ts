@@ -31,10 +31,11 @@ export function moveDueTimersWithPolicy(loop: EventLoop): void {
     // A group deferred by the last iteration comes back whole: the same array, unless a timer of it was
     // cancelled or a new one joined it (then a new array, so a policy keeping state per array starts over).
     const front = timers.takeFront();
+    const whole = front !== null && !timers.takenMaybeCancelled;
     let group: TimerHandle[];
     if (front === null) group = [];
-    else if (front.maybeCancelled) group = keepLive(loop, front.handles);
-    else group = front.handles;
+    else if (whole) group = front;
+    else group = keepLive(loop, front);
     let joined = false;
     while (timers.size > 0 && timers.peekWhen() === when) {
       const handle = timers.pop();
@@ -43,7 +44,7 @@ export function moveDueTimersWithPolicy(loop: EventLoop): void {
         handle._flags &= ~FLAG_SCHEDULED;
         loop._timerCancelledCount--;
       } else {
-        if (!joined && front !== null && !front.maybeCancelled) group = group.slice();
+        if (!joined && whole) group = group.slice();
         joined = true;
         group.push(handle);
       }
@@ -93,9 +94,9 @@ function fireGroup(loop: EventLoop, group: TimerHandle[]): boolean {
       return true;
     }
     // shift() for asyncio's own pick: V8 trims the array's start in place instead of moving it.
-    const handle = pick === 0 ? group.shift() : group.splice(pick, 1)[0];
-    (handle as TimerHandle)._flags &= ~FLAG_SCHEDULED;
-    ready.push(handle as TimerHandle);
+    const handle = (pick === 0 ? group.shift() : group.splice(pick, 1)[0]) as TimerHandle;
+    handle._flags &= ~FLAG_SCHEDULED;
+    ready.push(handle);
     firedInGroup++;
   }
   return false;

@@ -25,6 +25,9 @@ import { FLAG_SCHEDULED, type TimerHandle } from "./handle.ts";
  */
 const EMPTY_KEYS = new Float64Array(0);
 
+/** The front run when there is none: shared, never written (a deferral hands back an array of its own). */
+const NO_FRONT: TimerHandle[] = [];
+
 /**
  * A min-heap of timer handles by `(when, seq)`. Cancelled handles are not removed here: the loop skips
  * them at the head and rebuilds the heap with {@link TimerQueue.retain} when they dominate.
@@ -35,7 +38,7 @@ export class TimerQueue {
   private _items: (TimerHandle | undefined)[] = [];
   private _size = 0;
   /** The front run (see the module doc): its timers from `_frontHead` on. */
-  private _front: TimerHandle[] = [];
+  private _front: TimerHandle[] = NO_FRONT;
   private _frontHead = 0;
   /** The timers left in the front run. */
   private _frontCount = 0;
@@ -46,6 +49,12 @@ export class TimerQueue {
    * group back whole compares it with its value at the deferral to know whether to look for cancelled ones.
    */
   cancels = 0;
+
+  /**
+   * For the run the last {@link TimerQueue.takeFront} returned: false when no timer at all was cancelled
+   * since it was handed back (none of its timers can be cancelled).
+   */
+  takenMaybeCancelled = false;
 
   /** The number of timers held, cancelled ones included. */
   get size(): number {
@@ -95,18 +104,20 @@ export class TimerQueue {
   /**
    * Takes the whole front run when its head is the earliest timer (the array given to
    * {@link TimerQueue.restoreFront}, the very same when none was popped meanwhile), or returns `null`.
-   * `maybeCancelled` is false when no timer at all was cancelled since it was handed back.
+   * {@link TimerQueue.takenMaybeCancelled} then says whether a timer of it may have been cancelled since.
+   * (Two results without an object: a policy that defers after every fire takes a run per iteration.)
    */
-  takeFront(): { handles: TimerHandle[]; maybeCancelled: boolean } | null {
+  takeFront(): TimerHandle[] | null {
     if (this._frontCount === 0 || !this._frontFirst()) return null;
     const handles = this._front;
     if (this._frontHead > 0) handles.splice(0, this._frontHead);
+    this.takenMaybeCancelled = this.cancels !== this._frontCancels;
     this._dropFront();
-    return { handles, maybeCancelled: this.cancels !== this._frontCancels };
+    return handles;
   }
 
   private _dropFront(): void {
-    this._front = [];
+    this._front = NO_FRONT;
     this._frontHead = 0;
     this._frontCount = 0;
   }
