@@ -60,7 +60,8 @@ import {
   KIND_TIMER,
   TimerHandle,
 } from "./handle.ts";
-import { ChoiceLog, type ChoiceRecord, type PolicyLevels, type SchedulingPolicy } from "./policy.ts";
+import { ChoiceLog } from "./choice-log.ts";
+import type { ChoiceRecord, PolicyLevels, SchedulingPolicy } from "./policy.ts";
 import { Random } from "./random.ts";
 import { ReadyQueue } from "./ready-queue.ts";
 import {
@@ -166,9 +167,8 @@ export class EventLoop {
   /** Set by a run call with no policy and no step budget: a sleep may wake its task in place (decision 0039). */
   _wakeInPlace = false;
   /**
-   * The last callback that passed {@link EventLoop._checkCallback}: rescheduling the same function (a
-   * chain, a periodic timer) skips the generator-function test, whose prototype lookup
-   * showed in a callSoon chain (decision 0017).
+   * The last callback that passed {@link EventLoop._checkCallback}: rescheduling the same function (a chain, a
+   * periodic timer) skips the generator-function test, whose prototype lookup showed in a callSoon chain (0017).
    */
   private _checkedCallback: unknown = UNCHECKED;
 
