@@ -83,6 +83,30 @@ const ratios: ReadonlyArray<readonly [workload: string, everySize: boolean, line
     ],
   ],
   [
+    "W4c",
+    true,
+    [
+      {
+        slow: "asked",
+        fast: "simloop",
+        description:
+          "the loop asking every tie question, answered at once ÷ the program alone (what being asked costs the loop: the floor of fifo, random and exhaustive runs)",
+      },
+      {
+        slow: "one-per-iteration",
+        fast: "simloop",
+        description:
+          "the loop firing one timer per iteration, deferring the rest, answered at once ÷ the program alone (the floor of a PCT run: its iterations and questions)",
+      },
+      {
+        slow: "pct",
+        fast: "one-per-iteration",
+        description:
+          "explore under pct ÷ that floor (PCT's own work per question: priorities, change points, recording)",
+      },
+    ],
+  ],
+  [
     "W4",
     false,
     [

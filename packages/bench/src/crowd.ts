@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { EventLoop, type Coroutine } from "@simloop/core";
+import { EventLoop, type ChoicePoint, type Coroutine, type JitterPoint, type SchedulingPolicy } from "@simloop/core";
 import { gather, sleep } from "@simloop/coroutines";
 import type { ExploreFn } from "./exploration.ts";
 import type { Workload } from "./harness.ts";
@@ -55,12 +55,39 @@ function programOf(tasks: number): (loop: EventLoop) => Coroutine<void> {
   return program;
 }
 
-/** The program alone: as many fresh loops as a campaign executes runs. Returns the sleeps run. */
-export function runCrowdAlone(tasks: number): number {
+const TIES_ONLY = { ties: true, interleave: false, jitter: false, faults: false, io: false } as const;
+
+/**
+ * The floors under the explored rows: loops whose policy asks every tie question an exploring policy is
+ * asked but answers it at once, with no explore around it. `asked` fires every tie in asyncio's order
+ * (one question per timer: what a FIFO or random run is asked); `one-per-iteration` fires the first
+ * timer and defers the rest after each fire (PCT's shape: one iteration and two questions per timer).
+ */
+export const CROWD_FLOORS: Readonly<Record<"asked" | "one-per-iteration", SchedulingPolicy>> = {
+  asked: {
+    name: "asked",
+    levels: TIES_ONLY,
+    choose: (): number => 0,
+    chooseDuration: (point: JitterPoint): number => point.min,
+  },
+  "one-per-iteration": {
+    name: "one-per-iteration",
+    levels: TIES_ONLY,
+    choose: (point: ChoicePoint): number => (point.kind === "tie" && point.canDefer ? point.options - 1 : 0),
+    chooseDuration: (point: JitterPoint): number => point.min,
+  },
+};
+
+/**
+ * The program alone (or under one of {@link CROWD_FLOORS}, recording no choices): as many fresh loops
+ * as a campaign executes runs. Returns the sleeps run.
+ */
+export function runCrowdAlone(tasks: number, floor?: keyof typeof CROWD_FLOORS): number {
   const program = programOf(tasks);
   const runs = executedRuns(campaignRuns(tasks));
+  const options = floor === undefined ? {} : { policy: CROWD_FLOORS[floor], recordChoices: false };
   for (let i = 0; i < runs; i++) {
-    const loop = new EventLoop();
+    const loop = new EventLoop(options);
     loop.runUntilComplete(program(loop));
   }
   return runs * tasks * CROWD_SLEEPS;
@@ -100,7 +127,19 @@ export function crowdWorkload(explore: ExploreFn, quick: boolean): Workload {
         id: "simloop",
         name: "the program alone: a fresh loop per run, no policy, no explore",
         role: "simloop",
-        run: runCrowdAlone,
+        run: (n: number) => runCrowdAlone(n),
+      },
+      {
+        id: "asked",
+        name: "the loop asking every tie, answered at once (asyncio's order; no explore)",
+        role: "baseline" as const,
+        run: (n: number) => runCrowdAlone(n, "asked"),
+      },
+      {
+        id: "one-per-iteration",
+        name: "the loop firing one timer per iteration, deferring the rest (PCT's shape; no explore)",
+        role: "baseline" as const,
+        run: (n: number) => runCrowdAlone(n, "one-per-iteration"),
       },
       ...CROWD_POLICIES.map((policy) => ({
         id: policy,

@@ -168,7 +168,7 @@ export function evaluateTargets(
   }
   const w4c = results.get("W4c");
   if (w4c !== undefined && w4c.workload.sizes.includes(100)) {
-    for (const row of w4c.rows.filter((r) => r.n === 100 && r.system.id !== "simloop")) {
+    for (const row of w4c.rows.filter((r) => r.n === 100 && r.system.role === "peer")) {
       out.push(
         ratioTarget(
           w4c,

@@ -20,6 +20,8 @@ import {
   sleepersWorkload,
   SLEEPS_PER_TASK,
 } from "../src/coroutines.ts";
+import { CROWD_FLOORS, CROWD_SLEEPS, crowd, runCrowdAlone } from "../src/crowd.ts";
+import { EventLoop } from "@simloop/core";
 import { loadExplore, lostUpdateBalances, runSimloopExplore, W4_PENDING } from "../src/exploration.ts";
 import { measureWorkload, pairedRatio, type Workload } from "../src/harness.ts";
 import {
@@ -107,6 +109,19 @@ describe("bench smoke", () => {
     expect(runBareSleepers(sleepDurations(n), 10, SLEEPS_PER_TASK)).toBe(n);
     expect(runSimloopSleepers(n)).toBe(n);
     expect(await runFakeTimersSleepers(sleepDurations(n), 10, SLEEPS_PER_TASK)).toBe(n);
+  });
+
+  it("runs W4c's floors as they claim: every tie asked in one iteration, or one timer fired per iteration", () => {
+    const iterations = (floor: keyof typeof CROWD_FLOORS): number => {
+      const loop = new EventLoop({ policy: CROWD_FLOORS[floor], recordChoices: false });
+      loop.runUntilComplete(crowd(10)(loop));
+      return loop.iteration;
+    };
+    // Asked in asyncio's order: an iteration fires the 10 timers, the next runs their tasks' steps.
+    expect(iterations("asked")).toBeLessThanOrEqual(2 * CROWD_SLEEPS + 10);
+    // PCT's shape: one timer per iteration, so at least one iteration per sleep of every task.
+    expect(iterations("one-per-iteration")).toBeGreaterThanOrEqual(10 * CROWD_SLEEPS);
+    expect(runCrowdAlone(10, "one-per-iteration")).toBe(runCrowdAlone(10));
   });
 
   it("measures a positive, bounded heap size per suspended task", () => {
