@@ -6,8 +6,10 @@
  * doubles each, and the records built when asked for, once each. The doubles go in fixed chunks rather
  * than one growing array: growing a single array copies everything recorded at every step and allocates
  * ever larger blocks, which at 40,000 answers cost several times the run itself; a full chunk is kept
- * as it is and a new one started. The first chunk is small (most policy loops answer a few questions),
- * and each new chunk is twice the last, up to {@link MAX_CHUNK} numbers.
+ * as it is and a new one started. The first chunk is a plain array grown as answers come, up to
+ * {@link FIRST_CHUNK} numbers: most policy loops answer a few questions, and a typed array of that size
+ * would cost them a separately allocated buffer (microseconds). The next chunks are typed arrays, each
+ * twice the last, up to {@link MAX_CHUNK} numbers.
  *
  * @module
  */
@@ -16,7 +18,7 @@ import type { ChoiceRecord } from "./policy.ts";
 /** The numbers kept per answer: kind, time, iteration, options, pick. */
 const STRIDE = 5;
 
-/** The first chunk's size in numbers (64 answers). */
+/** The first chunk's size in numbers (64 answers), a plain array. */
 const FIRST_CHUNK = 64 * STRIDE;
 
 /** The largest chunk in numbers (2,048 answers, 80 KiB). */
@@ -31,18 +33,17 @@ const KIND_CODES: Readonly<Record<ChoiceRecord["kind"], number>> = {
   jitter: 4,
 };
 
-/** Shared by every log that has recorded nothing: a loop without a policy allocates no chunk. */
-const NO_CHUNK = new Float64Array(0);
-
 /** @internal The answers of one loop's policy, in order (nothing allocated until the first: most loops have no policy). */
 export class ChoiceLog {
-  /** The full chunks, oldest first. */
-  private _full: Float64Array[] | null = null;
-  /** The chunk being written. */
-  private _chunk: Float64Array = NO_CHUNK;
+  /** The first chunk, a plain array (`null` before the first answer: a loop without a policy allocates none). */
+  private _head: number[] | null = null;
+  /** The typed chunks filled, oldest first. */
+  private _full: Float64Array[] = [];
+  /** The typed chunk being written, once the first is full. */
+  private _chunk: Float64Array | null = null;
   /** The numbers written in {@link ChoiceLog._chunk}. */
   private _used = 0;
-  /** The answers in the full chunks. */
+  /** The answers before {@link ChoiceLog._chunk} (in the first chunk and the full ones). */
   private _before = 0;
   /** A jitter answer's bounds, by its index. */
   private _bounds: Map<number, { readonly min: number; readonly max: number }> | null = null;
@@ -58,16 +59,35 @@ export class ChoiceLog {
 
   /** The number of answers recorded. */
   get length(): number {
-    return this._before + this._used / STRIDE;
+    if (this._chunk !== null) return this._before + this._used / STRIDE;
+    return this._head === null ? 0 : this._head.length / STRIDE;
   }
 
   /** Records an answer. */
   push(kind: ChoiceRecord["kind"], time: number, iteration: number, options: number, pick: number): void {
     if (!this._on) return;
-    if (this._used === this._chunk.length) this._nextChunk();
-    const chunk = this._chunk;
+    const code = KIND_CODES[kind];
+    let chunk = this._chunk;
+    if (chunk === null) {
+      const head = (this._head ??= []);
+      if (head.length < FIRST_CHUNK) {
+        // Indexed stores rather than one push of five (which the optimizer leaves to a builtin call).
+        const at = head.length;
+        head[at] = code;
+        head[at + 1] = time;
+        head[at + 2] = iteration;
+        head[at + 3] = options;
+        head[at + 4] = pick;
+        return;
+      }
+      chunk = this._nextChunk(FIRST_CHUNK / STRIDE, 2 * FIRST_CHUNK);
+    } else if (this._used === chunk.length) {
+      this._full.push(chunk);
+      chunk = this._nextChunk(this._before + chunk.length / STRIDE, Math.min(2 * chunk.length, MAX_CHUNK));
+    }
+    // The typed chunks' stores have a site of their own: one site for both kinds of array would be slower for each.
     const at = this._used;
-    chunk[at] = KIND_CODES[kind];
+    chunk[at] = code;
     chunk[at + 1] = time;
     chunk[at + 2] = iteration;
     chunk[at + 3] = options;
@@ -85,10 +105,12 @@ export class ChoiceLog {
   /** Every answer as a record, in order: the same array each call, completed with the answers since. */
   records(): readonly ChoiceRecord[] {
     const records = (this._records ??= []);
-    const chunks = this._full === null ? [this._chunk] : [...this._full, this._chunk];
+    if (this._head === null) return records;
     let first = 0;
+    const chunks: ArrayLike<number>[] = [this._head, ...this._full];
+    if (this._chunk !== null) chunks.push(this._chunk.subarray(0, this._used));
     for (const chunk of chunks) {
-      const count = chunk === this._chunk ? this._used / STRIDE : chunk.length / STRIDE;
+      const count = chunk.length / STRIDE;
       for (let i = Math.max(records.length - first, 0); i < count; i++) records.push(this._record(chunk, i, first + i));
       first += count;
     }
@@ -96,7 +118,7 @@ export class ChoiceLog {
   }
 
   /** The record of answer `index`, the `i`th of `chunk`. */
-  private _record(chunk: Float64Array, i: number, index: number): ChoiceRecord {
+  private _record(chunk: ArrayLike<number>, i: number, index: number): ChoiceRecord {
     const at = i * STRIDE;
     const base = {
       kind: KINDS[chunk[at] as number] as ChoiceRecord["kind"],
@@ -109,14 +131,12 @@ export class ChoiceLog {
     return bounds === undefined ? base : { ...base, min: bounds.min, max: bounds.max };
   }
 
-  /** Keeps the full chunk and starts one twice its size (the first: {@link FIRST_CHUNK}). */
-  private _nextChunk(): void {
-    const full = this._chunk;
-    if (full.length > 0) {
-      (this._full ??= []).push(full);
-      this._before += full.length / STRIDE;
-    }
-    this._chunk = new Float64Array(Math.min(Math.max(2 * full.length, FIRST_CHUNK), MAX_CHUNK));
+  /** Starts a typed chunk of `size` numbers after `before` answers. */
+  private _nextChunk(before: number, size: number): Float64Array {
+    const chunk = new Float64Array(size);
+    this._chunk = chunk;
+    this._before = before;
     this._used = 0;
+    return chunk;
   }
 }
