@@ -58,6 +58,8 @@ export const MUST_CANCEL = 32;
 export const CANCELLABLE = 64;
 /** @internal Its exception is unretrieved but the loop's bounded list did not keep it (only counted). */
 export const UNTRACKED = 128;
+/** @internal Task: its coroutine is a generator object, stepped with the engine's generator methods (see `Task._step`). */
+export const ENGINE_GENERATOR = 256;
 
 /** A done callback: called (through `callSoon`) with the future once it is done. */
 export type DoneCallback<F> = (future: F) => unknown;

@@ -34,6 +34,7 @@ import type { EventLoop } from "./event-loop.ts";
 import {
   BLOCKING,
   CANCELLABLE,
+  ENGINE_GENERATOR,
   FINISHED,
   Future,
   HAS_EXCEPTION,
@@ -72,7 +73,7 @@ export interface TaskOptions {
   readonly cancellable?: boolean;
 }
 
-const GeneratorPrototype = Object.getPrototypeOf(function* () {}.prototype) as object;
+const GeneratorPrototype = Object.getPrototypeOf(function* () {}.prototype) as Generator;
 
 /**
  * A constructor whose `prototype` is the prototype every generator object inherits from, so that
@@ -145,6 +146,7 @@ export class Task<T> extends Future<T> {
     this._prevTask = null;
     this._nextTask = null;
     if (cancellable) this._state |= CANCELLABLE;
+    if (coro instanceof GeneratorObject) this._state |= ENGINE_GENERATOR;
   }
 
   /** The task's name. */
@@ -289,7 +291,15 @@ export class Task<T> extends Future<T> {
     return (this._state & CANCELLABLE) !== 0;
   }
 
-  /** @internal One step of the coroutine (asyncio's `Task.__step`). */
+  /**
+   * @internal One step of the coroutine (asyncio's `Task.__step`). A generator object is resumed with
+   * the engine's own `Generator.prototype.next` and `.throw` (read at each step), not with the methods
+   * it inherits, as CPython resumes a coroutine with its type's `send` and `throw`, which no program can
+   * replace: a `next` defined on one generator function's `prototype` is not called (decision 0044).
+   * Reading `next` off the object missed the engine's property caches once per generator function
+   * created anew (a `function*` declared inside the program gives its objects a hidden class of their
+   * own). Any other object implementing the protocol (such as `sleep()`'s) is resumed through its own methods.
+   */
   _step(excIn: unknown): void {
     const state = this._state;
     if ((state & STATE_MASK) !== PENDING) {
@@ -314,7 +324,13 @@ export class Task<T> extends Future<T> {
     try {
       let r: IteratorResult<Yieldable, T>;
       try {
-        r = exc === NO_EXCEPTION ? this._coro.next(undefined) : this._coro.throw(exc);
+        // Not a helper function: a frame between the coroutine and `_step` would hide the task's
+        // generator function from the trace's sites (site.ts).
+        const coro = this._coro;
+        if ((state & ENGINE_GENERATOR) === 0) r = exc === NO_EXCEPTION ? coro.next(undefined) : coro.throw(exc);
+        else if (exc === NO_EXCEPTION)
+          r = GeneratorPrototype.next.call(coro, undefined) as IteratorResult<Yieldable, T>;
+        else r = GeneratorPrototype.throw.call(coro, exc) as IteratorResult<Yieldable, T>;
       } catch (error) {
         if (isCancellation(error)) {
           this._extraRecord().cancelledExc = error;

@@ -493,3 +493,59 @@ describe("isGenerator", () => {
     }
   });
 });
+
+describe("how a task resumes its coroutine (decision 0044)", () => {
+  it("resumes a generator object with the engine's generator methods, not a next or throw defined on its function's prototype", () => {
+    const calls: string[] = [];
+    function* body(): Coroutine<string> {
+      try {
+        yield* nap(1);
+      } catch (error) {
+        return `caught ${String(error)}`;
+      }
+      return "slept";
+    }
+    const proto = body.prototype as { next: unknown; throw: unknown };
+    proto.next = function () {
+      calls.push("next");
+      return { done: true, value: "overridden" };
+    };
+    proto.throw = function () {
+      calls.push("throw");
+      return { done: true, value: "overridden" };
+    };
+    const loop = new EventLoop();
+    expect(loop.runUntilComplete(body())).toBe("slept");
+    const task = loop.createTask(body());
+    loop.callSoon(() => task.interrupt("stop"));
+    expect(loop.runUntilComplete(task)).toMatch(/^caught /);
+    expect(calls).toEqual([]);
+  });
+
+  it("resumes an object that only implements the protocol through its own methods", () => {
+    const sent: unknown[] = [];
+    const protocol = {
+      next(value: unknown) {
+        sent.push(value);
+        return { done: true as const, value: "own" };
+      },
+      throw: (error: unknown) => {
+        throw error;
+      },
+      return: (value: unknown) => ({ done: true as const, value }),
+    };
+    expect(new EventLoop().runUntilComplete(protocol as unknown as Coroutine<string>)).toBe("own");
+    expect(sent).toEqual([undefined]);
+  });
+
+  it("fails a task whose coroutine only inherits from a generator object with the engine's TypeError, as before", () => {
+    function* body(): Coroutine<number> {
+      yield* nap(1);
+      return 1;
+    }
+    const loop = new EventLoop();
+    const task = loop.createTask(Object.create(body()) as Coroutine<number>);
+    loop.runUntilComplete(nap(2));
+    expect(task.exception()).toBeInstanceOf(TypeError);
+  });
+});
