@@ -14,7 +14,12 @@ import { handleWords } from "./words.ts";
 export interface RunObservation {
   /** Decision points asked in the run (k, for PCT). */
   readonly decisions: number;
-  /** Tasks that ran at least one step (n, for PCT); 0 when the policy declared `observesTasks: false`. */
+  /**
+   * Tasks that ran (n, for PCT); 0 when the policy declared `observesTasks: false`. A generator run that
+   * `explore` does not trace counts the tasks created, each of which ran at least one step unless the
+   * run ended first (never fewer than ran, so PCT's bound stays a lower bound); a traced run counts
+   * the tasks its trace shows stepping, by name.
+   */
   readonly tasks: number;
   /** Whether the run failed. */
   readonly failed: boolean;

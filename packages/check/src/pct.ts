@@ -126,6 +126,8 @@ class PctPolicy extends RecordingPolicy {
   private randomRuns = 0;
   private probeRuns = 0;
   private changePoints: number[] = [];
+  /** The change points before this one (at an earlier step than the current question's) are past. */
+  private nextChange = 0;
   private lastFired = -Infinity;
   private lastIteration = -1;
   private observedRuns = 0;
@@ -183,6 +185,7 @@ class PctPolicy extends RecordingPolicy {
       while (points.size < wanted) points.add(this.rng.integer(1, k));
     }
     this.changePoints = [...points].sort((a, b) => a - b);
+    this.nextChange = 0;
     return super.beginRun(run);
   }
 
@@ -229,10 +232,16 @@ class PctPolicy extends RecordingPolicy {
     return priority;
   }
 
-  /** The change point index (1-based) at the current step, or 0. */
+  /**
+   * The change point index (1-based) at the current step, or 0. Steps only grow within a run, so the
+   * change points already passed are skipped once, not searched at every question.
+   */
   private changeAt(step: number): number {
-    const i = this.changePoints.indexOf(step);
-    return i < 0 ? 0 : i + 1;
+    const points = this.changePoints;
+    let i = this.nextChange;
+    while (i < points.length && (points[i] as number) < step) i++;
+    this.nextChange = i;
+    return i < points.length && points[i] === step ? i + 1 : 0;
   }
 
   /** The index of the highest-priority candidate (the first on equal priorities). No closure: it runs per decision. */

@@ -137,14 +137,17 @@ export interface Executed {
   readonly loop: EventLoop;
   readonly failure: RunFailure | undefined;
   readonly value: unknown;
-  /** Tasks that ran at least one step, when counted (`"steppers"`), else 0. */
+  /** Tasks created on the run's loop, when counted (`"steppers"`), else 0 (see {@link execute}). */
   readonly tasks: number;
 }
 
 /**
  * @internal Runs `program` once on a fresh loop and classifies the outcome, without building a trace
  * copy or a schedule: the per-run core of {@link runProgram} and of `explore`. `trace` is `true` for a
- * full trace, `false` for none, and `"steppers"` to count the tasks that ran without keeping the trace.
+ * full trace, `false` for none, and `"steppers"` to count the tasks without keeping the trace: the
+ * tasks created (`loop.tasksCreated`), each of which ran at least one step unless the run ended first,
+ * read once the run is over. No instrument counts them step by step: an instrument on the loop costs
+ * every dispatch and every task step of the run (decision 0045).
  */
 export function execute(
   program: Program,
@@ -164,7 +167,6 @@ export function execute(
         : { policy, seed, trace: traceOption, maxSteps, unhandled: "collect" },
   );
   observeRun(policy, loop);
-  const steppers = trace === "steppers" ? countStepsOf(loop) : null;
   options.setup?.(loop);
   let failure: RunFailure | undefined;
   let value: unknown;
@@ -174,7 +176,12 @@ export function execute(
     if (isRefusal(error)) throw error;
     failure = { kind: classifyError(error), error };
   }
-  return { loop, failure: finishRun(loop, failure, options), value, tasks: steppers === null ? 0 : steppers.size };
+  return {
+    loop,
+    failure: finishRun(loop, failure, options),
+    value,
+    tasks: trace === "steppers" ? loop.tasksCreated : 0,
+  };
 }
 
 /** @internal Lets a policy that watches its runs ({@link ExplorationPolicy.observe}) see the fresh `loop`. */

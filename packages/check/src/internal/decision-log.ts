@@ -34,7 +34,11 @@ export function jitterDecision(point: JitterPoint, value: number): Decision {
 const STRIDE = 5;
 
 const KINDS: readonly DecisionKind[] = ["tie", "interleave", "fault", "delivery", "jitter"];
-const KIND_CODES: Readonly<Record<DecisionKind, number>> = { tie: 0, interleave: 1, fault: 2, delivery: 3, jitter: 4 };
+
+/** A kind's code (its index in KINDS): compared, not looked up by name, as it runs per decision. */
+function codeOf(kind: DecisionKind): number {
+  return kind === "tie" ? 0 : kind === "interleave" ? 1 : kind === "fault" ? 2 : kind === "delivery" ? 3 : 4;
+}
 
 const EMPTY = new Float64Array(0);
 
@@ -49,7 +53,7 @@ export class DecisionLog {
   /** Five numbers per decision (see STRIDE); the buffer is reused from run to run. */
   private data: Float64Array = EMPTY;
   private count = 0;
-  /** The kinds recorded since the last clear, one bit each (bit `KIND_CODES[kind]`). */
+  /** The kinds recorded since the last clear, one bit each (bit `codeOf(kind)`). */
   private kindBits = 0;
   /** Decisions kept whole (jitter draws, labelled decisions), by index. */
   private readonly whole = new Map<number, Decision>();
@@ -95,7 +99,7 @@ export class DecisionLog {
     const at = this.count * STRIDE;
     if (at + STRIDE > this.data.length) this.grow(at + STRIDE);
     const data = this.data;
-    const code = KIND_CODES[kind];
+    const code = codeOf(kind);
     this.kindBits |= 1 << code;
     // Written in place over the last run's numbers.
     data[at] = code;
@@ -121,6 +125,19 @@ export class DecisionLog {
   pushWhole(decision: Decision): void {
     this.whole.set(this.count, decision);
     this.push(decision.kind, decision.options, decision.pick, decision.time ?? 0, decision.iteration ?? 0);
+  }
+
+  /** Whether a decision is kept whole (a jitter draw, a labelled decision): else each is only its numbers. */
+  get hasWhole(): boolean {
+    return this.whole.size > 0;
+  }
+
+  /**
+   * The numbers of the decisions, five per decision (kind code as KINDS indexes it, options, pick, time,
+   * iteration), valid up to `5 × length`: for a reader that walks a whole run (read, never written).
+   */
+  numbers(): Float64Array {
+    return this.data;
   }
 
   /** The kind of decision `i`. */

@@ -24,6 +24,9 @@ const INDEX_BITS = 12;
 const REGISTERS = 1 << INDEX_BITS;
 const TWO_21 = 2 ** 21;
 
+/** The kind's residue in the key (tie 1, interleave 2, fault 3, delivery 0), by the log's kind code. */
+const RESIDUES: readonly number[] = [1, 2, 3, 0];
+
 const float = new Float64Array(1);
 const words = new Uint32Array(float.buffer);
 
@@ -119,6 +122,10 @@ export class DistinctSchedules {
    * {@link DistinctSchedules.addDecisions} gives them, read without building an object per decision.
    */
   addLog(log: DecisionLog): void {
+    if (!log.hasWhole) {
+      this.addNumbers(log.numbers(), log.length);
+      return;
+    }
     let end = log.length;
     while (end > 0 && !log.deviatesAt(end - 1)) end--;
     this.a = 0x3c6ef372;
@@ -137,6 +144,25 @@ export class DistinctSchedules {
         );
       }
       this.addNumber(log.pickAt(i));
+    }
+    this.keep();
+  }
+
+  /**
+   * {@link DistinctSchedules.addLog} for a log of choice points only (no decision kept whole): the same
+   * key, read straight from its numbers (five per decision: kind code, options, pick, time, iteration).
+   */
+  private addNumbers(data: Float64Array, count: number): void {
+    let end = count;
+    while (end > 0 && data[(end - 1) * 5 + 2] === 0) end--;
+    this.a = 0x3c6ef372;
+    this.b = 0x1b873593;
+    this.add(end);
+    for (let i = 0; i < end; i++) {
+      const at = i * 5;
+      // The log's kind codes (tie 0, interleave 1, fault 2, delivery 3) as addDecisions encodes them.
+      this.addNumber((data[at + 1] as number) * 4 + (RESIDUES[data[at] as number] as number));
+      this.addNumber(data[at + 2] as number);
     }
     this.keep();
   }
