@@ -133,6 +133,8 @@ class PctPolicy extends RecordingPolicy {
   private observedRuns = 0;
   /** The tie group being asked, by priority: O(log m) per question instead of a scan. */
   private readonly group = new PriorityGroup();
+  /** The priority changes so far (change points met), for the group's entries read since (see `PriorityGroup.settle`). */
+  private changes = 0;
   private readonly priorityOfHandle = (handle: Handle): number => this.priorityOf(this.ownerOf(handle));
 
   constructor(seed: number, depth: number, options: PctOptions, mixed = false) {
@@ -174,6 +176,7 @@ class PctPolicy extends RecordingPolicy {
     this.currentRun = run;
     this.rng = new Random(runSeed(this.seed, run));
     this.priorities = new Map();
+    this.changes++;
     this.group.clear();
     this.lastFired = -Infinity;
     this.lastIteration = -1;
@@ -275,6 +278,7 @@ class PctPolicy extends RecordingPolicy {
     if (change > 0) {
       // The candidate that would run loses its priority: below every initial one (which are >= depth).
       this.priorities.set(this.ownerOf(candidates[index] as Owned), this.depth - change);
+      this.changes++;
       index = this.best(candidates);
     }
     return index;
@@ -290,12 +294,13 @@ class PctPolicy extends RecordingPolicy {
     const candidates = point.candidates;
     if (group.continues(candidates)) {
       if (group.last >= 0) group.advance();
-    } else group.reset(candidates, this.priorityOfHandle);
-    group.settle(this.priorityOfHandle);
+    } else group.reset(candidates, this.priorityOfHandle, this.changes);
+    group.settle(this.priorityOfHandle, this.changes);
     if (change > 0) {
       // The candidate that would run loses its priority: below every initial one (which are >= depth).
       this.priorities.set(this.ownerOf(group.handles[group.topPosition()] as Handle), this.depth - change);
-      group.settle(this.priorityOfHandle);
+      this.changes++;
+      group.settle(this.priorityOfHandle, this.changes);
     }
     const top = group.topPriority();
     if (point.canDefer && point.iteration === this.lastIteration && this.lastFired > top) {

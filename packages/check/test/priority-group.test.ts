@@ -30,17 +30,19 @@ describe("PCT's priority group", () => {
           const current = (h: Handle): number => priority.get(h) as number;
           let group: Handle[] = handles.slice();
           const pg = new PriorityGroup();
-          pg.reset(group, current);
+          // The priority changes so far: an entry read since the last one is not read again.
+          let changes = 0;
+          pg.reset(group, current, changes);
           let lowered = -1;
           for (const op of ops) {
             if (group.length === 0) break;
             if (pg.continues(group)) {
               if (pg.last >= 0) pg.advance();
-            } else pg.reset(group, current);
-            pg.settle(current);
+            } else pg.reset(group, current, changes);
+            pg.settle(current, changes);
             if (op === "lower") {
               priority.set(pg.handles[pg.topPosition()] as Handle, lowered--);
-              pg.settle(current);
+              pg.settle(current, ++changes);
             }
             const index = pg.indexOf(pg.topPosition());
             expect(index).toBe(scan(group, priority));

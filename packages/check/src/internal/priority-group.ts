@@ -20,6 +20,8 @@ export class PriorityGroup {
   handles: Handle[] = [];
   private readonly prio: number[] = [];
   private readonly pos: number[] = [];
+  /** The priority changes counted when each entry's priority was last read (see {@link PriorityGroup.settle}). */
+  private readonly seen: number[] = [];
   /** A Fenwick tree over positions 1..m of the positions fired (kept from group to group, grown when short). */
   private fired = new Int32Array(0);
   /** 1 at a position fired. */
@@ -33,8 +35,11 @@ export class PriorityGroup {
     this.deferred = false;
   }
 
-  /** Starts a group: `priorityOf(handle)` is a candidate's priority, asked in candidate order. */
-  reset(candidates: readonly Handle[], priorityOf: (handle: Handle) => number): void {
+  /**
+   * Starts a group: `priorityOf(handle)` is a candidate's priority, asked in candidate order; `changes`
+   * counts the priority changes so far (see {@link PriorityGroup.settle}).
+   */
+  reset(candidates: readonly Handle[], priorityOf: (handle: Handle) => number, changes: number): void {
     const m = candidates.length;
     this.ref = candidates;
     this.length = m;
@@ -45,6 +50,7 @@ export class PriorityGroup {
     // instant): emptied in place rather than made anew.
     this.prio.length = 0;
     this.pos.length = 0;
+    this.seen.length = 0;
     if (this.fired.length < m + 1) {
       this.fired = new Int32Array(2 * m + 2);
       this.done = new Uint8Array(2 * m + 2);
@@ -52,7 +58,7 @@ export class PriorityGroup {
       this.fired.fill(0, 0, m + 1);
       this.done.fill(0, 0, m);
     }
-    for (let i = 0; i < m; i++) this.push(priorityOf(candidates[i] as Handle), i);
+    for (let i = 0; i < m; i++) this.push(priorityOf(candidates[i] as Handle), i, changes);
   }
 
   /**
@@ -97,19 +103,24 @@ export class PriorityGroup {
 
   /**
    * Drops fired entries and refreshes stale priorities (a task's priority only ever falls) until the top
-   * is live and current; returns false when the group is empty.
+   * is live and current; returns false when the group is empty. `changes` counts the priority changes so
+   * far: an entry read since the last change is current without asking `current` again.
    */
-  settle(current: (handle: Handle) => number): boolean {
+  settle(current: (handle: Handle) => number, changes: number): boolean {
     while (this.prio.length > 0) {
       const position = this.pos[0] as number;
       if (this.done[position] === 1) {
         this.pop();
         continue;
       }
+      if (this.seen[0] === changes) return true;
       const now = current(this.handles[position] as Handle);
-      if (now === this.prio[0]) return true;
+      if (now === this.prio[0]) {
+        this.seen[0] = changes;
+        return true;
+      }
       this.pop();
-      this.push(now, position);
+      this.push(now, position, changes);
     }
     return false;
   }
@@ -134,11 +145,15 @@ export class PriorityGroup {
     const q = this.pos[a] as number;
     this.pos[a] = this.pos[b] as number;
     this.pos[b] = q;
+    const c = this.seen[a] as number;
+    this.seen[a] = this.seen[b] as number;
+    this.seen[b] = c;
   }
 
-  private push(priority: number, position: number): void {
+  private push(priority: number, position: number, changes: number): void {
     this.prio.push(priority);
     this.pos.push(position);
+    this.seen.push(changes);
     let i = this.prio.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
@@ -153,6 +168,7 @@ export class PriorityGroup {
     this.swap(0, last);
     this.prio.pop();
     this.pos.pop();
+    this.seen.pop();
     let i = 0;
     const n = this.prio.length;
     for (;;) {
