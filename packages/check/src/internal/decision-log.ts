@@ -35,8 +35,8 @@ const STRIDE = 5;
 
 const KINDS: readonly DecisionKind[] = ["tie", "interleave", "fault", "delivery", "jitter"];
 
-/** A kind's code (its index in KINDS): compared, not looked up by name, as it runs per decision. */
-function codeOf(kind: DecisionKind): number {
+/** @internal A kind's code (its index in KINDS): compared, not looked up by name, as it runs per decision. */
+export function codeOf(kind: DecisionKind): number {
   return kind === "tie" ? 0 : kind === "interleave" ? 1 : kind === "fault" ? 2 : kind === "delivery" ? 3 : 4;
 }
 

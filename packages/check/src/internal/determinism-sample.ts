@@ -14,7 +14,7 @@ import type { ExploreWarning } from "../explore-options.ts";
 import type { RunOptions } from "../run-program.ts";
 import type { Decision } from "../schedule.ts";
 import { run as runRequest, type Runs } from "./runs.ts";
-import { jitterDecision, type DecisionLog } from "./decision-log.ts";
+import { codeOf, jitterDecision, type DecisionLog } from "./decision-log.ts";
 
 /** What to use instead of the culprits, for a generator program and for an async one. */
 const ADVICE = {
@@ -61,6 +61,11 @@ class Rerun implements SchedulingPolicy {
   /** Read by the run that executes this policy: the loop need not record its answers (see `execute`). */
   readonly _recordsItself = true;
   private readonly log: DecisionLog;
+  /**
+   * The log's numbers when it holds only choice points (none kept whole), read in place per question;
+   * else null. The log is not written during the re-run, so they stay valid.
+   */
+  private readonly numbers: Float64Array | null;
   /** The questions asked so far. */
   asked = 0;
   /** The first question that differs from the explored run's: its index and what was asked there. */
@@ -70,9 +75,30 @@ class Rerun implements SchedulingPolicy {
     this.name = name;
     this.levels = levels;
     this.log = log;
+    this.numbers = log.hasWhole ? null : log.numbers();
   }
 
   choose(point: ChoicePoint): number {
+    const numbers = this.numbers;
+    if (numbers !== null && this.asked < this.log.length) {
+      // The fast path: a recorded choice point, asked again the same way (five numbers per decision).
+      const at = this.asked * 5;
+      if (
+        this.differs === null &&
+        numbers[at] === codeOf(point.kind) &&
+        numbers[at + 1] === point.options &&
+        numbers[at + 3] === point.time &&
+        numbers[at + 4] === point.iteration
+      ) {
+        this.asked++;
+        return numbers[at + 2] as number;
+      }
+    }
+    return this.chooseSlowly(point);
+  }
+
+  /** {@link Rerun.choose} reading the log decision by decision, noting where the re-run differs. */
+  private chooseSlowly(point: ChoicePoint): number {
     const i = this.asked++;
     const log = this.log;
     const pick = i < log.length ? log.answerAt(i) : 0;

@@ -58,7 +58,14 @@ export class PriorityGroup {
       this.fired.fill(0, 0, m + 1);
       this.done.fill(0, 0, m);
     }
-    for (let i = 0; i < m; i++) this.push(priorityOf(candidates[i] as Handle), i, changes);
+    // Built bottom-up (O(m)) rather than pushed one by one: the order is total (priority, then
+    // position), so any heap of the group gives the same top at every question.
+    for (let i = 0; i < m; i++) {
+      this.prio.push(priorityOf(candidates[i] as Handle));
+      this.pos.push(i);
+      this.seen.push(changes);
+    }
+    for (let i = (m >> 1) - 1; i >= 0; i--) this.siftDown(i);
   }
 
   /**
@@ -169,7 +176,12 @@ export class PriorityGroup {
     this.prio.pop();
     this.pos.pop();
     this.seen.pop();
-    let i = 0;
+    this.siftDown(0);
+  }
+
+  /** Moves entry `i` down to its place below its higher children. */
+  private siftDown(start: number): void {
+    let i = start;
     const n = this.prio.length;
     for (;;) {
       const l = 2 * i + 1;
